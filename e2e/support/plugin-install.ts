@@ -1,0 +1,56 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const REPO_ROOT = resolve(__dirname, '../..');
+const STATE_FILE = join(tmpdir(), 'nx-pdd-e2e-install.json');
+
+/**
+ * Packs @nx-pdd/core and nx-pdd from this repo (as `npm publish` would) and installs the two
+ * tarballs with nx and @nx/devkit into one folder that every e2e workspace links as its
+ * node_modules. Reused while the tarballs and versions are unchanged.
+ */
+export function preparePluginInstall(): string {
+  for (const pkg of ['core', 'nx-pdd']) {
+    if (!existsSync(join(REPO_ROOT, 'packages', pkg, 'dist', 'index.js'))) {
+      throw new Error(`packages/${pkg} is not built: run "npm run build" (npm test does it for you)`);
+    }
+  }
+  const packDir = join(tmpdir(), `nx-pdd-e2e-pack-${process.pid}`);
+  mkdirSync(packDir, { recursive: true });
+  const tarballs = ['packages/core', 'packages/nx-pdd'].map((p) => {
+    const out = execFileSync('npm', ['pack', '--silent', '--pack-destination', packDir, join(REPO_ROOT, p)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return join(packDir, out.trim().split('\n').pop()!);
+  });
+  const rootPkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
+  const versions = { nx: rootPkg.devDependencies.nx, '@nx/devkit': rootPkg.devDependencies['@nx/devkit'], typescript: rootPkg.devDependencies.typescript };
+  const hash = createHash('sha256');
+  tarballs.forEach((t) => hash.update(readFileSync(t)));
+  hash.update(JSON.stringify(versions));
+  const key = hash.digest('hex').slice(0, 16);
+  const installDir = join(tmpdir(), `nx-pdd-e2e-install-${key}`);
+  if (!existsSync(join(installDir, '.ready'))) {
+    rmSync(installDir, { recursive: true, force: true });
+    mkdirSync(installDir, { recursive: true });
+    const deps: Record<string, string> = { ...versions };
+    tarballs.forEach((t) => (deps[t.includes('nx-pdd-core') ? '@nx-pdd/core' : 'nx-pdd'] = `file:${t}`));
+    writeFileSync(join(installDir, 'package.json'), JSON.stringify({ name: 'nx-pdd-e2e-install', private: true, dependencies: deps }, null, 2));
+    execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: installDir, stdio: ['ignore', 'inherit', 'inherit'] });
+    // Keep the tarballs next to the install so the file: specs stay valid for reruns.
+    writeFileSync(join(installDir, '.ready'), new Date().toISOString());
+  } else {
+    rmSync(packDir, { recursive: true, force: true });
+  }
+  writeFileSync(STATE_FILE, JSON.stringify({ installDir }));
+  return installDir;
+}
+
+/** The folder prepared by the global setup (its node_modules has nx and nx-pdd). */
+export function pluginInstallDir(): string {
+  if (!existsSync(STATE_FILE)) throw new Error('e2e global setup did not run');
+  const { installDir } = JSON.parse(readFileSync(STATE_FILE, 'utf8'));
+  if (!existsSync(join(installDir, 'node_modules', 'nx-pdd'))) throw new Error(`nx-pdd is not installed in ${installDir}`);
+  return installDir;
+}

@@ -1,0 +1,60 @@
+import { defaultLanguages } from './languages';
+import { computeUnitPaths, expandPathTemplate, splitBasename } from './unit-paths';
+import { resolveUnitSettings } from './unit-settings';
+
+const python = defaultLanguages.get('python')!;
+const tsx = defaultLanguages.get('typescriptreact')!;
+const json = defaultLanguages.get('json')!;
+
+describe('computeUnitPaths', () => {
+  it('follows PDD conventions by default', () => {
+    expect(computeUnitPaths('', splitBasename('calc'), python, resolveUnitSettings({}))).toEqual({
+      code: 'calc.py',
+      example: 'examples/calc_example.py',
+      test: 'tests/test_calc.py',
+      testSiblings: { dir: 'tests', prefix: 'test_calc', extension: '.py' },
+    });
+  });
+
+  it('keeps the basename folders and the PDD root', () => {
+    const p = computeUnitPaths('apps/x', splitBasename('commands/fix'), python, resolveUnitSettings({}));
+    expect(p.code).toBe('apps/x/commands/fix.py');
+    expect(p.example).toBe('apps/x/examples/commands/fix_example.py');
+    expect(p.test).toBe('apps/x/tests/commands/test_fix.py');
+  });
+
+  it('treats a trailing slash as a complete directory', () => {
+    const s = resolveUnitSettings({ pluginOptions: { generateOutputPath: 'src/', testOutputPath: 'spec', exampleOutputPath: 'demo/' } });
+    const p = computeUnitPaths('', splitBasename('commands/fix'), python, s);
+    expect(p.code).toBe('src/fix.py');
+    expect(p.test).toBe('spec/commands/test_fix.py');
+    expect(p.example).toBe('demo/fix_example.py');
+  });
+
+  it('uses legacy context/ examples when asked', () => {
+    expect(computeUnitPaths('', splitBasename('calc'), python, resolveUnitSettings({}), true).example).toBe('context/calc_example.py');
+  });
+
+  it('prefers .pddrc output templates', () => {
+    const s = resolveUnitSettings({ pluginOptions: { outputTemplates: { code: 'src/{category}/{name_pascal}.{ext}', test: '__tests__/{name_kebab}.test.{ext}' } } });
+    const p = computeUnitPaths('', splitBasename('ui/user_card'), tsx, s);
+    expect(p.code).toBe('src/ui/UserCard.tsx');
+    expect(p.test).toBe('__tests__/user-card.test.tsx');
+    expect(p.example).toBe('examples/ui/user_card_example.tsx');
+  });
+
+  it('gives code-only languages no example and no test', () => {
+    expect(computeUnitPaths('', splitBasename('config'), json, resolveUnitSettings({}))).toEqual({ code: 'config.json', example: null, test: null, testSiblings: null });
+  });
+});
+
+describe('expandPathTemplate', () => {
+  it('knows every PDD placeholder', () => {
+    const out = expandPathTemplate('{dir_prefix}|{category}|{name}|{ext}|{language}|{name_snake}|{name_pascal}|{name_kebab}', splitBasename('a/b/userCard'), tsx, 't');
+    expect(out).toBe('a/b/|a/b|userCard|tsx|typescriptreact|user_card|UserCard|user-card');
+  });
+
+  it('rejects an unknown placeholder, naming it', () => {
+    expect(() => expandPathTemplate('src/{nam}.py', splitBasename('x'), python, 'outputs.code.path')).toThrow('unknown placeholder {nam}');
+  });
+});

@@ -1,0 +1,97 @@
+import { PddError } from './errors';
+import { LanguageSpec } from './languages';
+import { UnitSettings } from './unit-settings';
+import { joinPosix } from './workspace-paths';
+
+export interface UnitPaths {
+  /** Workspace-relative paths. */
+  code: string;
+  /** Null when the language derives no example (code-only formats). */
+  example: string | null;
+  /** The primary test file; null when the language derives no tests. */
+  test: string | null;
+  /** Folder and name pattern of sibling test files `test_<name>*<ext>` (PDD counts them too). */
+  testSiblings: { dir: string; prefix: string; extension: string } | null;
+}
+
+export interface UnitNameParts {
+  basename: string;
+  /** Last segment of the basename. */
+  name: string;
+  /** Basename folders with a trailing `/` (`commands/`), or ''. */
+  dirPrefix: string;
+}
+
+export function splitBasename(basename: string): UnitNameParts {
+  const i = basename.lastIndexOf('/');
+  return { basename, name: basename.slice(i + 1), dirPrefix: i < 0 ? '' : basename.slice(0, i + 1) };
+}
+
+const PLACEHOLDER = /\{([a-z_]+)\}/g;
+
+/** Expand a PDD output path template. An unknown placeholder is an error naming it. */
+export function expandPathTemplate(template: string, parts: UnitNameParts, language: LanguageSpec, where: string): string {
+  const words = splitWords(parts.name);
+  const values: Record<string, string> = {
+    name: parts.name,
+    category: parts.dirPrefix.replace(/\/$/, ''),
+    dir_prefix: parts.dirPrefix,
+    ext: language.extension.replace(/^\./, ''),
+    language: language.id,
+    name_snake: words.map((w) => w.toLowerCase()).join('_'),
+    name_kebab: words.map((w) => w.toLowerCase()).join('-'),
+    name_pascal: words.map((w) => w.charAt(0).toUpperCase() + w.slice(1).toLowerCase()).join(''),
+  };
+  return template.replace(PLACEHOLDER, (whole, key: string) => {
+    if (!(key in values)) {
+      throw new PddError('PATH_TEMPLATE', `unknown placeholder ${whole} in output template "${template}" (${where}); known: ${Object.keys(values).map((k) => `{${k}}`).join(' ')}`);
+    }
+    return values[key];
+  });
+}
+
+function splitWords(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .split(/[\s_\-.]+/)
+    .filter(Boolean);
+}
+
+/**
+ * `<dir>` + file name following PDD: a configured directory ending in `/` is complete (the
+ * basename's folders are not added again); without the `/` the basename's folders are added.
+ */
+function placeIn(configured: string | undefined, conventionDir: string, parts: UnitNameParts, fileName: string): string {
+  if (configured === undefined) return joinPosix(conventionDir, parts.dirPrefix, fileName);
+  if (configured.endsWith('/')) return joinPosix(configured, fileName);
+  return joinPosix(configured, parts.dirPrefix, fileName);
+}
+
+/**
+ * Compute a unit's file paths: `.pddrc` output template > `*_output_path` > convention,
+ * all relative to the PDD root. `legacyContextExamples` switches the example convention to
+ * PDD's old `context/` folder.
+ */
+export function computeUnitPaths(
+  pddRoot: string,
+  parts: UnitNameParts,
+  language: LanguageSpec,
+  settings: UnitSettings,
+  legacyContextExamples = false,
+): UnitPaths {
+  const ext = language.extension;
+  const fromTemplate = (kind: 'code' | 'example' | 'test') => {
+    const template = settings.outputTemplates[kind];
+    return template === undefined ? undefined : joinPosix(pddRoot, expandPathTemplate(template, parts, language, `outputs.${kind}.path`));
+  };
+  const code = fromTemplate('code') ?? joinPosix(pddRoot, placeIn(settings.generateOutputPath, '', parts, `${parts.name}${ext}`));
+  const hasExample = language.outputs.includes('example');
+  const hasTest = language.outputs.includes('test');
+  const example = !hasExample
+    ? null
+    : fromTemplate('example') ??
+      joinPosix(pddRoot, placeIn(settings.exampleOutputPath, legacyContextExamples ? 'context' : 'examples', parts, `${parts.name}_example${ext}`));
+  const test = !hasTest ? null : fromTemplate('test') ?? joinPosix(pddRoot, placeIn(settings.testOutputPath, 'tests', parts, `test_${parts.name}${ext}`));
+  const testSiblings = test === null ? null : { dir: test.includes('/') ? test.slice(0, test.lastIndexOf('/')) : '', prefix: `test_${parts.name}`, extension: ext };
+  return { code, example, test, testSiblings };
+}
