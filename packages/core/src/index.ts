@@ -12,3 +12,4 @@ export * from './module-resolution';
 export * from './unit-dependencies';
 export * from './workspace-paths';
 export * from './text-lines';
+export * from './atomic-write';

@@ -1,0 +1,2 @@
+export { createNodes, createNodesV2, createDependencies } from './plugins/plugin';
+export type { NxPddPluginOptions } from './plugins/options';

@@ -1,0 +1,137 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  CreateDependencies,
+  CreateDependenciesContext,
+  CreateNodesResultV2,
+  CreateNodesV2,
+  DependencyType,
+  logger,
+  RawProjectGraphDependency,
+} from '@nx/devkit';
+import { computeUnitEdges, ImportLanguage, importLanguageOf, ImportRef, loadTypeScript, ModuleResolver, scanImports, TsPathAliases, UnitGraphNode } from '@nx-pdd/core';
+import { JsonCache } from '../utils/json-cache';
+import { workspaceDataDirectory } from '../utils/nx-internals';
+import { normalizeOptions, NxPddPluginOptions } from './options';
+import { assignProjectNames } from './project-names';
+import { inferUnits } from './unit-inference';
+import { buildUnitProject, UnitProjectMetadata } from './unit-project';
+
+const warned = new Set<string>();
+function warnOnce(message: string): void {
+  if (warned.has(message)) return;
+  warned.add(message);
+  logger.warn(message);
+}
+
+/** One Nx project per PDD prompt unit (`prompts/**\/<basename>_<language>.prompt`). */
+export const createNodesV2: CreateNodesV2<NxPddPluginOptions> = [
+  '**/*.prompt',
+  async (promptFiles, rawOptions, context): Promise<CreateNodesResultV2> => {
+    const options = normalizeOptions(rawOptions);
+    const inference = await inferUnits(promptFiles, options, context.workspaceRoot);
+    inference.warnings.forEach((w) => warnOnce(`nx-pdd: ${w}`));
+    inference.skipped.filter((s) => s.suspicious).forEach((s) => warnOnce(`nx-pdd: ${s.file} is not a prompt unit: ${s.reason}`));
+    for (const { summary } of inference.units) summary.errors.forEach((e) => warnOnce(`nx-pdd: ${e}`));
+    const names = assignProjectNames(
+      inference.units.map(({ unit }) => ({ promptFile: unit.promptFile, basename: unit.basename, languageId: unit.language.id, pddRoot: unit.pddRoot })),
+      options.projectNamePrefix,
+    );
+    return inference.units.map(({ unit, summary }) => {
+      const project = buildUnitProject(unit, summary, names.get(unit.promptFile)!, options);
+      return [unit.promptFile, { projects: { [project.root]: project } }] as const;
+    });
+  },
+];
+
+/** Nx 21 reads `createNodesV2`; Nx 22+ reads `createNodes` with the same signature. */
+export const createNodes = createNodesV2;
+
+interface ScannedImports {
+  language: ImportLanguage;
+  imports: ImportRef[];
+}
+
+/**
+ * Edges between units: prompt includes of another unit's prompt/code/example,
+ * `<pdd-dependency>` declarations, and code imports. Each is a static dependency whose
+ * source file is the prompt or the code file that makes it.
+ */
+export const createDependencies: CreateDependencies<NxPddPluginOptions> = async (_options, context) => {
+  const nodes: UnitGraphNode[] = [];
+  for (const [project, config] of Object.entries(context.projects)) {
+    const pdd = (config.metadata as { pdd?: UnitProjectMetadata } | undefined)?.pdd;
+    if (!pdd) continue;
+    nodes.push({
+      project,
+      promptFile: pdd.prompt,
+      language: pdd.language,
+      codeFile: pdd.code,
+      exampleFile: pdd.example,
+      filesRead: pdd.includes,
+      declaredDependencies: pdd.declaredDependencies,
+    });
+  }
+  if (!nodes.length) return [];
+  const fileHashes = new Map<string, string>();
+  for (const files of Object.values(context.fileMap.projectFileMap)) for (const f of files) fileHashes.set(f.file, f.hash);
+  for (const f of context.fileMap.nonProjectFiles) fileHashes.set(f.file, f.hash);
+
+  const imports = scanCodeImports(nodes, fileHashes, context.workspaceRoot);
+  const usesJs = [...imports.values()].some((s) => s.language === 'javascript');
+  const resolver = new ModuleResolver(
+    nodes.map((n) => n.codeFile),
+    usesJs ? readTsPathAliases(context.workspaceRoot) : undefined,
+  );
+  const edges = computeUnitEdges(nodes, imports, resolver);
+  return edges.map((e) => toNxDependency(e.source, e.target, e.sourceFile, context));
+};
+
+/** Scan each existing code file's imports, reusing scans of files whose Nx hash is unchanged. */
+function scanCodeImports(nodes: UnitGraphNode[], fileHashes: Map<string, string>, workspaceRoot: string): Map<string, ScannedImports> {
+  const cache = new JsonCache<ScannedImports>(join(workspaceDataDirectory(workspaceRoot), 'nx-pdd-imports.json'));
+  const out = new Map<string, ScannedImports>();
+  for (const n of nodes) {
+    const language = importLanguageOf(n.language);
+    const hash = fileHashes.get(n.codeFile);
+    if (!language || !hash) continue;
+    const key = `${language}:${hash}`;
+    let scanned = cache.get(key);
+    if (!scanned) {
+      try {
+        scanned = { language, imports: scanImports(language, readFileSync(join(workspaceRoot, n.codeFile), 'utf8')) };
+        cache.set(key, scanned);
+      } catch {
+        continue;
+      }
+    }
+    out.set(n.codeFile, scanned);
+  }
+  cache.save();
+  return out;
+}
+
+/** `compilerOptions.paths` of tsconfig.base.json (else tsconfig.json) at the workspace root. */
+function readTsPathAliases(workspaceRoot: string): TsPathAliases | undefined {
+  const ts = loadTypeScript();
+  for (const name of ['tsconfig.base.json', 'tsconfig.json']) {
+    const file = join(workspaceRoot, name);
+    const read = ts.readConfigFile(file, ts.sys.readFile);
+    if (read.error || !read.config) continue;
+    const co = read.config.compilerOptions ?? {};
+    if (!co.paths) return undefined;
+    return { baseDir: (co.baseUrl ?? '.').replace(/^\.\/?/, '').replace(/\/$/, ''), paths: co.paths };
+  }
+  return undefined;
+}
+
+/**
+ * A static dependency needs a source file Nx knows for the source project: a file no project
+ * owns (the usual case for prompts and code beside a virtual project root) or one of its own.
+ * When another project owns the file, the edge is kept as implicit.
+ */
+function toNxDependency(source: string, target: string, sourceFile: string, context: CreateDependenciesContext): RawProjectGraphDependency {
+  const known =
+    context.fileMap.nonProjectFiles.some((f) => f.file === sourceFile) || (context.fileMap.projectFileMap[source] ?? []).some((f) => f.file === sourceFile);
+  return known ? { source, target, type: DependencyType.static, sourceFile } : { source, target, type: DependencyType.implicit };
+}
