@@ -1,0 +1,44 @@
+import { readNxJson, Tree, updateNxJson } from '@nx/devkit';
+import type { InitGeneratorSchema } from './schema';
+
+export const PLUGIN_NAME = 'nx-pdd';
+
+/**
+ * nx-pdd's local-only state: never committed. (`.pdd/meta/` fingerprints, PDD's shared truth,
+ * stay committed.)
+ */
+export const GITIGNORE_LINES = ['.pdd/state.db*', '.pdd/cache/', '.pdd/locks/', '.pdd/preprocessed/', '.pdd/journal/'];
+const GITIGNORE_HEADER = '# nx-pdd local state (fingerprints in .pdd/meta/ stay committed)';
+
+export async function initGenerator(tree: Tree, options: InitGeneratorSchema): Promise<void> {
+  registerPlugin(tree, options.promptsDir);
+  if (!options.skipGitignore) ignoreLocalState(tree);
+}
+
+function registerPlugin(tree: Tree, promptsDir: string | undefined): void {
+  const nxJson = readNxJson(tree) ?? {};
+  const plugins = nxJson.plugins ?? [];
+  const index = plugins.findIndex((p) => (typeof p === 'string' ? p : p.plugin) === PLUGIN_NAME);
+  if (index < 0) {
+    plugins.push(promptsDir ? { plugin: PLUGIN_NAME, options: { promptsDir } } : PLUGIN_NAME);
+  } else if (promptsDir) {
+    const existing = plugins[index];
+    const entry = typeof existing === 'string' ? { plugin: PLUGIN_NAME, options: {} } : existing;
+    entry.options = { ...(entry.options as object | undefined), promptsDir };
+    plugins[index] = entry;
+  }
+  nxJson.plugins = plugins;
+  updateNxJson(tree, nxJson);
+}
+
+function ignoreLocalState(tree: Tree): void {
+  const current = tree.exists('.gitignore') ? tree.read('.gitignore', 'utf-8')! : '';
+  const present = new Set(current.split(/\r?\n/).map((l) => l.trim()));
+  const missing = GITIGNORE_LINES.filter((l) => !present.has(l));
+  if (!missing.length) return;
+  const header = present.has(GITIGNORE_HEADER) ? [] : [GITIGNORE_HEADER];
+  const sep = current === '' || current.endsWith('\n') ? '' : '\n';
+  tree.write('.gitignore', `${current}${sep}${current ? '\n' : ''}${[...header, ...missing].join('\n')}\n`);
+}
+
+export default initGenerator;

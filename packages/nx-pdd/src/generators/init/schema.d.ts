@@ -1,0 +1,4 @@
+export interface InitGeneratorSchema {
+  promptsDir?: string;
+  skipGitignore?: boolean;
+}

@@ -1,0 +1,6 @@
+export interface UnitGeneratorSchema {
+  name: string;
+  language?: string;
+  promptsDir?: string;
+  description?: string;
+}

@@ -1,0 +1,263 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { logger, type CreateDependenciesContext, type CreateNodesContextV2, type FileData, type ProjectConfiguration } from '@nx/devkit';
+import { updateFilesInContext } from 'nx/src/utils/workspace-context';
+import { TempWorkspace } from '../../../../tools/testing/temp-workspace';
+import { hashFileGroups } from '../utils/nx-internals';
+import { createDependencies, createNodesV2 } from './plugin';
+import { NxPddPluginOptions } from './options';
+
+const [glob, createNodesFn] = createNodesV2;
+
+describe('nx-pdd plugin', () => {
+  let ws: TempWorkspace;
+  let context: CreateNodesContextV2;
+  let warn: jest.SpyInstance;
+
+  beforeEach(() => {
+    warn = jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    ws = new TempWorkspace();
+    context = { nxJsonConfiguration: {}, workspaceRoot: ws.root };
+  });
+  afterEach(() => {
+    warn.mockRestore();
+    ws.dispose();
+  });
+
+  const prompts = () => {
+    const out: string[] = [];
+    const walk = (rel: string) => {
+      for (const e of readdirSync(join(ws.root, rel), { withFileTypes: true })) {
+        const p = rel ? `${rel}/${e.name}` : e.name;
+        if (e.isDirectory() && !['.nx', 'node_modules'].includes(e.name)) walk(p);
+        else if (e.name.endsWith('.prompt')) out.push(p);
+      }
+    };
+    walk('');
+    return out.sort();
+  };
+  const projects = async (options?: NxPddPluginOptions) => {
+    const results = await createNodesFn(prompts(), options, context);
+    return Object.fromEntries(results.flatMap(([, r]) => Object.values(r.projects ?? {})).map((p) => [p.name!, p as ProjectConfiguration]));
+  };
+
+  it('globs prompt files', () => {
+    expect(glob).toBe('**/*.prompt');
+  });
+
+  it('infers one project per unit with explicit inputs and outputs', async () => {
+    ws.write({
+      'prompts/calc_python.prompt': 'Calc.\n<include>examples/fmt_example.py</include>\n<include path="context/style.md" optional/>\n',
+      'prompts/fmt_python.prompt': 'Fmt.',
+      'prompts/ui/card_typescriptreact.prompt': 'Card.',
+      'prompts/template_LLM.prompt': 'not a unit',
+      'examples/fmt_example.py': 'import fmt',
+    });
+    const p = await projects();
+    expect(Object.keys(p).sort()).toEqual(['calc', 'fmt', 'ui-card']);
+    expect(p.calc).toMatchInlineSnapshot(`
+{
+  "metadata": {
+    "description": "PDD prompt unit calc_python: prompts/calc_python.prompt -> calc.py, examples/calc_example.py, tests/test_calc.py",
+    "pdd": {
+      "code": "calc.py",
+      "declaredDependencies": [],
+      "errors": [],
+      "example": "examples/calc_example.py",
+      "includes": [
+        "examples/fmt_example.py",
+      ],
+      "language": "python",
+      "pddRoot": "",
+      "prompt": "prompts/calc_python.prompt",
+      "test": "tests/test_calc.py",
+      "unit": "calc_python",
+    },
+    "technologies": [
+      "pdd",
+    ],
+  },
+  "name": "calc",
+  "namedInputs": {
+    "pdd-prompt": [
+      "{workspaceRoot}/prompts/calc_python.prompt",
+      "{workspaceRoot}/examples/fmt_example.py",
+      "{workspaceRoot}/context/style.md",
+      "{workspaceRoot}/prompts/context/style.md",
+    ],
+  },
+  "projectType": "library",
+  "root": "prompts/calc_python",
+  "tags": [
+    "pdd",
+    "lang:python",
+  ],
+  "targets": {
+    "preprocess": {
+      "cache": true,
+      "executor": "nx-pdd:preprocess",
+      "inputs": [
+        "pdd-prompt",
+      ],
+      "metadata": {
+        "description": "Expand prompts/calc_python.prompt (includes, comments) into the text the LLM sees",
+        "help": {
+          "command": "npx nx run calc:preprocess --help",
+          "example": {
+            "options": {
+              "output": ".pdd/preprocessed/calc_python.prompt",
+            },
+          },
+        },
+        "technologies": [
+          "pdd",
+        ],
+      },
+      "options": {
+        "allowShell": false,
+        "nxPddVersion": "0.1.0",
+        "output": ".pdd/preprocessed/calc_python.prompt",
+        "pddRoot": "",
+        "prompt": "prompts/calc_python.prompt",
+      },
+      "outputs": [
+        "{workspaceRoot}/.pdd/preprocessed/calc_python.prompt",
+      ],
+    },
+  },
+}
+`);
+    expect(p['ui-card'].root).toBe('prompts/ui/card_typescriptreact');
+    expect(p['ui-card'].metadata?.pdd).toMatchObject({ code: 'ui/card.tsx', test: 'tests/ui/test_card.tsx' });
+  });
+
+  it('applies plugin options: prefix, target name, prompts dir, settings, .pddrc contexts', async () => {
+    ws.write({
+      '.pddrc': 'contexts:\n  backend:\n    paths: ["specs/api/**"]\n    defaults:\n      generate_output_path: "api/"\n',
+      'specs/api/users_python.prompt': 'U',
+    });
+    const p = await projects({ promptsDir: 'specs', projectNamePrefix: 'pdd-', preprocessTargetName: 'expand' });
+    expect(Object.keys(p)).toEqual(['pdd-api-users']);
+    const users = p['pdd-api-users'];
+    expect(users.tags).toEqual(['pdd', 'lang:python', 'pdd-context:backend']);
+    expect(Object.keys(users.targets!)).toEqual(['expand']);
+    expect(users.namedInputs!['pdd-prompt']).toEqual(['{workspaceRoot}/specs/api/users_python.prompt', '{workspaceRoot}/.pddrc']);
+    expect(users.metadata?.pdd).toMatchObject({ code: 'api/users.py' });
+  });
+
+  it('keeps a unit with a broken prompt in the graph and records its errors', async () => {
+    ws.write({ 'prompts/bad_python.prompt': 'x\n<include>nowhere.md</include>\n' });
+    const p = await projects();
+    expect(p.bad.metadata?.pdd.errors).toEqual(['prompts/bad_python.prompt:2: include "nowhere.md" not found (looked in: nowhere.md, prompts/nowhere.md)']);
+    expect(p.bad.namedInputs!['pdd-prompt']).toContain('{workspaceRoot}/nowhere.md');
+    expect(warn).toHaveBeenCalledWith('nx-pdd: prompts/bad_python.prompt:2: include "nowhere.md" not found (looked in: nowhere.md, prompts/nowhere.md)');
+  });
+
+  it('warns about prompt files under the prompts dir that are not units, and about .pddrc keys', async () => {
+    ws.write({ 'prompts/notes_klingon.prompt': 'x', '.pddrc': 'colour: blue\n' });
+    expect(await projects()).toEqual({});
+    expect(warn.mock.calls.map((c) => c[0])).toEqual([
+      'nx-pdd: .pddrc: unknown key "colour" ignored (known: version, contexts, checkup, ci)',
+      expect.stringContaining('nx-pdd: prompts/notes_klingon.prompt is not a prompt unit: unknown language "klingon"'),
+    ]);
+  });
+
+  it('fails with both file names when project names cannot be told apart', async () => {
+    ws.write({ 'prompts/a/b_python.prompt': 'x', 'prompts/a-b_python.prompt': 'y' });
+    await expect(projects()).rejects.toThrow('"prompts/a-b_python.prompt" and "prompts/a/b_python.prompt"');
+  });
+
+  it('marks shell-using targets uncacheable only when shell is allowed', async () => {
+    ws.write({ 'prompts/s_python.prompt': '<shell>date</shell>' });
+    expect((await projects()).s.targets!.preprocess.cache).toBe(true);
+    expect((await projects({ allowShell: true })).s.targets!.preprocess.cache).toBe(false);
+  });
+
+  it('reuses cached summaries and notices changed includes, new includes and created optional files', async () => {
+    ws.write({ 'prompts/calc_python.prompt': '<include>a.md</include><include path="b.md" optional/>', 'a.md': 'A' });
+    const first = await projects();
+    expect(first.calc.metadata?.pdd.includes).toEqual(['a.md']);
+    expect(existsSync(join(ws.root, '.nx/workspace-data'))).toBe(true);
+
+    ws.write({ 'a.md': 'A <include>c.md</include>', 'c.md': 'C' });
+    updateFilesInContext(ws.root, ['a.md', 'c.md'], []);
+    expect((await projects()).calc.metadata?.pdd.includes).toEqual(['a.md', 'c.md']);
+
+    ws.write({ 'b.md': 'now here' });
+    updateFilesInContext(ws.root, ['b.md'], []);
+    expect((await projects()).calc.metadata?.pdd.includes).toEqual(['a.md', 'b.md', 'c.md']);
+  });
+
+  it('serves a warm run from the cache without preprocessing again', async () => {
+    ws.write({ 'prompts/calc_python.prompt': 'v1 <include>a.md</include>', 'a.md': 'A' });
+    await projects();
+    // Make the include unreadable behind Nx's back: only a run that re-reads it would notice.
+    ws.write({ 'a.md': '<include>missing.md</include>' });
+    expect((await projects()).calc.metadata?.pdd.errors).toEqual([]);
+    updateFilesInContext(ws.root, ['a.md'], []);
+    expect((await projects()).calc.metadata?.pdd.errors).toEqual([expect.stringContaining('include "missing.md" not found')]);
+  });
+
+  it('hashes file groups without Nx too (fallback), sensitive to content and creation', async () => {
+    ws.write({ 'a.md': 'A' });
+    const [h1, h2] = await hashFileGroups(ws.root, [['a.md', 'b.md'], ['a.md']], true);
+    expect(h1).not.toBe(h2);
+    ws.write({ 'b.md': 'B' });
+    const [h3] = await hashFileGroups(ws.root, [['a.md', 'b.md']], true);
+    expect(h3).not.toBe(h1);
+  });
+
+  describe('createDependencies', () => {
+    const depsContext = (p: Record<string, ProjectConfiguration>, files: string[], owned: Record<string, string[]> = {}): CreateDependenciesContext => {
+      const data = (f: string): FileData => ({ file: f, hash: `h-${f}` });
+      const ownedFiles = new Set(Object.values(owned).flat());
+      return {
+        externalNodes: {},
+        projects: p,
+        nxJsonConfiguration: {},
+        workspaceRoot: ws.root,
+        fileMap: {
+          projectFileMap: Object.fromEntries(Object.entries(owned).map(([k, v]) => [k, v.map(data)])),
+          nonProjectFiles: files.filter((f) => !ownedFiles.has(f)).map(data),
+        },
+        filesToProcess: { projectFileMap: {}, nonProjectFiles: [] },
+      };
+    };
+
+    it('adds include, declared and import edges with their source files', async () => {
+      ws.write({
+        'prompts/app_python.prompt': 'App <include>examples/calc_example.py</include> <pdd-dependency>web_typescript.prompt</pdd-dependency>',
+        'prompts/calc_python.prompt': 'Calc',
+        'prompts/web_typescript.prompt': 'Web',
+        'prompts/ui_typescript.prompt': 'UI',
+        'examples/calc_example.py': 'import calc',
+        'app.py': 'import calc\nimport os\n',
+        'calc.py': 'X = 1\n',
+        'web.ts': 'export const w = 1;\n',
+        'ui.ts': "import { w } from './web';\n",
+      });
+      const p = await projects();
+      const files = ['prompts/app_python.prompt', 'prompts/calc_python.prompt', 'prompts/web_typescript.prompt', 'prompts/ui_typescript.prompt', 'examples/calc_example.py', 'app.py', 'calc.py', 'web.ts', 'ui.ts'];
+      const deps = await createDependencies(undefined, depsContext(p, files));
+      expect(deps).toEqual([
+        { source: 'app', target: 'calc', type: 'static', sourceFile: 'app.py' },
+        { source: 'app', target: 'calc', type: 'static', sourceFile: 'prompts/app_python.prompt' },
+        { source: 'app', target: 'web', type: 'static', sourceFile: 'prompts/app_python.prompt' },
+        { source: 'ui', target: 'web', type: 'static', sourceFile: 'ui.ts' },
+      ]);
+    });
+
+    it('falls back to an implicit edge when another project owns the source file', async () => {
+      ws.write({ 'prompts/app_python.prompt': '<include>examples/calc_example.py</include>', 'prompts/calc_python.prompt': 'C', 'examples/calc_example.py': 'x' });
+      const p = await projects();
+      const files = ['prompts/app_python.prompt', 'prompts/calc_python.prompt', 'examples/calc_example.py'];
+      const deps = await createDependencies(undefined, depsContext(p, files, { root: ['prompts/app_python.prompt'] }));
+      expect(deps).toEqual([{ source: 'app', target: 'calc', type: 'implicit' }]);
+    });
+
+    it('ignores projects that are not units', async () => {
+      const deps = await createDependencies(undefined, depsContext({ other: { root: 'libs/other' } }, []));
+      expect(deps).toEqual([]);
+    });
+  });
+});
