@@ -1,0 +1,73 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { TempWorkspace } from '../../tools/testing/temp-workspace';
+import { pluginInstallDir } from './plugin-install';
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * A real Nx workspace in a temp folder: git repo, nx.json with the nx-pdd plugin, and the
+ * node_modules of the e2e install (nx + nx-pdd packed from this repo) linked in.
+ */
+export class E2EWorkspace extends TempWorkspace {
+  readonly installDir = pluginInstallDir();
+
+  constructor(files: Record<string, string>, nxJson: object = { plugins: ['nx-pdd'] }) {
+    super('nx-pdd-e2e-');
+    this.link('node_modules', join(this.installDir, 'node_modules'));
+    this.write({
+      'package.json': JSON.stringify({ name: 'e2e-workspace', private: true }, null, 2),
+      'nx.json': JSON.stringify({ analytics: false, ...nxJson }, null, 2),
+      '.gitignore': 'node_modules\n.nx\n.pdd/preprocessed/\ngraph.json\n',
+      ...files,
+    });
+    this.git('init', '-q', '-b', 'main');
+    this.commit('initial');
+  }
+
+  git(...args: string[]): string {
+    const r = spawnSync('git', args, { cwd: this.root, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'e2e', GIT_AUTHOR_EMAIL: 'e2e@example.com', GIT_COMMITTER_NAME: 'e2e', GIT_COMMITTER_EMAIL: 'e2e@example.com' } });
+    if (r.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${r.stderr}`);
+    return r.stdout;
+  }
+
+  commit(message: string): void {
+    this.git('add', '-A');
+    this.git('commit', '-q', '--allow-empty', '-m', message);
+  }
+
+  /** Runs the real nx CLI of the install (no daemon, no cloud, no TUI, no prompts). */
+  nx(...args: string[]): RunResult {
+    const r = spawnSync(process.execPath, [nxBin(this.installDir), ...args], {
+      cwd: this.root,
+      encoding: 'utf8',
+      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', NX_INTERACTIVE: 'false', CI: 'true', FORCE_COLOR: '0' },
+      timeout: 120_000,
+    });
+    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  }
+
+  /** Runs nx and fails the test with its output when it exits non-zero. */
+  nxOk(...args: string[]): string {
+    const r = this.nx(...args);
+    if (r.code !== 0) throw new Error(`nx ${args.join(' ')} exited ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`);
+    return r.stdout;
+  }
+
+  nxJson<T = unknown>(...args: string[]): T {
+    const out = this.nxOk(...args);
+    return JSON.parse(out.slice(out.search(/[[{]/)));
+  }
+}
+
+/** The nx CLI script, as nx's package.json names it (it moved between major versions). */
+function nxBin(installDir: string): string {
+  const dir = join(installDir, 'node_modules', 'nx');
+  const bin = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).bin;
+  return join(dir, typeof bin === 'string' ? bin : bin.nx);
+}
