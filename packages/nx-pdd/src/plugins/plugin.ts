@@ -8,8 +8,10 @@ import {
   DependencyType,
   logger,
   RawProjectGraphDependency,
+  readJsonFile,
 } from '@nx/devkit';
-import { computeUnitEdges, ImportLanguage, importLanguageOf, ImportRef, loadTypeScript, ModuleResolver, scanImports, TsPathAliases, UnitGraphNode } from '@nx-pdd/core';
+import { existsSync } from 'node:fs';
+import { computeUnitEdges, ImportLanguage, importLanguageOf, ImportRef, ModuleResolver, scanImports, TsPathAliases, UnitEdge, UnitEdgeKind, UnitGraphNode } from '@nx-pdd/core';
 import { JsonCache } from '../utils/json-cache';
 import { workspaceDataDirectory } from '../utils/nx-internals';
 import { normalizeOptions, NxPddPluginOptions } from './options';
@@ -29,7 +31,7 @@ export const createNodesV2: CreateNodesV2<NxPddPluginOptions> = [
   '**/*.prompt',
   async (promptFiles, rawOptions, context): Promise<CreateNodesResultV2> => {
     const options = normalizeOptions(rawOptions);
-    const inference = await inferUnits(promptFiles, options, context.workspaceRoot);
+    const inference = inferUnits(promptFiles, options, context.workspaceRoot);
     inference.warnings.forEach((w) => warnOnce(`nx-pdd: ${w}`));
     inference.skipped.filter((s) => s.suspicious).forEach((s) => warnOnce(`nx-pdd: ${s.file} is not a prompt unit: ${s.reason}`));
     for (const { summary } of inference.units) summary.errors.forEach((e) => warnOnce(`nx-pdd: ${e}`));
@@ -46,6 +48,8 @@ export const createNodesV2: CreateNodesV2<NxPddPluginOptions> = [
 
 /** Nx 21 reads `createNodesV2`; Nx 22+ reads `createNodes` with the same signature. */
 export const createNodes = createNodesV2;
+
+const EDGE_PRIORITY: Record<UnitEdgeKind, number> = { include: 0, declared: 1, import: 2 };
 
 interface ScannedImports {
   language: ImportLanguage;
@@ -69,7 +73,7 @@ export const createDependencies: CreateDependencies<NxPddPluginOptions> = async 
       codeFile: pdd.code,
       exampleFile: pdd.example,
       filesRead: pdd.includes,
-      declaredDependencies: pdd.declaredDependencies,
+      declaredDependencies: pdd.declaredDependencies ?? [],
     });
   }
   if (!nodes.length) return [];
@@ -78,13 +82,21 @@ export const createDependencies: CreateDependencies<NxPddPluginOptions> = async 
   for (const f of context.fileMap.nonProjectFiles) fileHashes.set(f.file, f.hash);
 
   const imports = scanCodeImports(nodes, fileHashes, context.workspaceRoot);
-  const usesJs = [...imports.values()].some((s) => s.language === 'javascript');
+  // tsconfig `paths` matter only for bare JS/TS specifiers (`@acme/ui`), not relative ones.
+  const bareJsImports = [...imports.values()].some((s) => s.language === 'javascript' && s.imports.some((i) => !i.specifier.startsWith('.')));
   const resolver = new ModuleResolver(
     nodes.map((n) => n.codeFile),
-    usesJs ? readTsPathAliases(context.workspaceRoot) : undefined,
+    bareJsImports ? readTsPathAliases(context.workspaceRoot) : undefined,
   );
-  const edges = computeUnitEdges(nodes, imports, resolver);
-  return edges.map((e) => toNxDependency(e.source, e.target, e.sourceFile, context));
+  // Nx needs one edge per pair of units: keep the most direct reason (include, declared, import).
+  const pairs = new Map<string, UnitEdge>();
+  for (const e of computeUnitEdges(nodes, imports, resolver)) {
+    const key = `${e.source}\0${e.target}`;
+    const kept = pairs.get(key);
+    if (!kept || EDGE_PRIORITY[e.kind] < EDGE_PRIORITY[kept.kind]) pairs.set(key, e);
+  }
+  const nonProjectFiles = new Set(context.fileMap.nonProjectFiles.map((f) => f.file));
+  return [...pairs.values()].map((e) => toNxDependency(e.source, e.target, e.sourceFile, nonProjectFiles, context));
 };
 
 /** Scan each existing code file's imports, reusing scans of files whose Nx hash is unchanged. */
@@ -113,12 +125,16 @@ function scanCodeImports(nodes: UnitGraphNode[], fileHashes: Map<string, string>
 
 /** `compilerOptions.paths` of tsconfig.base.json (else tsconfig.json) at the workspace root. */
 function readTsPathAliases(workspaceRoot: string): TsPathAliases | undefined {
-  const ts = loadTypeScript();
   for (const name of ['tsconfig.base.json', 'tsconfig.json']) {
     const file = join(workspaceRoot, name);
-    const read = ts.readConfigFile(file, ts.sys.readFile);
-    if (read.error || !read.config) continue;
-    const co = read.config.compilerOptions ?? {};
+    if (!existsSync(file)) continue;
+    let config: { compilerOptions?: { paths?: Record<string, string[]>; baseUrl?: string } };
+    try {
+      config = readJsonFile(file); // tolerates comments and trailing commas, as tsconfig does
+    } catch {
+      return undefined;
+    }
+    const co = config.compilerOptions ?? {};
     if (!co.paths) return undefined;
     return { baseDir: (co.baseUrl ?? '.').replace(/^\.\/?/, '').replace(/\/$/, ''), paths: co.paths };
   }
@@ -130,8 +146,7 @@ function readTsPathAliases(workspaceRoot: string): TsPathAliases | undefined {
  * owns (the usual case for prompts and code beside a virtual project root) or one of its own.
  * When another project owns the file, the edge is kept as implicit.
  */
-function toNxDependency(source: string, target: string, sourceFile: string, context: CreateDependenciesContext): RawProjectGraphDependency {
-  const known =
-    context.fileMap.nonProjectFiles.some((f) => f.file === sourceFile) || (context.fileMap.projectFileMap[source] ?? []).some((f) => f.file === sourceFile);
+function toNxDependency(source: string, target: string, sourceFile: string, nonProjectFiles: Set<string>, context: CreateDependenciesContext): RawProjectGraphDependency {
+  const known = nonProjectFiles.has(sourceFile) || (context.fileMap.projectFileMap[source] ?? []).some((f) => f.file === sourceFile);
   return known ? { source, target, type: DependencyType.static, sourceFile } : { source, target, type: DependencyType.implicit };
 }

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { LanguageTable, preprocessPrompt, PromptUnit, resolveUnits, ResolvedUnits } from '@nx-pdd/core';
 import { JsonCache } from '../utils/json-cache';
-import { hashFileGroups, workspaceDataDirectory } from '../utils/nx-internals';
+import { FileGroupHasher } from '../utils/file-group-hasher';
+import { workspaceDataDirectory } from '../utils/nx-internals';
 import { NormalizedPluginOptions } from './options';
 
 /** What graph inference keeps of a prompt's preprocessing. */
@@ -37,11 +38,11 @@ interface CacheEntry {
 const CACHE_FORMAT = 1;
 
 /**
- * Resolve units and summarise their prompts. A unit's summary is reused while the hash of
- * [prompt, .pddrc, every file its last preprocessing read or watched] is unchanged; the hashes
- * come from Nx's workspace context in one call, so a warm run reads no prompt at all.
+ * Resolve units and summarise their prompts. A unit's summary is reused while the content
+ * hash of [prompt, .pddrc, every file its last preprocessing read or watched] is unchanged,
+ * so a warm run hashes each file once and preprocesses nothing.
  */
-export async function inferUnits(promptFiles: readonly string[], options: NormalizedPluginOptions, workspaceRoot: string, env: NodeJS.ProcessEnv = process.env): Promise<InferenceResult> {
+export function inferUnits(promptFiles: readonly string[], options: NormalizedPluginOptions, workspaceRoot: string, env: NodeJS.ProcessEnv = process.env): InferenceResult {
   const resolved = resolveUnits([...promptFiles], {
     workspaceRoot,
     pluginSettings: options.settings,
@@ -55,17 +56,17 @@ export async function inferUnits(promptFiles: readonly string[], options: Normal
   const groupOf = (u: PromptUnit, deps: string[]) => [...new Set([u.promptFile, ...(u.pddrcFile ? [u.pddrcFile] : []), ...deps])];
 
   const units = resolved.units;
-  const before = await hashFileGroups(workspaceRoot, units.map((u) => groupOf(u, cache.get(depKey(u))?.dependsOn ?? [])));
+  const hasher = new FileGroupHasher(workspaceRoot);
+  const before = units.map((u) => hasher.groupHash(groupOf(u, cache.get(depKey(u))?.dependsOn ?? [])));
   const summaries: Array<PromptSummary | undefined> = units.map((u, i) => cache.get(summaryKey(u, before[i]))?.summary);
 
   const misses = units.map((u, i) => (summaries[i] ? -1 : i)).filter((i) => i >= 0);
   for (const i of misses) summaries[i] = summarise(units[i], workspaceRoot, options.allowShell);
   if (misses.length) {
     const groups = misses.map((i) => groupOf(units[i], [...summaries[i]!.includes, ...summaries[i]!.watchFiles]));
-    const after = await hashFileGroups(workspaceRoot, groups);
     misses.forEach((i, k) => {
       cache.set(depKey(units[i]), { dependsOn: groups[k] });
-      cache.set(summaryKey(units[i], after[k]), { summary: summaries[i] });
+      cache.set(summaryKey(units[i], hasher.groupHash(groups[k])), { summary: summaries[i] });
     });
   }
   cache.save();

@@ -9,13 +9,16 @@ export interface UnitProjectMetadata {
   unit: string;
   language: string;
   prompt: string;
-  pddRoot: string;
+  /** Absent for the workspace root. */
+  pddRoot?: string;
   code: string;
   example: string | null;
   test: string | null;
   includes: string[];
-  declaredDependencies: string[];
-  errors: string[];
+  /** Absent when the prompt declares none. */
+  declaredDependencies?: string[];
+  /** Absent when preprocessing found no problem. */
+  errors?: string[];
 }
 
 /** The named input with a unit's prompt and everything that changes its text. */
@@ -35,17 +38,18 @@ const ws = (file: string) => `{workspaceRoot}/${file}`;
 
 export function buildUnitProject(unit: PromptUnit, summary: PromptSummary, name: string, options: NormalizedPluginOptions): ProjectConfiguration {
   const promptInputs = [unit.promptFile, ...(unit.pddrcFile ? [unit.pddrcFile] : []), ...summary.includes, ...summary.watchFiles].map(ws);
+  // Every byte here is stored and sent once per unit by Nx: empty and default values are left out.
   const metadata: UnitProjectMetadata = {
     unit: unit.id,
     language: unit.language.id,
     prompt: unit.promptFile,
-    pddRoot: unit.pddRoot,
+    ...(unit.pddRoot ? { pddRoot: unit.pddRoot } : {}),
     code: unit.paths.code,
     example: unit.paths.example,
     test: unit.paths.test,
     includes: summary.includes,
-    declaredDependencies: summary.declaredDependencies,
-    errors: summary.errors,
+    ...(summary.declaredDependencies.length ? { declaredDependencies: summary.declaredDependencies } : {}),
+    ...(summary.errors.length ? { errors: summary.errors } : {}),
   };
   const preprocess: TargetConfiguration = {
     executor: 'nx-pdd:preprocess',
@@ -55,9 +59,9 @@ export function buildUnitProject(unit: PromptUnit, summary: PromptSummary, name:
     outputs: [ws(preprocessedPromptPath(unit))],
     options: {
       prompt: unit.promptFile,
-      pddRoot: unit.pddRoot,
+      ...(unit.pddRoot ? { pddRoot: unit.pddRoot } : {}),
       output: preprocessedPromptPath(unit),
-      allowShell: options.allowShell,
+      ...(options.allowShell ? { allowShell: true } : {}),
       nxPddVersion: PLUGIN_VERSION,
     },
     metadata: {
