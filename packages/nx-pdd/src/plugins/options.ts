@@ -10,6 +10,13 @@ export interface NxPddPluginOptions extends SettingsOverrides {
   languages?: Array<Partial<LanguageSpec> & Pick<LanguageSpec, 'name' | 'extension'>>;
   /** Name of the target that writes the expanded prompt. Default `preprocess`. */
   preprocessTargetName?: string;
+  /**
+   * Edges between units as static dependencies with their source file (default), or as
+   * implicit ones. Nx checks each static edge's source file with a linear search over the
+   * workspace's non-project files: about 0.35 s at 1,000 units and 9 s at 5,000 (tools/bench).
+   * Implicit edges skip that and work the same for `affected` and `dependsOn: ["^…"]`.
+   */
+  staticEdges?: boolean;
 }
 
 export interface NormalizedPluginOptions {
@@ -18,9 +25,10 @@ export interface NormalizedPluginOptions {
   allowShell: boolean;
   languages: NxPddPluginOptions['languages'];
   targetNames: { preprocess: string };
+  staticEdges: boolean;
 }
 
-const NON_SETTINGS = new Set(['projectNamePrefix', 'allowShell', 'languages', 'preprocessTargetName']);
+const NON_SETTINGS = new Set(['projectNamePrefix', 'allowShell', 'languages', 'preprocessTargetName', 'staticEdges']);
 
 export function normalizeOptions(options: NxPddPluginOptions | undefined): NormalizedPluginOptions {
   const o = options ?? {};
@@ -31,5 +39,6 @@ export function normalizeOptions(options: NxPddPluginOptions | undefined): Norma
     allowShell: o.allowShell === true,
     languages: o.languages ?? [],
     targetNames: { preprocess: o.preprocessTargetName ?? 'preprocess' },
+    staticEdges: o.staticEdges !== false,
   };
 }

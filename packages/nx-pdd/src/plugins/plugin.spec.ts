@@ -161,6 +161,11 @@ describe('nx-pdd plugin', () => {
     await expect(projects()).rejects.toThrow('"prompts/a-b_python.prompt" and "prompts/a/b_python.prompt"');
   });
 
+  it('fails inference naming the file and line of a malformed .pddrc', async () => {
+    ws.write({ '.pddrc': 'contexts:\n  default:\n    defaults:\n      strength: [1\n', 'prompts/calc_python.prompt': 'x' });
+    await expect(projects()).rejects.toThrow(/^\.pddrc:\d+: invalid YAML/);
+  });
+
   it('marks shell-using targets uncacheable only when shell is allowed', async () => {
     ws.write({ 'prompts/s_python.prompt': '<shell>date</shell>' });
     expect((await projects()).s.targets!.preprocess.cache).toBe(true);
@@ -253,6 +258,13 @@ describe('nx-pdd plugin', () => {
       const files = ['prompts/app_python.prompt', 'prompts/calc_python.prompt', 'examples/calc_example.py'];
       const deps = await createDependencies(undefined, depsContext(p, files, { root: ['prompts/app_python.prompt'] }));
       expect(deps).toEqual([{ source: 'app', target: 'calc', type: 'implicit' }]);
+    });
+
+    it('emits implicit edges when staticEdges is false', async () => {
+      ws.write({ 'prompts/app_python.prompt': '<include>examples/calc_example.py</include>', 'prompts/calc_python.prompt': 'C', 'examples/calc_example.py': 'x' });
+      const p = await projects();
+      const files = ['prompts/app_python.prompt', 'prompts/calc_python.prompt', 'examples/calc_example.py'];
+      expect(await createDependencies({ staticEdges: false }, depsContext(p, files))).toEqual([{ source: 'app', target: 'calc', type: 'implicit' }]);
     });
 
     it('ignores projects that are not units', async () => {

@@ -61,7 +61,7 @@ interface ScannedImports {
  * `<pdd-dependency>` declarations, and code imports. Each is a static dependency whose
  * source file is the prompt or the code file that makes it.
  */
-export const createDependencies: CreateDependencies<NxPddPluginOptions> = async (_options, context) => {
+export const createDependencies: CreateDependencies<NxPddPluginOptions> = async (rawOptions, context) => {
   const nodes: UnitGraphNode[] = [];
   for (const [project, config] of Object.entries(context.projects)) {
     const pdd = (config.metadata as { pdd?: UnitProjectMetadata } | undefined)?.pdd;
@@ -94,6 +94,9 @@ export const createDependencies: CreateDependencies<NxPddPluginOptions> = async 
     const key = `${e.source}\0${e.target}`;
     const kept = pairs.get(key);
     if (!kept || EDGE_PRIORITY[e.kind] < EDGE_PRIORITY[kept.kind]) pairs.set(key, e);
+  }
+  if (!normalizeOptions(rawOptions).staticEdges) {
+    return [...pairs.values()].map((e) => ({ source: e.source, target: e.target, type: DependencyType.implicit }));
   }
   const nonProjectFiles = new Set(context.fileMap.nonProjectFiles.map((f) => f.file));
   return [...pairs.values()].map((e) => toNxDependency(e.source, e.target, e.sourceFile, nonProjectFiles, context));
