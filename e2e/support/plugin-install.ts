@@ -25,7 +25,13 @@ export function preparePluginInstall(): string {
     return join(packDir, out.trim().split('\n').pop()!);
   });
   const rootPkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
-  const versions = { nx: rootPkg.devDependencies.nx, '@nx/devkit': rootPkg.devDependencies['@nx/devkit'], typescript: rootPkg.devDependencies.typescript };
+  // NX_PDD_E2E_NX=24.0.6 (and NX_PDD_E2E_DEVKIT when its version differs) runs the e2e suite
+  // against another Nx inside the plugin's peer range; default: the workspace's own Nx.
+  const versions = {
+    nx: process.env.NX_PDD_E2E_NX ?? rootPkg.devDependencies.nx,
+    '@nx/devkit': process.env.NX_PDD_E2E_DEVKIT ?? process.env.NX_PDD_E2E_NX ?? rootPkg.devDependencies['@nx/devkit'],
+    typescript: rootPkg.devDependencies.typescript,
+  };
   const hash = createHash('sha256');
   tarballs.forEach((t) => hash.update(readFileSync(t)));
   hash.update(JSON.stringify(versions));
