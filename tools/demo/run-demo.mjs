@@ -12,7 +12,8 @@ const nxPkg = join(repo, 'node_modules', 'nx');
 const nxBin = join(nxPkg, JSON.parse(readFileSync(join(nxPkg, 'package.json'), 'utf8')).bin.nx);
 const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', FORCE_COLOR: '0' };
 
-const say = (text) => process.stdout.write(`\n\x1b[1m== ${text}\x1b[0m\n`);
+const bold = (text) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text);
+const say = (text) => process.stdout.write(`\n${bold(`== ${text}`)}\n`);
 function run(cmd, args, { quiet = false } = {}) {
   const r = spawnSync(cmd, args, { cwd: ws, env, encoding: 'utf8' });
   if (r.status !== 0) {

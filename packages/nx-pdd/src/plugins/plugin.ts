@@ -58,8 +58,9 @@ interface ScannedImports {
 
 /**
  * Edges between units: prompt includes of another unit's prompt/code/example,
- * `<pdd-dependency>` declarations, and code imports. Each is a static dependency whose
- * source file is the prompt or the code file that makes it.
+ * `<pdd-dependency>` declarations, and code imports. One edge per pair of units: a static
+ * dependency whose source file is the prompt or the code file that makes it, or an implicit
+ * one with the plugin option `staticEdges: false`.
  */
 export const createDependencies: CreateDependencies<NxPddPluginOptions> = async (rawOptions, context) => {
   const nodes: UnitGraphNode[] = [];
