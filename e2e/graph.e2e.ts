@@ -7,6 +7,7 @@ import { E2EWorkspace } from './support/e2e-workspace';
  *   stats (py)  <- report (py, includes stats' example; code does `from stats import`)
  *   format (ts) <- cli (ts, includes format's example; code imports ./format)
  *   calc (py)   <- api (ts, <pdd-dependency>calc_python.prompt</pdd-dependency>)
+ *   report (py) <- main (py, no include: only its code imports report)
  * calc and report share context/python_style.md.
  */
 const FILES: Record<string, string> = {
@@ -18,6 +19,8 @@ const FILES: Record<string, string> = {
   'prompts/format_typescript.prompt': 'Write format.\n```<context/ts_style.md>```\n',
   'prompts/cli_typescript.prompt': 'Write cli.\n<include>examples/format_example.ts</include>\nNot an include: `<include>nope.md</include>`\n',
   'prompts/api_typescript.prompt': 'Write api.\n<pdd-dependency>calc_python.prompt</pdd-dependency>\n<pdd>owner: team api</pdd>\n',
+  'prompts/main_python.prompt': 'Write main: print a report.\n',
+  'main.py': 'from report import render\n\nrender()\n',
   'examples/calc_example.py': 'from calc import add\nprint(add(1, 2))\n',
   'examples/stats_example.py': 'from stats import mean\nprint(mean([1, 2]))\n',
   'examples/format_example.ts': "import { fmt } from '../format';\nconsole.log(fmt(1));\n",
@@ -34,7 +37,7 @@ describe('prompt units as an Nx project graph (real nx)', () => {
   afterAll(() => ws?.dispose());
 
   it('nx show projects lists one project per unit', () => {
-    expect(ws.nxJson<string[]>('show', 'projects', '--json').sort()).toEqual(['api', 'calc', 'cli', 'format', 'report', 'stats']);
+    expect(ws.nxJson<string[]>('show', 'projects', '--json').sort()).toEqual(['api', 'calc', 'cli', 'format', 'main', 'report', 'stats']);
   });
 
   it('nx show project shows targets with explicit inputs and outputs', () => {
@@ -62,26 +65,26 @@ describe('prompt units as an Nx project graph (real nx)', () => {
     const edges = Object.values(graph.dependencies as Record<string, Array<{ source: string; target: string; type: string }>>)
       .flat()
       .map((d) => `${d.source}->${d.target}:${d.type}`);
-    expect([...new Set(edges)].sort()).toEqual(['api->calc:static', 'cli->format:static', 'report->stats:static', 'stats->calc:static']);
+    expect([...new Set(edges)].sort()).toEqual(['api->calc:static', 'cli->format:static', 'main->report:static', 'report->stats:static', 'stats->calc:static']);
   });
 
   it('runs the preprocess target and serves the second run from the Nx cache', () => {
     const first = ws.nxOk('run-many', '-t', 'preprocess');
-    expect(first).toContain('Successfully ran target preprocess for 6 projects');
+    expect(first).toContain('Successfully ran target preprocess for 7 projects');
     expect(readFileSync(ws.path('.pdd/preprocessed/report_python.prompt'), 'utf8')).toBe(
       'Write report.\nfrom stats import mean\nprint(mean([1, 2]))\n\n\nUse type hints.\n\n',
     );
     expect(readFileSync(ws.path('.pdd/preprocessed/cli_typescript.prompt'), 'utf8')).toContain('Not an include: `<include>nope.md</include>`');
     const second = ws.nxOk('run-many', '-t', 'preprocess');
-    expect(second).toMatch(/Nx read the output from the cache instead of running the command for 6 out of 6 tasks/);
+    expect(second).toMatch(/Nx read the output from the cache instead of running the command for 7 out of 7 tasks/);
   });
 
   it('nx show projects --affected follows an edited include to its units and their dependents', () => {
     ws.write({ 'examples/calc_example.py': 'from calc import add, mul\n' });
-    expect(ws.nxJson<string[]>('show', 'projects', '--affected', '--base=HEAD', '--json').sort()).toEqual(['report', 'stats']);
+    expect(ws.nxJson<string[]>('show', 'projects', '--affected', '--base=HEAD', '--json').sort()).toEqual(['main', 'report', 'stats']);
     ws.git('checkout', '--', '.');
     ws.write({ 'context/python_style.md': 'Use type hints and docstrings.\n' });
-    expect(ws.nxJson<string[]>('show', 'projects', '--affected', '--base=HEAD', '--json').sort()).toEqual(['api', 'calc', 'report', 'stats']);
+    expect(ws.nxJson<string[]>('show', 'projects', '--affected', '--base=HEAD', '--json').sort()).toEqual(['api', 'calc', 'main', 'report', 'stats']);
     ws.git('checkout', '--', '.');
     expect(ws.nxJson<string[]>('show', 'projects', '--affected', '--base=HEAD', '--json')).toEqual([]);
   });
@@ -89,7 +92,7 @@ describe('prompt units as an Nx project graph (real nx)', () => {
   it('an edited include is a cache miss for the units that read it, a hit for the rest', () => {
     ws.write({ 'context/ts_style.md': 'Use strict TypeScript. No any.\n' });
     const out = ws.nxOk('run-many', '-t', 'preprocess');
-    expect(out).toMatch(/for 5 out of 6 tasks/);
+    expect(out).toMatch(/for 6 out of 7 tasks/);
     expect(readFileSync(ws.path('.pdd/preprocessed/format_typescript.prompt'), 'utf8')).toContain('No any.');
     ws.git('checkout', '--', '.');
   });
