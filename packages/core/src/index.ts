@@ -13,3 +13,4 @@ export * from './unit-dependencies';
 export * from './workspace-paths';
 export * from './text-lines';
 export * from './atomic-write';
+export * from './llm';

@@ -1,0 +1,103 @@
+import { LlmError } from './errors';
+import { Ledger } from './ledger';
+import { callCost, chooseModels } from './model-choice';
+import { ModelRow, ModelTable } from './model-table';
+import { AnthropicProvider } from './providers/anthropic-provider';
+import { OpenAiProvider } from './providers/openai-provider';
+import { LlmProvider, providerIdFor } from './providers/provider';
+import { redactSecrets } from './redact';
+import { requestKey, ResponseCache } from './response-cache';
+import { DEFAULT_RETRY, RetryPolicy, withRetry } from './retry';
+import { CallContext, LlmMessage, LlmRequest, LlmResult } from './types';
+
+export interface LlmClientOptions {
+  table: ModelTable;
+  env: NodeJS.ProcessEnv;
+  cache: ResponseCache;
+  ledger: Ledger;
+  strength: number;
+  temperature: number;
+  time?: number;
+  /** Base model name (`--model`, else PDD_MODEL_DEFAULT). */
+  model?: string;
+  maxOutputTokens?: number;
+  /** Per attempt. */
+  timeoutMs?: number;
+  retry?: RetryPolicy;
+  stream?: boolean;
+  /** Replace the SDK-backed providers (tests). */
+  providers?: Partial<Record<LlmProvider['id'], LlmProvider>>;
+  log?: (line: string) => void;
+}
+
+/**
+ * The one door to models: picks candidates by strength, answers from the response cache,
+ * charges the ledger before each call, retries transient failures, falls back to the next
+ * candidate on model-specific ones, and redacts secrets from every error.
+ */
+export class LlmClient {
+  private readonly providers: Record<LlmProvider['id'], LlmProvider>;
+
+  constructor(private readonly options: LlmClientOptions) {
+    const { env, stream } = options;
+    this.providers = {
+      openai: options.providers?.openai ?? new OpenAiProvider({ env, stream }),
+      anthropic: options.providers?.anthropic ?? new AnthropicProvider({ env, stream }),
+    };
+  }
+
+  private request(messages: LlmMessage[]): LlmRequest {
+    return { messages, temperature: this.options.temperature, time: this.options.time, maxOutputTokens: this.options.maxOutputTokens ?? 8192 };
+  }
+
+  /** The models that would be tried, in order (for --dry-run and messages). */
+  candidates(): ModelRow[] {
+    const { table, strength, model, env, cache } = this.options;
+    return chooseModels(table, { strength, baseModel: model ?? env.PDD_MODEL_DEFAULT, env, ignoreKeys: cache.mode === 'replay' });
+  }
+
+  async complete(messages: LlmMessage[], ctx: CallContext): Promise<LlmResult> {
+    const { cache, ledger, env } = this.options;
+    const request = this.request(messages);
+    const candidates = this.candidates();
+    const keyOf = (row: ModelRow) => requestKey({ provider: providerIdFor(row), model: row.model, baseUrl: row.baseUrl, request });
+
+    for (const row of candidates) {
+      const hit = cache.get(keyOf(row));
+      if (hit) return { content: hit.content, usage: hit.usage, provider: hit.provider, model: hit.model, costUsd: 0, cached: true, key: keyOf(row), attempts: 0 };
+      if (cache.mode === 'replay') continue;
+    }
+    if (cache.mode === 'replay') {
+      throw new LlmError('replay-miss', `${ctx.unit} ${ctx.operation}: no recorded answer in ${cache.dir} (key ${keyOf(candidates[0])}, model ${candidates[0].model}); run once with a model and --llm-cache=readwrite to record it`);
+    }
+
+    let lastError: LlmError | undefined;
+    for (const [index, row] of candidates.entries()) {
+      const key = keyOf(row);
+      const provider = this.providers[providerIdFor(row)];
+      const inputTokens = Math.ceil(messages.reduce((n, m) => n + m.content.length, 0) / 4);
+      const reservation = ledger.reserve(callCost(row, { input: inputTokens, output: request.maxOutputTokens }), `${ctx.unit} ${ctx.operation} (${row.model})`);
+      try {
+        const { value, attempts } = await withRetry(() => provider.complete({ row, request, timeoutMs: this.options.timeoutMs ?? 120_000 }), {
+          ...(this.options.retry ?? DEFAULT_RETRY),
+          onRetry: (e, attempt, delay) => this.options.log?.(`  ${row.model}: ${this.redact(e.message, row)}; retry ${attempt} in ${(delay / 1000).toFixed(1)} s`),
+        });
+        const costUsd = callCost(row, value.usage);
+        reservation.settle(costUsd);
+        cache.set(key, { provider: provider.id, model: row.model, content: value.content, usage: value.usage, costUsd, createdAt: new Date().toISOString() });
+        return { ...value, provider: provider.id, model: row.model, costUsd, cached: false, key, attempts };
+      } catch (e) {
+        reservation.release();
+        const error = e instanceof LlmError ? e : new LlmError('bad-answer', (e as Error).message);
+        lastError = new LlmError(error.kind, this.redact(`${ctx.unit} ${ctx.operation}: ${row.provider} ${row.model}: ${error.message}`, row), error.retryAfterMs);
+        if (!error.modelSpecific || index === candidates.length - 1) throw lastError;
+        this.options.log?.(`  ${lastError.message}; trying ${candidates[index + 1].model}`);
+      }
+    }
+    throw lastError ?? new LlmError('no-model', 'no candidate model');
+  }
+
+  private redact(text: string, row: ModelRow): string {
+    return redactSecrets(text, this.options.env, row.apiKeyVars);
+  }
+}

@@ -1,0 +1,84 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { PddError } from '../errors';
+
+/** One row of PDD's llm_model.csv. Prices are USD per million tokens. */
+export interface ModelRow {
+  provider: string;
+  model: string;
+  inputPrice: number;
+  outputPrice: number;
+  elo?: number;
+  rankScore?: number;
+  baseUrl?: string;
+  /** Environment variables holding the key (`|`-separated in the file); empty = none needed. */
+  apiKeyVars: string[];
+  maxReasoningTokens?: number;
+  structuredOutput: boolean;
+  reasoningType?: string;
+  interactiveOnly: boolean;
+  contextLimit?: number;
+}
+
+export interface ModelTable {
+  rows: ModelRow[];
+  /** The file the rows came from. */
+  file: string;
+}
+
+const REQUIRED = ['provider', 'model', 'input', 'output'];
+
+/** Parse llm_model.csv in PDD's current or legacy column set (columns are read by name). */
+export function parseModelTable(text: string, file: string): ModelRow[] {
+  let table: string[][];
+  try {
+    table = parse(text, { skip_empty_lines: true, trim: true, relax_column_count: true });
+  } catch (e) {
+    throw new PddError('MODEL_TABLE', `cannot parse ${file}: ${(e as Error).message}`);
+  }
+  const header = (table[0] ?? []).map((c) => c.toLowerCase());
+  const missing = REQUIRED.filter((c) => !header.includes(c));
+  if (missing.length) throw new PddError('MODEL_TABLE', `${file} lacks column(s) ${missing.join(', ')} (PDD's llm_model.csv format)`);
+  const records = table.slice(1).map((cells) => Object.fromEntries(header.map((h, i) => [h, cells[i] ?? ''])) as Record<string, string>);
+  const num = (v: string | undefined) => (v === undefined || v === '' || Number.isNaN(Number(v)) ? undefined : Number(v));
+  const bool = (v: string | undefined) => /^(true|1|yes)$/i.test(v ?? '');
+  return records.map((r, i) => {
+    const inputPrice = num(r.input);
+    const outputPrice = num(r.output);
+    if (!r.model || inputPrice === undefined || outputPrice === undefined) {
+      throw new PddError('MODEL_TABLE', `${file}:${i + 2}: a row needs provider, model and numeric input/output prices`);
+    }
+    return {
+      provider: r.provider,
+      model: r.model,
+      inputPrice,
+      outputPrice,
+      elo: num(r.coding_arena_elo),
+      rankScore: num(r.model_rank_score),
+      baseUrl: r.base_url || undefined,
+      apiKeyVars: (r.api_key ?? '').split('|').map((s) => s.trim()).filter(Boolean),
+      maxReasoningTokens: num(r.max_reasoning_tokens),
+      structuredOutput: bool(r.structured_output),
+      reasoningType: r.reasoning_type || undefined,
+      interactiveOnly: bool(r.interactive_only),
+      contextLimit: num(r.context_limit),
+    };
+  });
+}
+
+/** The bundled table shipped with nx-pdd. */
+export const BUNDLED_MODEL_TABLE = join(__dirname, '..', '..', 'assets', 'llm_model.csv');
+
+/** PDD's lookup order: ~/.pdd/llm_model.csv, then <workspace>/.pdd/llm_model.csv, then the bundled one. */
+export function modelTableCandidates(workspaceRoot: string, home = homedir()): string[] {
+  return [join(home, '.pdd', 'llm_model.csv'), join(workspaceRoot, '.pdd', 'llm_model.csv'), BUNDLED_MODEL_TABLE];
+}
+
+export function loadModelTable(workspaceRoot: string, home = homedir()): ModelTable {
+  for (const file of modelTableCandidates(workspaceRoot, home)) {
+    if (existsSync(file)) return { rows: parseModelTable(readFileSync(file, 'utf8'), file), file };
+  }
+  throw new PddError('MODEL_TABLE', `no llm_model.csv found (looked in ${modelTableCandidates(workspaceRoot, home).join(', ')})`);
+}

@@ -1,0 +1,40 @@
+import Anthropic from '@anthropic-ai/sdk';
+import { LlmError } from '../errors';
+import { ProviderAnswer } from '../types';
+import { apiKeyFor, LlmProvider, ProviderCall, wireModelName } from './provider';
+import { mapSdkError } from './sdk-errors';
+
+/** Anthropic messages through the official SDK. `time` becomes an extended-thinking budget where the row allows it. */
+export class AnthropicProvider implements LlmProvider {
+  readonly id = 'anthropic' as const;
+
+  constructor(private readonly options: { env: NodeJS.ProcessEnv; stream?: boolean }) {}
+
+  async complete({ row, request, timeoutMs }: ProviderCall): Promise<ProviderAnswer> {
+    const { env } = this.options;
+    const client = new Anthropic({
+      apiKey: apiKeyFor(row, env) ?? null,
+      baseURL: row.baseUrl ?? env.ANTHROPIC_BASE_URL ?? undefined,
+      maxRetries: 0,
+      timeout: timeoutMs,
+    });
+    const system = request.messages.filter((m) => m.role === 'system').map((m) => m.content).join('\n\n');
+    const thinkingBudget =
+      row.reasoningType === 'budget' && request.time && row.maxReasoningTokens ? Math.max(1024, Math.round(request.time * row.maxReasoningTokens)) : 0;
+    const params = {
+      model: wireModelName(row),
+      max_tokens: request.maxOutputTokens + thinkingBudget,
+      ...(system ? { system } : {}),
+      messages: request.messages.filter((m) => m.role !== 'system').map((m) => ({ role: m.role as 'user' | 'assistant', content: m.content })),
+      // Extended thinking requires the default temperature.
+      ...(thinkingBudget ? { thinking: { type: 'enabled' as const, budget_tokens: thinkingBudget } } : { temperature: request.temperature }),
+    };
+    try {
+      const message = this.options.stream ? await client.messages.stream(params).finalMessage() : await client.messages.create(params);
+      const content = message.content.map((b) => (b.type === 'text' ? b.text : '')).join('');
+      return { content, usage: { input: message.usage.input_tokens, output: message.usage.output_tokens } };
+    } catch (e) {
+      throw e instanceof LlmError ? e : mapSdkError(e, row.model);
+    }
+  }
+}
