@@ -4,10 +4,7 @@ import { LlmError } from './errors';
 import { InProcessLedger } from './ledger';
 import { parseModelTable } from './model-table';
 import { ResponseCache } from './response-cache';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { startFakeLlm } = require('../../../../tools/fake-llm/fake-llm.js');
-
-type Fake = Awaited<ReturnType<typeof startFakeLlm>>;
+import { FakeLlm as Fake, startFakeLlm } from '../../../../tools/fake-llm/fake-llm';
 const CODE = '```python\ndef add(a, b):\n    return a + b\n```';
 
 describe.each([

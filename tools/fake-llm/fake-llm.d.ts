@@ -1,0 +1,36 @@
+/** Types of tools/fake-llm/fake-llm.js (see its header for the scenario format). */
+export interface FakeResponse {
+  content?: string;
+  usage?: { input?: number; output?: number };
+  status?: number;
+  retryAfter?: number;
+  message?: string;
+  fault?: 'hang' | 'empty' | 'malformed';
+}
+export interface FakeRule {
+  match?: string | { regex: string };
+  responses: FakeResponse[];
+}
+export interface Scenario {
+  rules?: FakeRule[];
+  default?: FakeResponse;
+  requireKey?: string;
+}
+export interface LoggedRequest {
+  path: string;
+  api: 'openai' | 'anthropic';
+  model: string;
+  stream: boolean;
+  text: string;
+  body: unknown;
+  answeredWith: string;
+  at: string;
+}
+export interface FakeLlm {
+  url: string;
+  port: number;
+  requests: LoggedRequest[];
+  setScenario(s: Scenario): void;
+  close(): Promise<void>;
+}
+export function startFakeLlm(options: { scenario: Scenario; port?: number }): Promise<FakeLlm>;
