@@ -32,7 +32,7 @@ const config: Config = {
       testMatch: ['<rootDir>/**/*.e2e.ts'],
       globalSetup: '<rootDir>/setup/global-setup.ts',
       globalTeardown: '<rootDir>/setup/global-teardown.ts',
-      testTimeout: 240_000,
+      setupFilesAfterEnv: ['<rootDir>/setup/timeout.ts'],
     },
   ],
 };

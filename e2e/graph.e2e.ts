@@ -80,9 +80,20 @@ describe('prompt units as an Nx project graph (real nx)', () => {
   });
 
   it('nx show projects --affected follows an edited include to its units and their dependents', () => {
+    // calc's example is calc's own working file (an input of calc:example, invariant 1), so a
+    // hand edit of it affects calc and its dependents too, and the units that include it.
     ws.write({ 'examples/calc_example.py': 'from calc import add, mul\n' });
-    expect(ws.nxJson<string[]>('show', 'projects', '--affected', '--base=HEAD', '--json').sort()).toEqual(['main', 'report', 'stats']);
-    ws.git('checkout', '--', '.');
+    try {
+      expect(ws.nxJson<string[]>('show', 'projects', '--affected', '--base=HEAD', '--json').sort()).toEqual(['api', 'calc', 'main', 'report', 'stats']);
+    } finally {
+      ws.git('checkout', '--', '.');
+    }
+    ws.write({ 'examples/format_example.ts': "import { fmt } from '../format';\nconsole.log(fmt(3));\n" });
+    try {
+      expect(ws.nxJson<string[]>('show', 'projects', '--affected', '--base=HEAD', '--json').sort()).toEqual(['cli', 'format']);
+    } finally {
+      ws.git('checkout', '--', '.');
+    }
     ws.write({ 'context/python_style.md': 'Use type hints and docstrings.\n' });
     expect(ws.nxJson<string[]>('show', 'projects', '--affected', '--base=HEAD', '--json').sort()).toEqual(['api', 'calc', 'main', 'report', 'stats']);
     ws.git('checkout', '--', '.');

@@ -16,6 +16,8 @@ export interface RunResult {
  */
 export class E2EWorkspace extends TempWorkspace {
   readonly installDir = pluginInstallDir();
+  /** Extra environment for every nx command (e.g. a fake API key). */
+  env: NodeJS.ProcessEnv = {};
 
   constructor(files: Record<string, string>, nxJson: object = { plugins: ['nx-pdd'] }) {
     super('nx-pdd-e2e-');
@@ -46,7 +48,7 @@ export class E2EWorkspace extends TempWorkspace {
     const r = spawnSync(process.execPath, [nxBin(this.installDir), ...args], {
       cwd: this.root,
       encoding: 'utf8',
-      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', NX_INTERACTIVE: 'false', CI: 'true', FORCE_COLOR: '0' },
+      env: withoutUndefined({ ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', NX_INTERACTIVE: 'false', CI: 'true', FORCE_COLOR: '0', ...this.env }),
       timeout: 120_000,
     });
     return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
@@ -70,4 +72,9 @@ function nxBin(installDir: string): string {
   const dir = join(installDir, 'node_modules', 'nx');
   const bin = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).bin;
   return join(dir, typeof bin === 'string' ? bin : bin.nx);
+}
+
+/** `env: { KEY: undefined }` removes KEY from the child's environment. */
+function withoutUndefined(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined));
 }

@@ -34,3 +34,13 @@ export interface FakeLlm {
   close(): Promise<void>;
 }
 export function startFakeLlm(options: { scenario: Scenario; port?: number }): Promise<FakeLlm>;
+/** The server in a child process, for callers that block their own event loop (spawnSync). */
+export interface FakeLlmProcess {
+  url: string;
+  port: number;
+  pid: number;
+  requests(): Promise<LoggedRequest[]>;
+  setScenario(s: Scenario): Promise<void>;
+  close(): Promise<void>;
+}
+export function spawnFakeLlm(options: { scenario: Scenario; port?: number }): Promise<FakeLlmProcess>;

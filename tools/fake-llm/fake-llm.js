@@ -9,6 +9,7 @@
  *         | { status: 429, retryAfter?: seconds, message?: "..." }   (any HTTP status)
  *         | { fault: "hang" | "empty" | "malformed" }
  * Each rule answers its Nth matching request with responses[N] (the last one repeats).
+ * Control routes: GET /__log (the request log), PUT /__scenario (replace the scenario, reset counters).
  */
 const http = require('node:http');
 
@@ -49,6 +50,11 @@ async function startFakeLlm({ scenario, port = 0 }) {
     const raw = Buffer.concat(chunks).toString('utf8');
     const url = req.url ?? '';
     if (req.method === 'GET' && url === '/__log') return json(res, 200, requests);
+    if (req.method === 'PUT' && url === '/__scenario') {
+      current = JSON.parse(raw);
+      counters = new Map();
+      return json(res, 200, { ok: true });
+    }
     if (req.method === 'GET' && url.startsWith('/v1/models')) return json(res, 200, { object: 'list', data: [] });
     const api = url.startsWith('/v1/chat/completions') ? 'openai' : url.startsWith('/v1/messages') ? 'anthropic' : null;
     if (req.method !== 'POST' || !api) return json(res, 404, { error: { message: `fake-llm: no route ${req.method} ${url}` } });
@@ -176,4 +182,50 @@ function stream(res, api, model, content, usage) {
   res.end();
 }
 
-module.exports = { startFakeLlm };
+/**
+ * Runs the server in a child process (cli.js). Use this from code that blocks its own event
+ * loop while the server must answer, e.g. a test that runs `nx` with spawnSync: an in-process
+ * server could not answer then, and the nx task would wait for it forever.
+ * @param {{ scenario: Scenario, port?: number }} options
+ * @returns {Promise<{ url: string, port: number, pid: number, requests(): Promise<LoggedRequest[]>, setScenario(s: Scenario): Promise<void>, close(): Promise<void> }>}
+ */
+async function spawnFakeLlm({ scenario, port = 0 }) {
+  const { spawn } = require('node:child_process');
+  const { mkdtempSync, writeFileSync, rmSync } = require('node:fs');
+  const { tmpdir } = require('node:os');
+  const { join } = require('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'fake-llm-'));
+  const file = join(dir, 'scenario.json');
+  writeFileSync(file, JSON.stringify(scenario));
+  const child = spawn(process.execPath, [join(__dirname, 'cli.js'), '--scenario', file, '--port', String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`fake-llm exited with ${code} before listening`)));
+  });
+  const call = async (method, path, body) => {
+    const r = await fetch(url + path, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+    if (!r.ok) throw new Error(`fake-llm ${method} ${path}: ${r.status}`);
+    return r.json();
+  };
+  return {
+    url,
+    port: Number(new URL(url).port),
+    pid: /** @type {number} */ (child.pid),
+    requests: () => call('GET', '/__log'),
+    setScenario: async (s) => void (await call('PUT', '/__scenario', s)),
+    close: () =>
+      new Promise((resolve) => {
+        rmSync(dir, { recursive: true, force: true });
+        if (child.exitCode !== null) return resolve(undefined);
+        child.once('exit', () => resolve(undefined));
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+module.exports = { startFakeLlm, spawnFakeLlm };

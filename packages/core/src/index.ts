@@ -14,3 +14,4 @@ export * from './workspace-paths';
 export * from './text-lines';
 export * from './atomic-write';
 export * from './llm';
+export * from './operations';

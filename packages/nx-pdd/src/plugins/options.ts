@@ -1,4 +1,5 @@
-import { LanguageSpec, SettingsOverrides } from '@nx-pdd/core';
+import type { NxJsonConfiguration } from '@nx/devkit';
+import { LanguageSpec, LanguageTable, SettingsOverrides } from '@nx-pdd/core';
 
 /** Options of the nx-pdd plugin entry in nx.json (`{ "plugin": "nx-pdd", "options": { … } }`). */
 export interface NxPddPluginOptions extends SettingsOverrides {
@@ -10,6 +11,10 @@ export interface NxPddPluginOptions extends SettingsOverrides {
   languages?: Array<Partial<LanguageSpec> & Pick<LanguageSpec, 'name' | 'extension'>>;
   /** Name of the target that writes the expanded prompt. Default `preprocess`. */
   preprocessTargetName?: string;
+  /** Names of the LLM targets. Defaults `generate`, `example`, `generate-tests`. */
+  generateTargetName?: string;
+  exampleTargetName?: string;
+  generateTestsTargetName?: string;
   /**
    * Edges between units as static dependencies with their source file (default), or as
    * implicit ones. Nx checks each static edge's source file with a linear search over the
@@ -24,11 +29,12 @@ export interface NormalizedPluginOptions {
   projectNamePrefix: string;
   allowShell: boolean;
   languages: NxPddPluginOptions['languages'];
-  targetNames: { preprocess: string };
+  languageTable: LanguageTable;
+  targetNames: { preprocess: string; generate: string; example: string; generateTests: string };
   staticEdges: boolean;
 }
 
-const NON_SETTINGS = new Set(['projectNamePrefix', 'allowShell', 'languages', 'preprocessTargetName', 'staticEdges']);
+const NON_SETTINGS = new Set(['projectNamePrefix', 'allowShell', 'languages', 'preprocessTargetName', 'generateTargetName', 'exampleTargetName', 'generateTestsTargetName', 'staticEdges']);
 
 export function normalizeOptions(options: NxPddPluginOptions | undefined): NormalizedPluginOptions {
   const o = options ?? {};
@@ -38,7 +44,19 @@ export function normalizeOptions(options: NxPddPluginOptions | undefined): Norma
     projectNamePrefix: o.projectNamePrefix ?? '',
     allowShell: o.allowShell === true,
     languages: o.languages ?? [],
-    targetNames: { preprocess: o.preprocessTargetName ?? 'preprocess' },
+    languageTable: new LanguageTable(o.languages ?? []),
+    targetNames: {
+      preprocess: o.preprocessTargetName ?? 'preprocess',
+      generate: o.generateTargetName ?? 'generate',
+      example: o.exampleTargetName ?? 'example',
+      generateTests: o.generateTestsTargetName ?? 'generate-tests',
+    },
     staticEdges: o.staticEdges !== false,
   };
+}
+
+/** The nx-pdd entry of nx.json's plugins, normalized (defaults when the plugin is not listed). */
+export function pluginOptionsFromNxJson(nxJson: NxJsonConfiguration | null | undefined): NormalizedPluginOptions {
+  const entry = (nxJson?.plugins ?? []).find((p) => (typeof p === 'string' ? p : p.plugin) === 'nx-pdd');
+  return normalizeOptions(typeof entry === 'object' ? (entry.options as NxPddPluginOptions) : undefined);
 }

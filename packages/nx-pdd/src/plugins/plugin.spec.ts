@@ -75,6 +75,21 @@ describe('nx-pdd plugin', () => {
   },
   "name": "calc",
   "namedInputs": {
+    "pdd-llm-config": [
+      "{workspaceRoot}/.pdd/llm_model.csv",
+      {
+        "env": "PDD_MODEL_DEFAULT",
+      },
+      {
+        "env": "PDD_STRENGTH_DEFAULT",
+      },
+      {
+        "env": "OPENAI_BASE_URL",
+      },
+      {
+        "env": "ANTHROPIC_BASE_URL",
+      },
+    ],
     "pdd-prompt": [
       "{workspaceRoot}/prompts/calc_python.prompt",
       "{workspaceRoot}/examples/fmt_example.py",
@@ -89,6 +104,128 @@ describe('nx-pdd plugin', () => {
     "lang:python",
   ],
   "targets": {
+    "example": {
+      "cache": true,
+      "dependsOn": [
+        "generate",
+      ],
+      "executor": "nx-pdd:example",
+      "inputs": [
+        "pdd-prompt",
+        "pdd-llm-config",
+        "{workspaceRoot}/examples/calc_example.py",
+        "{workspaceRoot}/.pdd/generated/calc_python/calc_example.py",
+        {
+          "dependentTasksOutputFiles": "**/*",
+          "transitive": true,
+        },
+      ],
+      "metadata": {
+        "description": "Write the usage example examples/calc_example.py with the LLM",
+        "help": {
+          "command": "npx nx run calc:example --help",
+          "example": {
+            "options": {
+              "budget": 1,
+              "strength": 0.5,
+            },
+          },
+        },
+        "technologies": [
+          "pdd",
+        ],
+      },
+      "options": {
+        "nxPddVersion": "0.1.0",
+        "prompt": "prompts/calc_python.prompt",
+        "strength": 1,
+        "temperature": 0,
+        "time": 0.25,
+      },
+      "outputs": [
+        "{workspaceRoot}/examples/calc_example.py",
+        "{workspaceRoot}/.pdd/generated/calc_python/calc_example.py",
+      ],
+    },
+    "generate": {
+      "cache": true,
+      "executor": "nx-pdd:generate",
+      "inputs": [
+        "pdd-prompt",
+        "pdd-llm-config",
+        "{workspaceRoot}/calc.py",
+        "{workspaceRoot}/.pdd/generated/calc_python/calc.py",
+      ],
+      "metadata": {
+        "description": "Generate calc.py from prompts/calc_python.prompt with the LLM",
+        "help": {
+          "command": "npx nx run calc:generate --help",
+          "example": {
+            "options": {
+              "budget": 1,
+              "strength": 0.5,
+            },
+          },
+        },
+        "technologies": [
+          "pdd",
+        ],
+      },
+      "options": {
+        "nxPddVersion": "0.1.0",
+        "prompt": "prompts/calc_python.prompt",
+        "strength": 1,
+        "temperature": 0,
+        "time": 0.25,
+      },
+      "outputs": [
+        "{workspaceRoot}/calc.py",
+        "{workspaceRoot}/.pdd/generated/calc_python/calc.py",
+      ],
+    },
+    "generate-tests": {
+      "cache": true,
+      "dependsOn": [
+        "example",
+      ],
+      "executor": "nx-pdd:generate-tests",
+      "inputs": [
+        "pdd-prompt",
+        "pdd-llm-config",
+        "{workspaceRoot}/tests/test_calc.py",
+        "{workspaceRoot}/.pdd/generated/calc_python/test_calc.py",
+        {
+          "dependentTasksOutputFiles": "**/*",
+          "transitive": true,
+        },
+      ],
+      "metadata": {
+        "description": "Write or extend the unit tests tests/test_calc.py with the LLM",
+        "help": {
+          "command": "npx nx run calc:generate-tests --help",
+          "example": {
+            "options": {
+              "budget": 1,
+              "strength": 0.5,
+            },
+          },
+        },
+        "technologies": [
+          "pdd",
+        ],
+      },
+      "options": {
+        "nxPddVersion": "0.1.0",
+        "prompt": "prompts/calc_python.prompt",
+        "strength": 1,
+        "temperature": 0,
+        "time": 0.25,
+      },
+      "outputs": [
+        "{workspaceRoot}/tests/test_calc.py",
+        "{workspaceRoot}/.pdd/generated/calc_python/test_calc.py",
+      ],
+    },
     "preprocess": {
       "cache": true,
       "executor": "nx-pdd:preprocess",
@@ -130,13 +267,23 @@ describe('nx-pdd plugin', () => {
       '.pddrc': 'contexts:\n  backend:\n    paths: ["specs/api/**"]\n    defaults:\n      generate_output_path: "api/"\n',
       'specs/api/users_python.prompt': 'U',
     });
-    const p = await projects({ promptsDir: 'specs', projectNamePrefix: 'pdd-', preprocessTargetName: 'expand' });
+    const p = await projects({ promptsDir: 'specs', projectNamePrefix: 'pdd-', preprocessTargetName: 'expand', generateTargetName: 'gen', strength: 0.3 });
     expect(Object.keys(p)).toEqual(['pdd-api-users']);
     const users = p['pdd-api-users'];
     expect(users.tags).toEqual(['pdd', 'lang:python', 'pdd-context:backend']);
-    expect(Object.keys(users.targets!)).toEqual(['expand']);
+    expect(Object.keys(users.targets!)).toEqual(['expand', 'gen', 'example', 'generate-tests']);
+    expect(users.targets!.example.dependsOn).toEqual(['gen']);
+    expect(users.targets!.gen.options).toMatchObject({ strength: 0.3, temperature: 0, time: 0.25 });
     expect(users.namedInputs!['pdd-prompt']).toEqual(['{workspaceRoot}/specs/api/users_python.prompt', '{workspaceRoot}/.pddrc']);
     expect(users.metadata?.pdd).toMatchObject({ code: 'api/users.py' });
+  });
+
+  it('registers only the LLM targets a language has', async () => {
+    ws.write({ 'prompts/settings_json.prompt': 'S', 'prompts/calc_python.prompt': 'C' });
+    const p = await projects();
+    expect(Object.keys(p.settings.targets!)).toEqual(['preprocess', 'generate']);
+    expect(Object.keys(p.calc.targets!)).toEqual(['preprocess', 'generate', 'example', 'generate-tests']);
+    expect(p.calc.targets!['generate-tests'].dependsOn).toEqual(['example']);
   });
 
   it('keeps a unit with a broken prompt in the graph and records its errors', async () => {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { LanguageTable, preprocessPrompt, PromptUnit, resolveUnits, ResolvedUnits } from '@nx-pdd/core';
+import { preprocessPrompt, PromptUnit, resolveUnits, ResolvedUnits } from '@nx-pdd/core';
 import { JsonCache } from '../utils/json-cache';
 import { FileGroupHasher } from '../utils/file-group-hasher';
 import { workspaceDataDirectory } from '../utils/nx-internals';
@@ -47,7 +47,7 @@ export function inferUnits(promptFiles: readonly string[], options: NormalizedPl
     workspaceRoot,
     pluginSettings: options.settings,
     env,
-    languages: new LanguageTable(options.languages),
+    languages: options.languageTable,
   });
   const cacheFile = join(workspaceDataDirectory(workspaceRoot), `nx-pdd-${hashOf({ CACHE_FORMAT, allowShell: options.allowShell })}.json`);
   const cache = new JsonCache<CacheEntry>(cacheFile);

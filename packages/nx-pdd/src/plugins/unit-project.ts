@@ -1,5 +1,5 @@
 import type { ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
-import { joinPosix, PromptUnit } from '@nx-pdd/core';
+import { ArtifactKind, joinPosix, pristinePath, PromptUnit } from '@nx-pdd/core';
 import { PLUGIN_VERSION } from '../utils/plugin-version';
 import { NormalizedPluginOptions } from './options';
 import { PromptSummary } from './unit-inference';
@@ -23,6 +23,12 @@ export interface UnitProjectMetadata {
 
 /** The named input with a unit's prompt and everything that changes its text. */
 export const PROMPT_INPUT = 'pdd-prompt';
+
+/** The named input with what changes which model answers (and so what it answers). API keys are deliberately not in it. */
+export const LLM_CONFIG_INPUT = 'pdd-llm-config';
+
+/** Environment variables that change the model choice or where it is called. */
+const LLM_ENV = ['PDD_MODEL_DEFAULT', 'PDD_STRENGTH_DEFAULT', 'OPENAI_BASE_URL', 'ANTHROPIC_BASE_URL'];
 
 /** The virtual project root: the prompt path without `.prompt`. Distinct per unit, never a real folder. */
 export function unitProjectRoot(unit: PromptUnit): string {
@@ -73,13 +79,50 @@ export function buildUnitProject(unit: PromptUnit, summary: PromptSummary, name:
       },
     },
   };
+  const targets: Record<string, TargetConfiguration> = { [options.targetNames.preprocess]: preprocess };
+  const names = options.targetNames;
+  const llmOptions = {
+    prompt: unit.promptFile,
+    ...(unit.pddRoot ? { pddRoot: unit.pddRoot } : {}),
+    strength: unit.settings.strength,
+    temperature: unit.settings.temperature,
+    time: unit.settings.time,
+    ...(unit.settings.model ? { model: unit.settings.model } : {}),
+    ...(options.allowShell ? { allowShell: true } : {}),
+    nxPddVersion: PLUGIN_VERSION,
+  };
+  const llmTarget = (target: string, executor: string, kind: ArtifactKind, description: string, dependsOn: string[]): TargetConfiguration => {
+    const working = kind === 'code' ? unit.paths.code : kind === 'example' ? unit.paths.example! : unit.paths.test!;
+    const files = [ws(working), ws(pristinePath(unit, kind))];
+    return {
+      executor,
+      cache: !(summary.usesShell && options.allowShell),
+      // Invariant 1: the working file it writes is also an input, so a hand edit is a cache
+      // miss (the executor then keeps the edit) and can never be overwritten by a restore.
+      inputs: [PROMPT_INPUT, LLM_CONFIG_INPUT, ...files, ...(dependsOn.length ? [{ dependentTasksOutputFiles: '**/*', transitive: true }] : [])],
+      outputs: files,
+      ...(dependsOn.length ? { dependsOn } : {}),
+      options: llmOptions,
+      metadata: {
+        technologies: ['pdd'],
+        description,
+        help: { command: `npx nx run ${name}:${target} --help`, example: { options: { strength: 0.5, budget: 1 } } },
+      },
+    };
+  };
+  targets[names.generate] = llmTarget(names.generate, 'nx-pdd:generate', 'code', `Generate ${unit.paths.code} from ${unit.promptFile} with the LLM`, []);
+  if (unit.paths.example) targets[names.example] = llmTarget(names.example, 'nx-pdd:example', 'example', `Write the usage example ${unit.paths.example} with the LLM`, [names.generate]);
+  if (unit.paths.test) {
+    targets[names.generateTests] = llmTarget(names.generateTests, 'nx-pdd:generate-tests', 'test', `Write or extend the unit tests ${unit.paths.test} with the LLM`, unit.paths.example ? [names.example] : [names.generate]);
+  }
+  const modelTables = [...new Set([joinPosix(unit.pddRoot, '.pdd/llm_model.csv'), '.pdd/llm_model.csv'])].map(ws);
   return {
     name,
     root: unitProjectRoot(unit),
     projectType: 'library',
     tags: ['pdd', `lang:${unit.language.id}`, ...(unit.context ? [`pdd-context:${unit.context}`] : [])],
-    namedInputs: { [PROMPT_INPUT]: promptInputs },
-    targets: { [options.targetNames.preprocess]: preprocess },
+    namedInputs: { [PROMPT_INPUT]: promptInputs, [LLM_CONFIG_INPUT]: [...modelTables, ...LLM_ENV.map((env) => ({ env }))] },
+    targets,
     metadata: {
       description: `PDD prompt unit ${unit.id}: ${unit.promptFile} -> ${[unit.paths.code, unit.paths.example, unit.paths.test].filter(Boolean).join(', ')}`,
       technologies: ['pdd'],

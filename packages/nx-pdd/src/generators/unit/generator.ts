@@ -1,7 +1,6 @@
 import { formatFiles, logger, readNxJson, Tree } from '@nx/devkit';
-import { computeUnitPaths, joinPosix, LanguageTable, parsePddrc, resolveUnitSettings, selectContext, splitBasename, trimSlashes } from '@nx-pdd/core';
-import { normalizeOptions, NxPddPluginOptions } from '../../plugins/options';
-import { PLUGIN_NAME } from '../init/generator';
+import { computeUnitPaths, joinPosix, parsePddrc, resolveUnitSettings, selectContext, splitBasename, trimSlashes } from '@nx-pdd/core';
+import { pluginOptionsFromNxJson } from '../../plugins/options';
 import type { UnitGeneratorSchema } from './schema';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*(\/[A-Za-z0-9][A-Za-z0-9_-]*)*$/;
@@ -11,10 +10,10 @@ export async function unitGenerator(tree: Tree, schema: UnitGeneratorSchema): Pr
   if (!name || !NAME.test(name)) {
     throw new Error(`nx-pdd: invalid unit name "${schema.name}": use letters, digits, _ and -, with / between folders (e.g. calc or commands/fix)`);
   }
-  const pluginOptions = readPluginOptions(tree);
+  const pluginOptions = pluginOptionsFromNxJson(readNxJson(tree));
   const pddrc = tree.exists('.pddrc') ? parsePddrc(tree.read('.pddrc', 'utf-8')!, '.pddrc') : null;
   const defaultContext = pddrc?.contexts.find((c) => c.name === 'default');
-  const languages = new LanguageTable(pluginOptions.languages);
+  const languages = pluginOptions.languageTable;
   const languageName = schema.language ?? defaultContext?.defaults.default_language ?? 'python';
   const language = languages.get(languageName);
   if (!language) {
@@ -31,11 +30,6 @@ export async function unitGenerator(tree: Tree, schema: UnitGeneratorSchema): Pr
   tree.write(promptFile, skeleton(name, language.name, paths, schema.description));
   logger.info(`nx-pdd: created ${promptFile}. See its project with: npx nx show project ${name.replace(/\//g, '-')}`);
   await formatFiles(tree);
-}
-
-function readPluginOptions(tree: Tree) {
-  const entry = (readNxJson(tree)?.plugins ?? []).find((p) => (typeof p === 'string' ? p : p.plugin) === PLUGIN_NAME);
-  return normalizeOptions(typeof entry === 'object' ? (entry.options as NxPddPluginOptions) : undefined);
 }
 
 function skeleton(name: string, languageName: string, paths: { code: string; example: string | null; test: string | null }, description?: string): string {

@@ -1,0 +1,110 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { FakeLlmProcess, spawnFakeLlm } from '../tools/fake-llm/fake-llm';
+import { E2EWorkspace } from './support/e2e-workspace';
+
+const TABLE_HEADER = 'provider,model,input,output,coding_arena_elo,model_rank_score,model_rank_source,base_url,api_key,max_reasoning_tokens,structured_output,reasoning_type,location,interactive_only,context_limit';
+const py = (body: string) => '```python\n' + body + '\n```';
+
+describe('LLM operations through real nx and tools/fake-llm', () => {
+  // The server runs in its own process: ws.nx() blocks this one (spawnSync) while nx calls it.
+  let fake: FakeLlmProcess;
+  let ws: E2EWorkspace;
+  const calls = async () => (await fake.requests()).length;
+  const read = (p: string) => readFileSync(ws.path(p), 'utf8');
+
+  beforeAll(async () => {
+    fake = await spawnFakeLlm({
+      scenario: {
+        requireKey: 'e2e-key-123456',
+        rules: [
+          { match: 'usage example of this module', responses: [{ content: py('from calc import add\nprint(add(2, 3))') }] },
+          { match: 'Write tests/test_calc.py', responses: [{ content: py('from calc import add\n\ndef test_add():\n    assert add(2, 3) == 5') }] },
+          { match: 'VERSION ONE', responses: [{ content: 'Sure!\n' + py('def add(a, b):\n    return a + b  # v1') }] },
+          { match: 'VERSION TWO', responses: [{ content: py('def add(a, b):\n    return a + b  # v2') }] },
+          { match: 'VERSION THREE', responses: [{ content: py('def add(a, b):\n    return a + b  # v3') }] },
+        ],
+      },
+    });
+    ws = new E2EWorkspace({
+      '.gitignore': 'node_modules\n.nx\n.pdd/cache/\n',
+      'prompts/calc_python.prompt': 'VERSION ONE: write add(a, b).\n',
+      '.pdd/llm_model.csv': `${TABLE_HEADER}\nOpenAI,gpt-fake,1.0,2.0,1400,1400,static,${fake.url}/v1,OPENAI_API_KEY,0,True,none,,False,\n`,
+    });
+    ws.env = { OPENAI_API_KEY: 'e2e-key-123456' };
+  });
+  afterAll(async () => {
+    ws?.dispose();
+    await fake?.close();
+  });
+
+  it('nx run calc:generate writes the code from one request', async () => {
+    const out = ws.nxOk('run', 'calc:generate');
+    expect(out).toContain('nx-pdd: calc_python generate: calc.py created (gpt-fake, $');
+    expect(read('calc.py')).toBe('def add(a, b):\n    return a + b  # v1\n');
+    expect(read('.pdd/generated/calc_python/calc.py')).toBe(read('calc.py'));
+    expect(await calls()).toBe(1);
+    expect((await fake.requests())[0]).toMatchObject({ api: 'openai', model: 'gpt-fake' });
+  });
+
+  it('a second run asks nothing; from the third on it is an Nx cache hit', async () => {
+    // calc.py is an output AND an input (invariant 1), so the run that created it changed its
+    // own input hash: the next run is a miss, answered by the response cache for $0, and
+    // leaves the files as they are; from then on the hash is stable and Nx serves the task.
+    expect(ws.nxOk('run', 'calc:generate')).toContain('calc.py unchanged (response cache, $0)');
+    expect(ws.nxOk('run', 'calc:generate')).toMatch(/existing outputs match the cache|local cache|read the output from the cache/);
+    expect(await calls()).toBe(1);
+  });
+
+  it('with the Nx cache cleared, the response cache still answers for free', async () => {
+    ws.nxOk('reset');
+    expect(ws.nxOk('run', 'calc:generate')).toContain('calc.py unchanged (response cache, $0)');
+    expect(await calls()).toBe(1);
+  });
+
+  it('editing the prompt costs exactly one request per operation', async () => {
+    writeFileSync(ws.path('prompts/calc_python.prompt'), 'VERSION TWO: write add(a, b).\n');
+    expect(ws.nxOk('run', 'calc:generate')).toContain('calc.py updated');
+    expect(await calls()).toBe(2);
+    expect(read('calc.py')).toContain('# v2');
+    ws.nxOk('run', 'calc:example');
+    expect(await calls()).toBe(3);
+    expect(read('examples/calc_example.py')).toBe('from calc import add\nprint(add(2, 3))\n');
+    ws.nxOk('run', 'calc:generate-tests');
+    expect(await calls()).toBe(4);
+    expect(read('tests/test_calc.py')).toContain('def test_add():');
+    expect((await fake.requests())[3].text).toContain('Its usage example (examples/calc_example.py)');
+    ws.nxOk('run', 'calc:generate-tests');
+    expect(await calls()).toBe(4);
+  });
+
+  it('keeps a hand-edited file and puts the new generation beside it', async () => {
+    writeFileSync(ws.path('calc.py'), 'def add(a, b):\n    return a + b  # v2, reviewed by hand\n');
+    writeFileSync(ws.path('prompts/calc_python.prompt'), 'VERSION THREE: write add(a, b).\n');
+    const r = ws.nx('run', 'calc:generate');
+    expect(r.code).toBe(0);
+    expect(r.stdout + r.stderr).toContain('calc.py has manual edits and was left as it is; the new generation is in .pdd/generated/calc_python/calc.py');
+    expect(read('calc.py')).toContain('reviewed by hand');
+    expect(read('.pdd/generated/calc_python/calc.py')).toContain('# v3');
+    expect(await calls()).toBe(5);
+  });
+
+  it('without a key: a clear error that says how to configure a model; replay still works', async () => {
+    ws.env = { OPENAI_API_KEY: undefined };
+    const r = ws.nx('run', 'calc:generate', '--skip-nx-cache', '--llmCache=off');
+    expect(r.code).toBe(1);
+    expect(r.stdout + r.stderr).toMatch(/no usable LLM model: none of OPENAI_API_KEY is set[\s\S]*--llm-cache=replay/);
+    const replay = ws.nx('run', 'calc:generate', '--skip-nx-cache', '--llmCache=replay');
+    expect(replay.code).toBe(0);
+    expect(replay.stdout + replay.stderr).toContain('(response cache, $0)'); // calc.py has hand edits: a warning, on stderr
+    writeFileSync(ws.path('prompts/calc_python.prompt'), 'VERSION FOUR: never recorded.\n');
+    const miss = ws.nx('run', 'calc:generate', '--llmCache=replay');
+    expect(miss.code).toBe(1);
+    expect(miss.stdout + miss.stderr).toMatch(/calc_python generate: no recorded answer in .* \(key [0-9a-f]{64}, model gpt-fake\)/);
+    expect(await calls()).toBe(5);
+  });
+
+  it('never writes the API key into the response cache', async () => {
+    const { execSync } = require('node:child_process');
+    expect(execSync(`grep -rl e2e-key-123456 .pdd || true`, { cwd: ws.root, encoding: 'utf8' }).trim()).toBe('');
+  });
+});

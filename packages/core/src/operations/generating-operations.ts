@@ -1,0 +1,95 @@
+import { PddError } from '../errors';
+import { extractCode } from '../llm/code-extraction';
+import { LlmClient } from '../llm/client';
+import { LlmResult } from '../llm/types';
+import { preprocessPrompt } from '../preprocess';
+import { PromptUnit } from '../units';
+import { applyGeneration, ArtifactKind, FileOutcome, pristinePath, readIfExists } from './artifact-store';
+import { renderTemplate, TemplateName } from './templates';
+
+export type GeneratingOperation = 'generate' | 'example' | 'generate-tests';
+
+export interface OperationEnvironment {
+  workspaceRoot: string;
+  llm: LlmClient;
+  allowShell?: boolean;
+  /** Test runner named in the generate-tests template, per language (default from the table). */
+  testRunner?: string;
+}
+
+export interface OperationReport {
+  operation: GeneratingOperation;
+  unit: string;
+  model: string;
+  provider: string;
+  costUsd: number;
+  cached: boolean;
+  file: FileOutcome;
+}
+
+const PRODUCES: Record<GeneratingOperation, ArtifactKind> = { generate: 'code', example: 'example', 'generate-tests': 'test' };
+
+const DEFAULT_TEST_RUNNERS: Record<string, string> = {
+  python: 'pytest',
+  typescript: 'node:test (node --test, run through tsx)',
+  typescriptreact: 'node:test (node --test, run through tsx)',
+  javascript: 'node:test (node --test)',
+  javascriptreact: 'node:test (node --test)',
+  go: 'go test',
+  rust: 'cargo test',
+  java: 'JUnit 5',
+};
+
+/**
+ * Run one generating operation of a unit: build the messages from our template, call the
+ * model, extract the code, store it (never overwriting manual edits). Throws PddError for a
+ * broken prompt, a missing prerequisite or a bad answer; nothing is written then.
+ */
+export async function runGeneratingOperation(operation: GeneratingOperation, unit: PromptUnit, env: OperationEnvironment): Promise<OperationReport> {
+  const kind = PRODUCES[operation];
+  const target = kind === 'code' ? unit.paths.code : kind === 'example' ? unit.paths.example : unit.paths.test;
+  if (!target) throw new PddError('OPERATION', `${unit.id}: ${unit.language.name} units have no ${kind} file, so "${operation}" does not apply`);
+
+  const pre = preprocessPrompt(unit.promptFile, { workspaceRoot: env.workspaceRoot, pddRoot: unit.pddRoot, mode: 'expand', allowShell: env.allowShell });
+  if (pre.errors.length) throw new PddError('PROMPT', `${unit.promptFile} cannot be used:\n  ${pre.errors.map((e) => e.message).join('\n  ')}`);
+
+  const fence = unit.language.extension.replace(/^\./, '') || unit.language.id;
+  const vars: Record<string, string> = {
+    language: unit.language.name,
+    fence,
+    module: unit.name,
+    prompt: pre.text.trim(),
+    code_path: unit.paths.code,
+    example_path: unit.paths.example ?? '',
+    test_path: unit.paths.test ?? '',
+    test_runner: env.testRunner ?? DEFAULT_TEST_RUNNERS[unit.language.id] ?? `the usual test runner for ${unit.language.name}`,
+  };
+  if (operation !== 'generate') {
+    const code = readIfExists(env.workspaceRoot, unit.paths.code);
+    if (code === null) throw new PddError('PREREQUISITE', `${unit.id}: "${operation}" needs the code file ${unit.paths.code}; run generate first`);
+    vars.code_block = fenced(fence, code);
+  }
+  let handWrittenTests: string | undefined;
+  if (operation === 'generate-tests') {
+    const example = unit.paths.example ? readIfExists(env.workspaceRoot, unit.paths.example) : null;
+    const tests = readIfExists(env.workspaceRoot, unit.paths.test!);
+    // Tests that are still exactly our last generation are regenerated from scratch (the same
+    // request as before, so the response cache answers it); tests with manual edits are shown
+    // to the model to be kept and extended.
+    if (tests !== null && tests !== readIfExists(env.workspaceRoot, pristinePath(unit, 'test'))) handWrittenTests = tests;
+    vars.example_section = example === null ? '' : `\nIts usage example (${unit.paths.example}):\n\n${fenced(fence, example)}\n`;
+    vars.existing_tests_section = handWrittenTests === undefined ? '' : `\nExisting tests (${unit.paths.test}): keep every one of them:\n\n${fenced(fence, handWrittenTests)}\n`;
+  }
+
+  const messages = renderTemplate(operation as TemplateName, vars);
+  const result: LlmResult = await env.llm.complete(messages, { unit: unit.id, operation });
+  const content = extractCode(result.content, unit.language, `${unit.id} ${operation} (${result.model})`);
+  const file = applyGeneration(env.workspaceRoot, unit, kind, content, { shownToModel: handWrittenTests });
+  return { operation, unit: unit.id, model: result.model, provider: result.provider, costUsd: result.costUsd, cached: result.cached, file };
+}
+
+function fenced(tag: string, text: string): string {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
+  return `${fence}${tag}\n${text.replace(/\n$/, '')}\n${fence}`;
+}

@@ -1,0 +1,4 @@
+export * from './templates';
+export * from './artifact-store';
+export * from './generating-operations';
+export * from './llm-session';

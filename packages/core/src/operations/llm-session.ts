@@ -1,0 +1,46 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { LlmClient } from '../llm/client';
+import { InProcessLedger } from '../llm/ledger';
+import { loadModelTable } from '../llm/model-table';
+import { LlmCacheMode, ResponseCache } from '../llm/response-cache';
+import { PromptUnit } from '../units';
+import { joinPosix } from '../workspace-paths';
+
+export interface LlmSessionOptions {
+  workspaceRoot: string;
+  unit: PromptUnit;
+  env: NodeJS.ProcessEnv;
+  /** Default readwrite; NX_PDD_LLM_CACHE sets it for a whole run. */
+  cacheMode?: LlmCacheMode;
+  /** USD for this run (default: the unit's budget setting). */
+  budget?: number;
+  timeoutMs?: number;
+  stream?: boolean;
+  log?: (line: string) => void;
+  home?: string;
+}
+
+/** The response cache folder of a unit's PDD root (gitignored by `nx g nx-pdd:init`). */
+export function responseCacheDir(workspaceRoot: string, unit: PromptUnit): string {
+  return join(workspaceRoot, joinPosix(unit.pddRoot, '.pdd/cache/llm'));
+}
+
+/** An LlmClient configured from a unit's settings, the model table and the environment. */
+export function createLlmClient(options: LlmSessionOptions): LlmClient {
+  const { workspaceRoot, unit, env } = options;
+  const s = unit.settings;
+  return new LlmClient({
+    table: loadModelTable(workspaceRoot, options.home ?? homedir()),
+    env,
+    cache: new ResponseCache(responseCacheDir(workspaceRoot, unit), options.cacheMode ?? 'readwrite'),
+    ledger: new InProcessLedger(options.budget ?? s.budget),
+    strength: s.strength,
+    temperature: s.temperature,
+    time: s.time,
+    model: s.model,
+    timeoutMs: options.timeoutMs,
+    stream: options.stream,
+    log: options.log,
+  });
+}
