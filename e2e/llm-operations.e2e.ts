@@ -17,6 +17,8 @@ describe('LLM operations through real nx and tools/fake-llm', () => {
       scenario: {
         requireKey: 'e2e-key-123456',
         rules: [
+          { match: 'Write the updated prompts/calc_python.prompt', responses: [{ content: '```prompt\nWrite add(a, b); it is reviewed by hand.\n```' }] },
+          { match: 'Which of these should the prompt include?', responses: [{ content: '```text\ncontext/arithmetic_rules.md\n```' }] },
           { match: 'usage example of this module', responses: [{ content: py('from calc import add\nprint(add(2, 3))') }] },
           { match: 'Write tests/test_calc.py', responses: [{ content: py('from calc import add\n\ndef test_add():\n    assert add(2, 3) == 5') }] },
           { match: 'VERSION ONE', responses: [{ content: 'Sure!\n' + py('def add(a, b):\n    return a + b  # v1') }] },
@@ -106,5 +108,31 @@ describe('LLM operations through real nx and tools/fake-llm', () => {
   it('never writes the API key into the response cache', async () => {
     const { execSync } = require('node:child_process');
     expect(execSync(`grep -rl e2e-key-123456 .pdd || true`, { cwd: ws.root, encoding: 'utf8' }).trim()).toBe('');
+  });
+
+  it('update rewrites the prompt from the hand-edited code, and the code becomes its base', async () => {
+    ws.env = { OPENAI_API_KEY: 'e2e-key-123456' };
+    const before = await calls();
+    const out = ws.nxOk('run', 'calc:update');
+    expect(out).toContain('nx-pdd: calc_python update: prompts/calc_python.prompt updated (the previous version is in .pdd/generated/calc_python/calc_python.prompt.before-update)');
+    expect(read('prompts/calc_python.prompt')).toBe('Write add(a, b); it is reviewed by hand.\n');
+    expect(read('.pdd/generated/calc_python/calc_python.prompt.before-update')).toBe('VERSION FOUR: never recorded.\n');
+    expect(read('.pdd/generated/calc_python/calc.py')).toBe(read('calc.py'));
+    expect(await calls()).toBe(before + 1);
+    expect((await fake.requests())[before].text).toContain('reviewed by hand');
+  });
+
+  it('auto-deps offers the matching context files and records the choice as includes', async () => {
+    ws.write({ 'context/arithmetic_rules.md': 'Rules for add: integers only, reviewed.\n', 'context/colours.md': 'Palette: teal.\n' });
+    const before = await calls();
+    const out = ws.nxOk('run', 'calc:auto-deps');
+    expect(out).toContain('nx-pdd: calc_python auto-deps: includes context/arithmetic_rules.md');
+    expect(read('prompts/calc_python.prompt')).toContain('<include>context/arithmetic_rules.md</include>');
+    const asked = (await fake.requests())[before].text;
+    expect(asked).toContain('context/arithmetic_rules.md:');
+    expect(asked).not.toContain('colours.md');
+    // The new include is in the graph's inputs at once: calc's project now lists it.
+    const project = ws.nxJson<any>('show', 'project', 'calc', '--json');
+    expect(project.namedInputs['pdd-prompt']).toContain('{workspaceRoot}/context/arithmetic_rules.md');
   });
 });

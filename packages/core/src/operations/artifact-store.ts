@@ -7,11 +7,11 @@ import { joinPosix } from '../workspace-paths';
 export type ArtifactKind = 'code' | 'example' | 'test';
 
 export interface FileOutcome {
-  kind: ArtifactKind;
+  kind: ArtifactKind | 'prompt';
   /** The working file (workspace-relative). */
   path: string;
-  /** Where the pristine generation was stored (workspace-relative). */
-  pristine: string;
+  /** Where the pristine generation was stored (workspace-relative); for a prompt, the version before the operation. */
+  pristine?: string;
   /**
    * created / updated: the working file now holds the new generation;
    * unchanged: it already did; kept-manual-edits: it differs from the last generation (a user

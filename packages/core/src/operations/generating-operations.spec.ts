@@ -38,7 +38,7 @@ describe('generating operations', () => {
   it('generate writes the code and its pristine copy, from the expanded prompt', async () => {
     answers.push(code('def add(a, b):\n    return a + b'));
     const r = await runGeneratingOperation('generate', unit(), env());
-    expect(r.file).toEqual({ kind: 'code', path: 'calc.py', pristine: '.pdd/generated/calc_python/calc.py', action: 'created' });
+    expect(r.files[0]).toEqual({ kind: 'code', path: 'calc.py', pristine: '.pdd/generated/calc_python/calc.py', action: 'created' });
     expect(read('calc.py')).toBe('def add(a, b):\n    return a + b\n');
     expect(read('.pdd/generated/calc_python/calc.py')).toBe(read('calc.py'));
     const user = calls[0].request.messages[1].content;
@@ -50,11 +50,11 @@ describe('generating operations', () => {
   it('updates an untouched working file, keeps a hand-edited one and reports it', async () => {
     answers.push(code('v1 = 1'), code('v2 = 2'), code('v3 = 3'));
     await runGeneratingOperation('generate', unit(), env());
-    expect((await runGeneratingOperation('generate', unit(), env())).file.action).toBe('updated');
+    expect((await runGeneratingOperation('generate', unit(), env())).files[0].action).toBe('updated');
     expect(read('calc.py')).toBe('v2 = 2\n');
     writeFileSync(ws.path('calc.py'), 'v2 = 2\n# my edit\n');
     const r = await runGeneratingOperation('generate', unit(), env());
-    expect(r.file.action).toBe('kept-manual-edits');
+    expect(r.files[0].action).toBe('kept-manual-edits');
     expect(read('calc.py')).toBe('v2 = 2\n# my edit\n');
     expect(read('.pdd/generated/calc_python/calc.py')).toBe('v3 = 3\n');
   });
@@ -62,7 +62,7 @@ describe('generating operations', () => {
   it('says unchanged when the working file already holds the answer', async () => {
     answers.push(code('x = 1'), code('x = 1'));
     await runGeneratingOperation('generate', unit(), env());
-    expect((await runGeneratingOperation('generate', unit(), env())).file.action).toBe('unchanged');
+    expect((await runGeneratingOperation('generate', unit(), env())).files[0].action).toBe('unchanged');
   });
 
   it('example needs the code, and shows it to the model', async () => {
@@ -71,7 +71,7 @@ describe('generating operations', () => {
     writeFileSync(ws.path('calc.py'), 'def add(a, b):\n    return a + b\n');
     answers.push(code('from calc import add\nprint(add(1, 2))'));
     const r = await runGeneratingOperation('example', unit(), env());
-    expect(r.file.path).toBe('examples/calc_example.py');
+    expect(r.files[0].path).toBe('examples/calc_example.py');
     expect(calls[0].request.messages[1].content).toContain('```py\ndef add(a, b):\n    return a + b\n```');
   });
 
@@ -84,7 +84,7 @@ describe('generating operations', () => {
     expect(user).toContain('Existing tests (tests/test_calc.py): keep every one of them');
     expect(calls[0].request.messages[0].content).toContain('for the test runner pytest');
     // The hand-written tests were shown, and the answer keeps every line of them: it lands.
-    expect(r.file.action).toBe('extended');
+    expect(r.files[0].action).toBe('extended');
     expect(read('tests/test_calc.py')).toBe('def test_mine():\n    assert True\n\ndef test_add():\n    assert add(1, 2) == 3\n');
   });
 
@@ -92,7 +92,7 @@ describe('generating operations', () => {
     ws.write({ 'calc.py': 'def add(a, b): return a + b\n', 'tests/test_calc.py': 'def test_mine():\n    assert add(2, 2) == 4\n' });
     answers.push(code('def test_add():\n    assert add(1, 2) == 3'));
     const r = await runGeneratingOperation('generate-tests', unit(), env());
-    expect(r.file.action).toBe('kept-manual-edits');
+    expect(r.files[0].action).toBe('kept-manual-edits');
     expect(read('tests/test_calc.py')).toBe('def test_mine():\n    assert add(2, 2) == 4\n');
     expect(read('.pdd/generated/calc_python/test_calc.py')).toContain('def test_add');
   });
@@ -102,7 +102,7 @@ describe('generating operations', () => {
     answers.push(code('def test_add():\n    assert add(1, 2) == 3'), code('def test_add():\n    assert add(1, 2) == 3'));
     await runGeneratingOperation('generate-tests', unit(), env());
     const r = await runGeneratingOperation('generate-tests', unit(), env());
-    expect(r.file.action).toBe('unchanged');
+    expect(r.files[0].action).toBe('unchanged');
     expect(calls[1].request.messages).toEqual(calls[0].request.messages);
     expect(calls[1].request.messages[1].content).not.toContain('Existing tests');
   });

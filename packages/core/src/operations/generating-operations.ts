@@ -1,31 +1,11 @@
 import { PddError } from '../errors';
 import { extractCode } from '../llm/code-extraction';
-import { LlmClient } from '../llm/client';
-import { LlmResult } from '../llm/types';
-import { preprocessPrompt } from '../preprocess';
 import { PromptUnit } from '../units';
-import { applyGeneration, ArtifactKind, FileOutcome, pristinePath, readIfExists } from './artifact-store';
-import { renderTemplate, TemplateName } from './templates';
+import { applyGeneration, ArtifactKind, pristinePath, readIfExists } from './artifact-store';
+import { fenced, OperationEnvironment, OperationReport, reportOf, usablePrompt } from './operation';
+import { renderTemplate } from './templates';
 
 export type GeneratingOperation = 'generate' | 'example' | 'generate-tests';
-
-export interface OperationEnvironment {
-  workspaceRoot: string;
-  llm: LlmClient;
-  allowShell?: boolean;
-  /** Test runner named in the generate-tests template, per language (default from the table). */
-  testRunner?: string;
-}
-
-export interface OperationReport {
-  operation: GeneratingOperation;
-  unit: string;
-  model: string;
-  provider: string;
-  costUsd: number;
-  cached: boolean;
-  file: FileOutcome;
-}
 
 const PRODUCES: Record<GeneratingOperation, ArtifactKind> = { generate: 'code', example: 'example', 'generate-tests': 'test' };
 
@@ -50,8 +30,7 @@ export async function runGeneratingOperation(operation: GeneratingOperation, uni
   const target = kind === 'code' ? unit.paths.code : kind === 'example' ? unit.paths.example : unit.paths.test;
   if (!target) throw new PddError('OPERATION', `${unit.id}: ${unit.language.name} units have no ${kind} file, so "${operation}" does not apply`);
 
-  const pre = preprocessPrompt(unit.promptFile, { workspaceRoot: env.workspaceRoot, pddRoot: unit.pddRoot, mode: 'expand', allowShell: env.allowShell });
-  if (pre.errors.length) throw new PddError('PROMPT', `${unit.promptFile} cannot be used:\n  ${pre.errors.map((e) => e.message).join('\n  ')}`);
+  const pre = usablePrompt(unit, env, 'expand');
 
   const fence = unit.language.extension.replace(/^\./, '') || unit.language.id;
   const vars: Record<string, string> = {
@@ -81,15 +60,10 @@ export async function runGeneratingOperation(operation: GeneratingOperation, uni
     vars.existing_tests_section = handWrittenTests === undefined ? '' : `\nExisting tests (${unit.paths.test}): keep every one of them:\n\n${fenced(fence, handWrittenTests)}\n`;
   }
 
-  const messages = renderTemplate(operation as TemplateName, vars);
-  const result: LlmResult = await env.llm.complete(messages, { unit: unit.id, operation });
+  const messages = renderTemplate(operation, vars);
+  const result = await env.llm.complete(messages, { unit: unit.id, operation });
   const content = extractCode(result.content, unit.language, `${unit.id} ${operation} (${result.model})`);
   const file = applyGeneration(env.workspaceRoot, unit, kind, content, { shownToModel: handWrittenTests });
-  return { operation, unit: unit.id, model: result.model, provider: result.provider, costUsd: result.costUsd, cached: result.cached, file };
+  return reportOf(operation, unit, result, [file]);
 }
 
-function fenced(tag: string, text: string): string {
-  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
-  const fence = '`'.repeat(longest + 1);
-  return `${fence}${tag}\n${text.replace(/\n$/, '')}\n${fence}`;
-}

@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PddError } from '../errors';
 import { LlmMessage } from '../llm/types';
 
-export type TemplateName = 'generate' | 'example' | 'generate-tests';
+export type TemplateName = 'generate' | 'example' | 'generate-tests' | 'update' | 'auto-deps';
 
 /** Where nx-pdd's own prompt templates live (shipped in the package, versioned with it). */
 export const TEMPLATES_DIR = join(__dirname, '..', '..', 'templates');
@@ -26,4 +27,16 @@ export function renderTemplate(name: TemplateName, vars: Record<string, string>)
     { role: 'system', content: fill(sections[1]).trim() },
     { role: 'user', content: fill(sections[2]).trim() },
   ];
+}
+
+const digests = new Map<string, string>();
+
+/** A short content hash of a template: part of its target's options, so editing a template re-runs the target. */
+export function templateDigest(name: TemplateName): string {
+  let digest = digests.get(name);
+  if (!digest) {
+    digest = createHash('sha256').update(readFileSync(join(TEMPLATES_DIR, `${name}.prompt`))).digest('hex').slice(0, 16);
+    digests.set(name, digest);
+  }
+  return digest;
 }

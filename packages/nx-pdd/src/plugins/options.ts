@@ -15,6 +15,10 @@ export interface NxPddPluginOptions extends SettingsOverrides {
   generateTargetName?: string;
   exampleTargetName?: string;
   generateTestsTargetName?: string;
+  updateTargetName?: string;
+  autoDepsTargetName?: string;
+  /** Folders (relative to a unit's PDD root) whose files auto-deps may offer. Default `["examples", "context"]`. */
+  autoDepsContextDirs?: string[];
   /**
    * Edges between units as static dependencies with their source file (default), or as
    * implicit ones. Nx checks each static edge's source file with a linear search over the
@@ -30,11 +34,12 @@ export interface NormalizedPluginOptions {
   allowShell: boolean;
   languages: NxPddPluginOptions['languages'];
   languageTable: LanguageTable;
-  targetNames: { preprocess: string; generate: string; example: string; generateTests: string };
+  targetNames: { preprocess: string; generate: string; example: string; generateTests: string; update: string; autoDeps: string };
+  autoDepsContextDirs: string[];
   staticEdges: boolean;
 }
 
-const NON_SETTINGS = new Set(['projectNamePrefix', 'allowShell', 'languages', 'preprocessTargetName', 'generateTargetName', 'exampleTargetName', 'generateTestsTargetName', 'staticEdges']);
+const NON_SETTINGS = new Set(['projectNamePrefix', 'allowShell', 'languages', 'preprocessTargetName', 'generateTargetName', 'exampleTargetName', 'generateTestsTargetName', 'updateTargetName', 'autoDepsTargetName', 'autoDepsContextDirs', 'staticEdges']);
 
 export function normalizeOptions(options: NxPddPluginOptions | undefined): NormalizedPluginOptions {
   const o = options ?? {};
@@ -50,7 +55,10 @@ export function normalizeOptions(options: NxPddPluginOptions | undefined): Norma
       generate: o.generateTargetName ?? 'generate',
       example: o.exampleTargetName ?? 'example',
       generateTests: o.generateTestsTargetName ?? 'generate-tests',
+      update: o.updateTargetName ?? 'update',
+      autoDeps: o.autoDepsTargetName ?? 'auto-deps',
     },
+    autoDepsContextDirs: o.autoDepsContextDirs ?? ['examples', 'context'],
     staticEdges: o.staticEdges !== false,
   };
 }

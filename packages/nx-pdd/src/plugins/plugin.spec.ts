@@ -104,6 +104,45 @@ describe('nx-pdd plugin', () => {
     "lang:python",
   ],
   "targets": {
+    "auto-deps": {
+      "cache": false,
+      "executor": "nx-pdd:auto-deps",
+      "inputs": [
+        "pdd-prompt",
+        "pdd-llm-config",
+        "{workspaceRoot}/prompts/calc_python.prompt",
+      ],
+      "metadata": {
+        "description": "Choose the files of examples, context that prompts/calc_python.prompt should include (local ranking, one LLM call)",
+        "help": {
+          "command": "npx nx run calc:auto-deps --help",
+          "example": {
+            "options": {
+              "budget": 1,
+              "strength": 0.5,
+            },
+          },
+        },
+        "technologies": [
+          "pdd",
+        ],
+      },
+      "options": {
+        "contextDirs": [
+          "examples",
+          "context",
+        ],
+        "nxPddVersion": "0.1.0",
+        "prompt": "prompts/calc_python.prompt",
+        "strength": 1,
+        "temperature": 0,
+        "template": "2e79d50f0052fe00",
+        "time": 0.25,
+      },
+      "outputs": [
+        "{workspaceRoot}/prompts/calc_python.prompt",
+      ],
+    },
     "example": {
       "cache": true,
       "dependsOn": [
@@ -140,6 +179,7 @@ describe('nx-pdd plugin', () => {
         "prompt": "prompts/calc_python.prompt",
         "strength": 1,
         "temperature": 0,
+        "template": "145a425763fc14a4",
         "time": 0.25,
       },
       "outputs": [
@@ -176,6 +216,7 @@ describe('nx-pdd plugin', () => {
         "prompt": "prompts/calc_python.prompt",
         "strength": 1,
         "temperature": 0,
+        "template": "2537df33982fea80",
         "time": 0.25,
       },
       "outputs": [
@@ -219,6 +260,7 @@ describe('nx-pdd plugin', () => {
         "prompt": "prompts/calc_python.prompt",
         "strength": 1,
         "temperature": 0,
+        "template": "cd55df85bd6067f5",
         "time": 0.25,
       },
       "outputs": [
@@ -255,6 +297,46 @@ describe('nx-pdd plugin', () => {
         "{workspaceRoot}/.pdd/preprocessed/calc_python.prompt",
       ],
     },
+    "update": {
+      "cache": true,
+      "executor": "nx-pdd:update",
+      "inputs": [
+        "pdd-prompt",
+        "pdd-llm-config",
+        "{workspaceRoot}/prompts/calc_python.prompt",
+        "{workspaceRoot}/.pdd/generated/calc_python/calc.py",
+        "{workspaceRoot}/.pdd/generated/calc_python/calc_python.prompt.before-update",
+        "{workspaceRoot}/calc.py",
+      ],
+      "metadata": {
+        "description": "Update prompts/calc_python.prompt from the hand-edited calc.py with the LLM",
+        "help": {
+          "command": "npx nx run calc:update --help",
+          "example": {
+            "options": {
+              "budget": 1,
+              "strength": 0.5,
+            },
+          },
+        },
+        "technologies": [
+          "pdd",
+        ],
+      },
+      "options": {
+        "nxPddVersion": "0.1.0",
+        "prompt": "prompts/calc_python.prompt",
+        "strength": 1,
+        "temperature": 0,
+        "template": "8389cc6588c2174d",
+        "time": 0.25,
+      },
+      "outputs": [
+        "{workspaceRoot}/prompts/calc_python.prompt",
+        "{workspaceRoot}/.pdd/generated/calc_python/calc.py",
+        "{workspaceRoot}/.pdd/generated/calc_python/calc_python.prompt.before-update",
+      ],
+    },
   },
 }
 `);
@@ -271,7 +353,7 @@ describe('nx-pdd plugin', () => {
     expect(Object.keys(p)).toEqual(['pdd-api-users']);
     const users = p['pdd-api-users'];
     expect(users.tags).toEqual(['pdd', 'lang:python', 'pdd-context:backend']);
-    expect(Object.keys(users.targets!)).toEqual(['expand', 'gen', 'example', 'generate-tests']);
+    expect(Object.keys(users.targets!)).toEqual(['expand', 'gen', 'example', 'generate-tests', 'update', 'auto-deps']);
     expect(users.targets!.example.dependsOn).toEqual(['gen']);
     expect(users.targets!.gen.options).toMatchObject({ strength: 0.3, temperature: 0, time: 0.25 });
     expect(users.namedInputs!['pdd-prompt']).toEqual(['{workspaceRoot}/specs/api/users_python.prompt', '{workspaceRoot}/.pddrc']);
@@ -281,8 +363,8 @@ describe('nx-pdd plugin', () => {
   it('registers only the LLM targets a language has', async () => {
     ws.write({ 'prompts/settings_json.prompt': 'S', 'prompts/calc_python.prompt': 'C' });
     const p = await projects();
-    expect(Object.keys(p.settings.targets!)).toEqual(['preprocess', 'generate']);
-    expect(Object.keys(p.calc.targets!)).toEqual(['preprocess', 'generate', 'example', 'generate-tests']);
+    expect(Object.keys(p.settings.targets!)).toEqual(['preprocess', 'generate', 'update', 'auto-deps']);
+    expect(Object.keys(p.calc.targets!)).toEqual(['preprocess', 'generate', 'example', 'generate-tests', 'update', 'auto-deps']);
     expect(p.calc.targets!['generate-tests'].dependsOn).toEqual(['example']);
   });
 

@@ -1,5 +1,5 @@
 import type { ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
-import { ArtifactKind, joinPosix, pristinePath, PromptUnit } from '@nx-pdd/core';
+import { ArtifactKind, joinPosix, OperationName, pristinePath, promptBackupPath, PromptUnit, templateDigest, workingPath } from '@nx-pdd/core';
 import { PLUGIN_VERSION } from '../utils/plugin-version';
 import { NormalizedPluginOptions } from './options';
 import { PromptSummary } from './unit-inference';
@@ -91,18 +91,19 @@ export function buildUnitProject(unit: PromptUnit, summary: PromptSummary, name:
     ...(options.allowShell ? { allowShell: true } : {}),
     nxPddVersion: PLUGIN_VERSION,
   };
-  const llmTarget = (target: string, executor: string, kind: ArtifactKind, description: string, dependsOn: string[]): TargetConfiguration => {
-    const working = kind === 'code' ? unit.paths.code : kind === 'example' ? unit.paths.example! : unit.paths.test!;
-    const files = [ws(working), ws(pristinePath(unit, kind))];
+  // One LLM target: `writes` are the files it may write. Invariant 1: every one of them is
+  // also an input, so a hand edit is a cache miss (the executor then keeps the edit) and can
+  // never be overwritten by a cache restore.
+  const llmTarget = (operation: OperationName, target: string, description: string, writes: string[], more: { reads?: string[]; dependsOn?: string[]; options?: object; cache?: boolean } = {}): TargetConfiguration => {
+    const dependsOn = more.dependsOn ?? [];
+    const files = writes.map(ws);
     return {
-      executor,
-      cache: !(summary.usesShell && options.allowShell),
-      // Invariant 1: the working file it writes is also an input, so a hand edit is a cache
-      // miss (the executor then keeps the edit) and can never be overwritten by a restore.
-      inputs: [PROMPT_INPUT, LLM_CONFIG_INPUT, ...files, ...(dependsOn.length ? [{ dependentTasksOutputFiles: '**/*', transitive: true }] : [])],
+      executor: `nx-pdd:${operation}`,
+      cache: more.cache !== false && !(summary.usesShell && options.allowShell),
+      inputs: [PROMPT_INPUT, LLM_CONFIG_INPUT, ...files, ...(more.reads ?? []), ...(dependsOn.length ? [{ dependentTasksOutputFiles: '**/*', transitive: true }] : [])],
       outputs: files,
       ...(dependsOn.length ? { dependsOn } : {}),
-      options: llmOptions,
+      options: { ...llmOptions, template: templateDigest(operation), ...more.options },
       metadata: {
         technologies: ['pdd'],
         description,
@@ -110,11 +111,27 @@ export function buildUnitProject(unit: PromptUnit, summary: PromptSummary, name:
       },
     };
   };
-  targets[names.generate] = llmTarget(names.generate, 'nx-pdd:generate', 'code', `Generate ${unit.paths.code} from ${unit.promptFile} with the LLM`, []);
-  if (unit.paths.example) targets[names.example] = llmTarget(names.example, 'nx-pdd:example', 'example', `Write the usage example ${unit.paths.example} with the LLM`, [names.generate]);
-  if (unit.paths.test) {
-    targets[names.generateTests] = llmTarget(names.generateTests, 'nx-pdd:generate-tests', 'test', `Write or extend the unit tests ${unit.paths.test} with the LLM`, unit.paths.example ? [names.example] : [names.generate]);
+  const artifact = (kind: ArtifactKind) => [workingPath(unit, kind)!, pristinePath(unit, kind)];
+  targets[names.generate] = llmTarget('generate', names.generate, `Generate ${unit.paths.code} from ${unit.promptFile} with the LLM`, artifact('code'));
+  if (unit.paths.example) {
+    targets[names.example] = llmTarget('example', names.example, `Write the usage example ${unit.paths.example} with the LLM`, artifact('example'), { dependsOn: [names.generate] });
   }
+  if (unit.paths.test) {
+    targets[names.generateTests] = llmTarget('generate-tests', names.generateTests, `Write or extend the unit tests ${unit.paths.test} with the LLM`, artifact('test'), {
+      dependsOn: [unit.paths.example ? names.example : names.generate],
+    });
+  }
+  targets[names.update] = llmTarget('update', names.update, `Update ${unit.promptFile} from the hand-edited ${unit.paths.code} with the LLM`, [unit.promptFile, pristinePath(unit, 'code'), promptBackupPath(unit)], {
+    reads: [ws(unit.paths.code)],
+  });
+  // Not cached: what it offers depends on every file of the context folders, and hashing those
+  // would make each unit "affected" by any change there. It is run by hand, re-ranks locally in
+  // milliseconds, and an unchanged offer is answered by the response cache for $0.
+  const contextDirs = options.autoDepsContextDirs.map((d) => joinPosix(unit.pddRoot, d));
+  targets[names.autoDeps] = llmTarget('auto-deps', names.autoDeps, `Choose the files of ${contextDirs.join(', ')} that ${unit.promptFile} should include (local ranking, one LLM call)`, [unit.promptFile], {
+    options: { contextDirs: options.autoDepsContextDirs },
+    cache: false,
+  });
   const modelTables = [...new Set([joinPosix(unit.pddRoot, '.pdd/llm_model.csv'), '.pdd/llm_model.csv'])].map(ws);
   return {
     name,

@@ -1,6 +1,6 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { GeneratingExecutorOptions, runGeneratingExecutor } from '../shared/generating-executor';
+import { OperationExecutorOptions, runOperationExecutor } from '../shared/operation-executor';
 
-export default async function executor(options: GeneratingExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
-  return runGeneratingExecutor('generate', options, context);
+export default async function executor(options: OperationExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
+  return runOperationExecutor('generate', options, context);
 }

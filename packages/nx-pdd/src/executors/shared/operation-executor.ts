@@ -1,8 +1,8 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { createLlmClient, GeneratingOperation, LLM_CACHE_MODES, LlmCacheMode, PddError, resolveUnits, runGeneratingOperation } from '@nx-pdd/core';
+import { createLlmClient, FileOutcome, LLM_CACHE_MODES, LlmCacheMode, OperationName, PddError, resolveUnits, runOperation } from '@nx-pdd/core';
 import { pluginOptionsFromNxJson } from '../../plugins/options';
 
-export interface GeneratingExecutorOptions {
+export interface OperationExecutorOptions {
   prompt: string;
   pddRoot?: string;
   strength?: number;
@@ -14,11 +14,13 @@ export interface GeneratingExecutorOptions {
   timeout?: number;
   stream?: boolean;
   allowShell?: boolean;
+  /** auto-deps: folders to offer files from, relative to the unit's PDD root. */
+  contextDirs?: string[];
   nxPddVersion?: string;
 }
 
-/** The body of the generate, example and generate-tests executors: resolve, call core, print. */
-export async function runGeneratingExecutor(operation: GeneratingOperation, options: GeneratingExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
+/** The body of every LLM operation's executor: resolve the unit, call core, print what happened. */
+export async function runOperationExecutor(operation: OperationName, options: OperationExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
   const env = process.env;
   const cacheMode = (options.llmCache ?? env.NX_PDD_LLM_CACHE ?? 'readwrite') as LlmCacheMode;
   if (!LLM_CACHE_MODES.includes(cacheMode)) {
@@ -40,19 +42,24 @@ export async function runGeneratingExecutor(operation: GeneratingOperation, opti
       stream: options.stream,
       log: (line) => console.log(line),
     });
-    const report = await runGeneratingOperation(operation, unit, { workspaceRoot: context.root, llm, allowShell: options.allowShell });
-    const source = report.cached ? 'response cache, $0' : `${report.model}, $${report.costUsd.toFixed(4)}`;
-    const { file } = report;
-    if (file.action === 'kept-manual-edits') {
-      console.warn(`nx-pdd: ${unit.id} ${operation}: ${file.path} has manual edits and was left as it is; the new generation is in ${file.pristine} (${source})`);
-    } else {
-      console.log(`nx-pdd: ${unit.id} ${operation}: ${file.path} ${file.action} (${source})`);
+    const report = await runOperation(operation, unit, { workspaceRoot: context.root, llm, allowShell: options.allowShell, contextDirs: options.contextDirs });
+    const source = report.model === null ? 'no LLM call' : report.cached ? 'response cache, $0' : `${report.model}, $${report.costUsd.toFixed(4)}`;
+    for (const file of report.files) {
+      if (file.action === 'kept-manual-edits') console.warn(`nx-pdd: ${unit.id} ${operation}: ${describe(file)} (${source})`);
+      else console.log(`nx-pdd: ${unit.id} ${operation}: ${describe(file)} (${source})`);
     }
+    for (const note of report.notes) console.log(`nx-pdd: ${unit.id} ${operation}: ${note}`);
     return { success: true };
   } catch (e) {
     console.error(`nx-pdd: ${operation} failed: ${(e as Error).message}`);
     return { success: false };
   }
+}
+
+function describe(file: FileOutcome): string {
+  if (file.action === 'kept-manual-edits') return `${file.path} has manual edits and was left as it is; the new generation is in ${file.pristine}`;
+  if (file.kind === 'prompt' && file.action === 'updated' && file.pristine) return `${file.path} updated (the previous version is in ${file.pristine})`;
+  return `${file.path} ${file.action}`;
 }
 
 function dropUndefined<T extends object>(o: T): Partial<T> {

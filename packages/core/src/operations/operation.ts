@@ -1,0 +1,60 @@
+import { PddError } from '../errors';
+import { LlmClient } from '../llm/client';
+import { LlmResult } from '../llm/types';
+import { preprocessPrompt, PreprocessResult } from '../preprocess';
+import { PromptUnit } from '../units';
+import { FileOutcome } from './artifact-store';
+
+/** The operations that write with an LLM. */
+export type OperationName = 'generate' | 'example' | 'generate-tests' | 'update' | 'auto-deps';
+
+export interface OperationEnvironment {
+  workspaceRoot: string;
+  llm: LlmClient;
+  allowShell?: boolean;
+  /** Test runner named in the generate-tests template, per language (default from the table). */
+  testRunner?: string;
+  /** Folders auto-deps offers files from, relative to the unit's PDD root (default examples, context). */
+  contextDirs?: string[];
+}
+
+/** What one operation did: the files it touched and what its LLM call cost. */
+export interface OperationReport {
+  operation: OperationName;
+  unit: string;
+  /** null when the operation needed no LLM call (e.g. auto-deps with nothing to offer). */
+  model: string | null;
+  provider: string | null;
+  costUsd: number;
+  cached: boolean;
+  files: FileOutcome[];
+  /** Things the user should know that are not a file outcome. */
+  notes: string[];
+}
+
+export function reportOf(operation: OperationName, unit: PromptUnit, result: LlmResult | null, files: FileOutcome[], notes: string[] = []): OperationReport {
+  return {
+    operation,
+    unit: unit.id,
+    model: result?.model ?? null,
+    provider: result?.provider ?? null,
+    costUsd: result?.costUsd ?? 0,
+    cached: result?.cached ?? false,
+    files,
+    notes,
+  };
+}
+
+/** The unit's prompt preprocessed; a broken prompt (missing include, cycle, ...) is an error naming each problem. */
+export function usablePrompt(unit: PromptUnit, env: OperationEnvironment, mode: 'resolve' | 'expand'): PreprocessResult {
+  const pre = preprocessPrompt(unit.promptFile, { workspaceRoot: env.workspaceRoot, pddRoot: unit.pddRoot, mode, allowShell: env.allowShell });
+  if (pre.errors.length) throw new PddError('PROMPT', `${unit.promptFile} cannot be used:\n  ${pre.errors.map((e) => e.message).join('\n  ')}`);
+  return pre;
+}
+
+/** `text` in a fenced block whose fence is longer than any backtick run inside it. */
+export function fenced(tag: string, text: string): string {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
+  return `${fence}${tag}\n${text.replace(/\n$/, '')}\n${fence}`;
+}
