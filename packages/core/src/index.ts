@@ -15,3 +15,6 @@ export * from './text-lines';
 export * from './atomic-write';
 export * from './llm';
 export * from './operations';
+export * from './python-json';
+export * from './fingerprint';
+export * from './run-report';
