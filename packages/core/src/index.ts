@@ -18,3 +18,5 @@ export * from './operations';
 export * from './python-json';
 export * from './fingerprint';
 export * from './run-report';
+export * from './sync/operation-graph';
+export * from './sync/decision';
