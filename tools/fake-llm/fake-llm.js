@@ -207,11 +207,22 @@ async function spawnFakeLlm({ scenario, port = 0 }) {
     });
     child.on('exit', (code) => reject(new Error(`fake-llm exited with ${code} before listening`)));
   });
-  const call = async (method, path, body) => {
-    const r = await fetch(url + path, { method, body: body === undefined ? undefined : JSON.stringify(body) });
-    if (!r.ok) throw new Error(`fake-llm ${method} ${path}: ${r.status}`);
-    return r.json();
-  };
+  // A fresh connection per call (agent: false): a kept-alive socket that the server closes
+  // while the test waits for a slow nx command fails the next call ("other side closed").
+  const call = (method, path, body) =>
+    new Promise((resolve, reject) => {
+      const req = http.request(url + path, { method, agent: false }, (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          if ((res.statusCode ?? 500) >= 400) reject(new Error(`fake-llm ${method} ${path}: ${res.statusCode} ${text}`));
+          else resolve(JSON.parse(text));
+        });
+      });
+      req.on('error', reject);
+      req.end(body === undefined ? undefined : JSON.stringify(body));
+    });
   return {
     url,
     port: Number(new URL(url).port),
