@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -42,8 +42,14 @@ export function preparePluginInstall(): string {
     mkdirSync(installDir, { recursive: true });
     const deps: Record<string, string> = { ...versions };
     tarballs.forEach((t) => (deps[t.includes('nx-pdd-core') ? '@nx-pdd/core' : 'nx-pdd'] = `file:${t}`));
-    writeFileSync(join(installDir, 'package.json'), JSON.stringify({ name: 'nx-pdd-e2e-install', private: true, dependencies: deps }, null, 2));
+    // better-sqlite3's native part is compiled by its install script (~60 s, no prebuilt binary
+    // can be downloaded here). The e2e install takes the exact version this repo built, skips
+    // the script, and copies the repo's compiled build folder in: same version, same Node.
+    const sqlite = join(REPO_ROOT, 'node_modules', 'better-sqlite3');
+    deps['better-sqlite3'] = JSON.parse(readFileSync(join(sqlite, 'package.json'), 'utf8')).version;
+    writeFileSync(join(installDir, 'package.json'), JSON.stringify({ name: 'nx-pdd-e2e-install', private: true, dependencies: deps, allowScripts: { 'better-sqlite3': false } }, null, 2));
     execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: installDir, stdio: ['ignore', 'inherit', 'inherit'] });
+    cpSync(join(sqlite, 'build'), join(installDir, 'node_modules', 'better-sqlite3', 'build'), { recursive: true });
     // Keep the tarballs next to the install so the file: specs stay valid for reruns.
     writeFileSync(join(installDir, '.ready'), new Date().toISOString());
   } else {

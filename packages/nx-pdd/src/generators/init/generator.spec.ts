@@ -36,4 +36,12 @@ describe('init generator', () => {
     expect(readNxJson(tree)?.plugins).toEqual([{ plugin: 'nx-pdd', options: { projectNamePrefix: 'pdd-', promptsDir: 'p' } }]);
     expect(tree.exists('.gitignore')).toBe(false);
   });
+
+  it('lets npm run better-sqlite3\'s install script, keeping a denial the user wrote', async () => {
+    await initGenerator(tree, {});
+    expect(JSON.parse(tree.read('package.json', 'utf-8')!).allowScripts).toEqual({ 'better-sqlite3': true });
+    tree.write('package.json', JSON.stringify({ name: 'w', allowScripts: { 'better-sqlite3': false, sharp: true } }));
+    await initGenerator(tree, {});
+    expect(JSON.parse(tree.read('package.json', 'utf-8')!).allowScripts).toEqual({ 'better-sqlite3': false, sharp: true });
+  });
 });

@@ -1,4 +1,4 @@
-import { readNxJson, Tree, updateNxJson } from '@nx/devkit';
+import { readJson, readNxJson, Tree, updateJson, updateNxJson } from '@nx/devkit';
 import type { InitGeneratorSchema } from './schema';
 
 export const PLUGIN_NAME = 'nx-pdd';
@@ -10,9 +10,29 @@ export const PLUGIN_NAME = 'nx-pdd';
 export const GITIGNORE_LINES = ['.pdd/state.db*', '.pdd/cache/', '.pdd/locks/', '.pdd/preprocessed/', '.pdd/journal/'];
 const GITIGNORE_HEADER = '# nx-pdd local state (fingerprints in .pdd/meta/ stay committed)';
 
+/** Dependencies whose install scripts nx-pdd needs (npm 11 runs none it was not told to allow). */
+export const ALLOWED_SCRIPTS = ['better-sqlite3'];
+
 export async function initGenerator(tree: Tree, options: InitGeneratorSchema): Promise<void> {
   registerPlugin(tree, options.promptsDir);
   if (!options.skipGitignore) ignoreLocalState(tree);
+  allowInstallScripts(tree);
+}
+
+/**
+ * The sync engine's state store is SQLite through better-sqlite3, whose native part is built
+ * by its install script; npm 11 skips dependency install scripts unless package.json's
+ * `allowScripts` names them. An explicit `false` the user wrote is kept.
+ */
+function allowInstallScripts(tree: Tree): void {
+  if (!tree.exists('package.json')) return;
+  const allowed = (readJson(tree, 'package.json').allowScripts ?? {}) as Record<string, unknown>;
+  if (ALLOWED_SCRIPTS.every((name) => name in allowed)) return;
+  updateJson(tree, 'package.json', (pkg) => {
+    pkg.allowScripts = { ...pkg.allowScripts };
+    for (const name of ALLOWED_SCRIPTS) if (!(name in pkg.allowScripts)) pkg.allowScripts[name] = true;
+    return pkg;
+  });
 }
 
 function registerPlugin(tree: Tree, promptsDir: string | undefined): void {

@@ -1,0 +1,105 @@
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { TempWorkspace } from '../../../../tools/testing/temp-workspace';
+import { SharedLedger } from './shared-ledger';
+import { STATE_SCHEMA_VERSION, StateStore } from './state-store';
+
+const run = promisify(execFile);
+const worker = join(__dirname, '__fixtures__', 'store-worker.ts');
+const inWorker = async (...args: string[]) => JSON.parse((await run(process.execPath, ['-r', '@swc-node/register', worker, ...args], { cwd: join(__dirname, '../../../..') })).stdout) as string[];
+
+describe('state store (.pdd/state.db)', () => {
+  let ws: TempWorkspace;
+  let db: string;
+  beforeEach(() => {
+    ws = new TempWorkspace();
+    db = ws.path('.pdd/state.db');
+  });
+  afterEach(() => ws.dispose());
+
+  it('creates the schema at the current version in WAL mode, and reopens without migrating again', () => {
+    const store = StateStore.open(db);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(STATE_SCHEMA_VERSION);
+    expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    store.setState('calc_python', 'code_generated', { operation: 'generate', status: 'ok' });
+    store.setState('calc_python', 'example_created');
+    store.close();
+    const again = StateStore.open(db);
+    expect(again.getState('calc_python')).toMatchObject({ state: 'example_created', last_operation: 'generate', last_status: 'ok' });
+    expect(again.warning).toBeNull();
+    again.close();
+  });
+
+  it('refuses a schema newer than it knows, saying what to do', () => {
+    StateStore.open(db).close();
+    const Database = require('better-sqlite3');
+    const raw = new Database(db);
+    raw.pragma(`user_version = ${STATE_SCHEMA_VERSION + 1}`);
+    raw.close();
+    expect(() => StateStore.open(db)).toThrow(/newer than this nx-pdd knows .* delete .pdd\/state.db/);
+  });
+
+  it('sets a corrupt file aside and starts anew with a warning', () => {
+    ws.write({ '.pdd/state.db': 'this is not a database, it is a text file that is long enough '.repeat(100) });
+    const store = StateStore.open(db);
+    expect(store.warning).toMatch(/state.db was corrupt .* moved to .*state.db.corrupt-\d+ and the state is rebuilt from the committed files/);
+    expect(store.getState('x')).toBeNull();
+    store.close();
+    expect(readdirSync(ws.path('.pdd')).some((f) => f.startsWith('state.db.corrupt-'))).toBe(true);
+  });
+
+  it('logs operations newest first', () => {
+    const store = StateStore.open(db);
+    store.logOperation({ run_id: 'r', unit_id: 'u', operation: 'generate', status: 'ok', cost_usd: 0.01, started_at: 't1' });
+    store.logOperation({ run_id: 'r', unit_id: 'u', operation: 'example', status: 'failed', error: 'bad answer', started_at: 't2' });
+    expect(store.operations('u').map((o) => [o.operation, o.status, o.error])).toEqual([
+      ['example', 'failed', 'bad answer'],
+      ['generate', 'ok', null],
+    ]);
+    store.close();
+  });
+
+  it('takes concurrent writers from two processes without losing a row', async () => {
+    StateStore.open(db).close();
+    const results = await Promise.all([inWorker(db, 'log', '150'), inWorker(db, 'log', '150')]);
+    expect(results).toEqual([['ok'], ['ok']]);
+    const store = StateStore.open(db);
+    expect((store.db.prepare('SELECT COUNT(*) AS n FROM operation_log').get() as { n: number }).n).toBe(300);
+    expect(store.getState('u0')?.state).toBe('code_generated');
+    store.close();
+  }, 60_000);
+
+  it('shared ledger: parallel reservations from four processes never pass the budget', async () => {
+    StateStore.open(db).close();
+    const all = (await Promise.all([1, 2, 3, 4].map(() => inWorker(db, 'ledger', '5', '7.5')))).flat();
+    expect(all.filter((r) => r.startsWith('error'))).toEqual([]);
+    // Each call reserves $1 and settles $0.90. One after the other, 8 fit ($0.90 x 7 + $1 <= $7.50);
+    // when they overlap, a held reservation counts its full $1, so 7 or 8: never more.
+    const reserved = all.filter((r) => r === 'reserved').length;
+    expect([7, 8]).toContain(reserved);
+    const store = StateStore.open(db);
+    const ledger = new SharedLedger(store, { scope: 'run-1', budgetUsd: 7.5, unitId: 'check' });
+    expect(ledger.spentUsd).toBeLessThanOrEqual(7.5);
+    expect(ledger.calls).toBe(reserved);
+    expect(all.filter((r) => r === 'refused').length).toBe(20 - reserved);
+    store.close();
+  }, 60_000);
+
+  it('shared ledger: a released reservation frees its budget; another scope is not charged; the daily ceiling holds', () => {
+    const store = StateStore.open(db);
+    const a = new SharedLedger(store, { scope: 'a', budgetUsd: 1, unitId: 'u' });
+    const r = a.reserve(0.8, 'first');
+    expect(() => a.reserve(0.5, 'second')).toThrow('budget of $1.00 would be exceeded by second (used or held $0.8000 in this run, estimate $0.5000)');
+    r.release();
+    a.reserve(0.5, 'second').settle(0.25);
+    expect(a.spentUsd).toBe(0.25);
+    const b = new SharedLedger(store, { scope: 'b', budgetUsd: 1, unitId: 'u', dailyCeilingUsd: 0.5 });
+    expect(() => b.reserve(0.3, 'third')).toThrow("the workspace's daily ceiling of $0.50 would be exceeded by third (used or held today $0.2500)");
+    b.reserve(0.2, 'fourth').settle(0.2);
+    expect(b.spentUsd).toBe(0.2);
+    store.close();
+    expect(existsSync(db)).toBe(true);
+  });
+});
