@@ -1,0 +1,128 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { currentHashes, FileHashes, Fingerprint, readFingerprint, runReportPath, sha256 } from '../fingerprint';
+import { readRunReport, RunReport } from '../run-report';
+import { PromptUnit } from '../units';
+import { FileStatus, Observation, SyncState } from './decision';
+import { journalPath } from './transaction';
+
+/**
+ * What nx-pdd adds to PDD's fingerprint, under its own key (PDD's keys are never changed):
+ * results that hold only for the exact files they were made with, keyed by those files' hashes.
+ */
+export interface NxPddFingerprintExtras {
+  /** The example ran (ok or not) against these code + example hashes. */
+  example_run?: { ok: boolean; files: string };
+  /** verify passed for these code + example hashes. */
+  verified?: string;
+  /** auto-deps ran for this prompt hash. */
+  deps_analyzed?: string;
+}
+
+export const EXTRAS_KEY = 'nx_pdd';
+
+/** The run report key nx-pdd adds: the code hash the tests ran against (PDD records only the tests'). */
+export const RUN_REPORT_CODE_KEY = 'nx_pdd_code_hash';
+
+export interface UnitObservation {
+  observation: Observation;
+  hashes: FileHashes;
+  fingerprint: Fingerprint | null;
+  runReport: RunReport | null;
+  warnings: string[];
+}
+
+/** The key results are stored under: the code and example as they are. */
+export function exampleKey(hashes: Pick<FileHashes, 'code_hash' | 'example_hash'>): string {
+  return sha256(`${hashes.code_hash ?? '-'}:${hashes.example_hash ?? '-'}`);
+}
+
+export function extrasOf(fp: Fingerprint | null): NxPddFingerprintExtras {
+  const v = fp?.[EXTRAS_KEY];
+  return v && typeof v === 'object' ? (v as NxPddFingerprintExtras) : {};
+}
+
+function status(fp: Fingerprint | null, recorded: string | null | undefined, now: string | null): FileStatus {
+  if (now === null) return 'missing';
+  if (!fp || !recorded) return 'untracked';
+  return recorded === now ? 'unchanged' : 'changed';
+}
+
+function testsStatus(fp: Fingerprint | null, hashes: FileHashes): FileStatus {
+  if (hashes.test_hash === null && !Object.keys(hashes.test_files).length) return 'missing';
+  if (!fp || (!fp.test_hash && !fp.test_files)) return 'untracked';
+  if (fp.test_files) {
+    const a = JSON.stringify(Object.entries(fp.test_files).sort());
+    const b = JSON.stringify(Object.entries(hashes.test_files).sort());
+    return a === b ? 'unchanged' : 'changed';
+  }
+  return fp.test_hash === hashes.test_hash ? 'unchanged' : 'changed';
+}
+
+/** PDD commands after which, in PDD's workflow, the example ran (crash) and was verified. */
+const PDD_AFTER_CRASH = new Set(['crash', 'verify', 'skip:verify', 'test', 'test_extend', 'skip:test', 'fix']);
+const PDD_AFTER_VERIFY = new Set(['verify', 'skip:verify', 'test', 'test_extend', 'skip:test', 'fix']);
+
+/**
+ * A fingerprint written by PDD itself (no nx-pdd key) whose code and example still match:
+ * PDD's workflow had run and verified the example before the command it records, so an
+ * adopted project that is in sync costs nothing.
+ */
+function adoptedFromPdd(fp: Fingerprint | null, hashes: FileHashes): NxPddFingerprintExtras {
+  if (!fp || fp[EXTRAS_KEY] !== undefined) return {};
+  if (fp.code_hash !== hashes.code_hash || (fp.example_hash ?? null) !== hashes.example_hash) return {};
+  const key = exampleKey(hashes);
+  return {
+    ...(PDD_AFTER_CRASH.has(fp.command) ? { example_run: { ok: true, files: key } } : {}),
+    ...(PDD_AFTER_VERIFY.has(fp.command) ? { verified: key } : {}),
+  };
+}
+
+/** The key nx-pdd adds to a run report: whether coverage was measured at all (PDD writes 0.0 when it was not). */
+export const RUN_REPORT_COVERAGE_KEY = 'nx_pdd_coverage_measured';
+
+/** Coverage of a run report, or null when it was not measured: ours say so; PDD's 0.0 means "not measured" (PDD #621). */
+export function measuredCoverage(report: RunReport): number | null {
+  const measured = report[RUN_REPORT_COVERAGE_KEY];
+  if (measured === false) return null;
+  if (measured === undefined && report.coverage === 0) return null;
+  return report.coverage;
+}
+
+/** Read a unit's files, fingerprint, run report and state into the decision engine's input. */
+export function observeUnit(workspaceRoot: string, unit: PromptUnit, state: SyncState | null): UnitObservation {
+  const warnings: string[] = [];
+  const fpRead = readFingerprint(workspaceRoot, unit.metaFile);
+  if (fpRead.warning) warnings.push(fpRead.warning);
+  const fingerprint = fpRead.fingerprint;
+  const hashes = currentHashes(workspaceRoot, unit, fingerprint);
+  const rr = readRunReport(workspaceRoot, runReportPath(unit));
+  if (rr.warning) warnings.push(rr.warning);
+  const runReport = rr.report;
+  const extras = { ...adoptedFromPdd(fingerprint, hashes), ...extrasOf(fingerprint) };
+  const key = exampleKey(hashes);
+  const hasExample = unit.paths.example !== null;
+  const hasTests = unit.paths.test !== null;
+  // PDD's run reports do not say which code the tests ran against: the fingerprint's code hash stands in.
+  const ranAgainst = runReport?.[RUN_REPORT_CODE_KEY] ?? (fingerprint?.code_hash ?? null);
+  const testRunValid = runReport !== null && hashes.test_hash !== null && runReport.test_hash === hashes.test_hash && ranAgainst === hashes.code_hash;
+  return {
+    fingerprint,
+    hashes,
+    runReport,
+    warnings,
+    observation: {
+      hasFingerprint: fingerprint !== null,
+      prompt: status(fingerprint, fingerprint?.prompt_hash, hashes.prompt_hash),
+      code: status(fingerprint, fingerprint?.code_hash, hashes.code_hash),
+      example: hasExample ? status(fingerprint, fingerprint?.example_hash, hashes.example_hash) : null,
+      tests: hasTests ? testsStatus(fingerprint, hashes) : null,
+      exampleRun: extras.example_run && extras.example_run.files === key ? { ok: extras.example_run.ok } : null,
+      verified: extras.verified === key,
+      testRun: testRunValid ? { failed: runReport!.tests_failed, passed: runReport!.tests_passed, exitCode: runReport!.exit_code, coverage: measuredCoverage(runReport!) } : null,
+      depsAnalyzed: !!hashes.prompt_hash && extras.deps_analyzed === hashes.prompt_hash,
+      state,
+      journalOpen: existsSync(join(workspaceRoot, journalPath(unit))),
+    },
+  };
+}

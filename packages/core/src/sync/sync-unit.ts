@@ -1,0 +1,264 @@
+import { currentHashes, Fingerprint, nextFingerprint, runReportPath, writeFingerprint } from '../fingerprint';
+import { LlmError } from '../llm/errors';
+import { pristinePath, workingPath } from '../operations/artifact-store';
+import { promptBackupPath } from '../operations/prompt-operations';
+import { PromptUnit } from '../units';
+import { Decision, decide, DecisionOptions, Observation, SyncState } from './decision';
+import { exampleKey, EXTRAS_KEY, extrasOf, NxPddFingerprintExtras, observeUnit } from './observe';
+import { SyncOperation } from './operation-graph';
+import { StateStore } from './state-store';
+import { journalPath, recoverJournal, Transaction } from './transaction';
+
+/** What an operation reports back to the engine. */
+export interface StepResult {
+  costUsd: number;
+  model: string | null;
+  /** Human-readable lines (files written, notes). */
+  lines: string[];
+  /** crash: whether the example now runs. */
+  exampleOk?: boolean;
+  /** verify: whether the example's output shows what the prompt asks. */
+  verified?: boolean;
+  /** auto-deps ran. */
+  depsAnalyzed?: boolean;
+}
+
+export type OperationImpl = (unit: PromptUnit) => Promise<StepResult>;
+
+export interface SyncOptions extends DecisionOptions {
+  maxAttempts: number;
+  /** Steps at the most in one run (a loop guard beyond the no-progress check). */
+  maxSteps: number;
+}
+
+export interface SyncEnvironment {
+  workspaceRoot: string;
+  store: StateStore;
+  runId: string;
+  /** The operations this build can run; a decision for another one stops the run and says so. */
+  operations: Partial<Record<SyncOperation, OperationImpl>>;
+  /** Written as the fingerprint's pdd_version. */
+  version: string;
+  log: (line: string) => void;
+}
+
+export interface SyncStep {
+  decision: Decision;
+  operation?: SyncOperation;
+  status: 'ok' | 'failed' | 'recorded' | 'skipped';
+  costUsd: number;
+  error?: string;
+}
+
+export interface SyncOutcome {
+  unit: string;
+  /** True only when the unit ended in sync. */
+  ok: boolean;
+  state: SyncState;
+  reason: string;
+  steps: SyncStep[];
+  costUsd: number;
+  warnings: string[];
+  /** Which limit stopped the run, if one did. */
+  limit?: 'budget' | 'attempts' | 'no-progress' | 'steps';
+}
+
+/** The files an operation may write: snapshotted in its transaction, with the fingerprint. */
+export function filesWrittenBy(unit: PromptUnit, operation: SyncOperation): string[] {
+  const art = (kind: 'code' | 'example' | 'test') => (workingPath(unit, kind) ? [workingPath(unit, kind)!, pristinePath(unit, kind)] : []);
+  const byOp: Record<SyncOperation, string[]> = {
+    'auto-deps': [unit.promptFile],
+    generate: art('code'),
+    update: [unit.promptFile, pristinePath(unit, 'code'), promptBackupPath(unit)],
+    example: art('example'),
+    crash: [...art('code'), ...art('example')],
+    verify: [...art('code'), ...art('example')],
+    'generate-tests': art('test'),
+    test: [runReportPath(unit)],
+    fix: [...art('code'), ...art('test'), runReportPath(unit)],
+  };
+  return [...byOp[operation], unit.metaFile];
+}
+
+/** The state a finished operation leaves a unit in. */
+const STATE_AFTER: Record<SyncOperation, SyncState> = {
+  'auto-deps': 'deps_injected',
+  generate: 'code_generated',
+  update: 'code_generated',
+  example: 'example_created',
+  crash: 'crash_fixed',
+  verify: 'verified',
+  'generate-tests': 'tests_generated',
+  test: 'tests_generated',
+  fix: 'tests_passing',
+};
+
+function record(env: SyncEnvironment, unit: PromptUnit, previous: Fingerprint | null, command: string, extras: NxPddFingerprintExtras): void {
+  const hashes = currentHashes(env.workspaceRoot, unit, previous);
+  const fp = nextFingerprint(previous, hashes, command, env.version);
+  const merged: NxPddFingerprintExtras = { ...extrasOf(previous), ...extras };
+  writeFingerprint(env.workspaceRoot, unit.metaFile, { ...fp, [EXTRAS_KEY]: merged });
+}
+
+/**
+ * Sync one unit: recover an interrupted run, then observe -> decide -> run -> record until the
+ * unit is in sync or a limit stops it. Every operation runs in a journaled transaction that
+ * also covers the fingerprint it records. Decisions come only from `decide` (a pure function);
+ * the caller holds the unit's lock and provides the ledger inside the operations.
+ */
+export async function syncUnit(unit: PromptUnit, env: SyncEnvironment, options: SyncOptions): Promise<SyncOutcome> {
+  const steps: SyncStep[] = [];
+  const warnings: string[] = [];
+  const attempts = new Map<SyncOperation, number>();
+  const seen = new Set<string>();
+  let costUsd = 0;
+  const finish = (state: SyncState, ok: boolean, reason: string, limit?: SyncOutcome['limit']): SyncOutcome => {
+    env.store.setState(unit.id, state);
+    return { unit: unit.id, ok, state, reason, steps, costUsd, warnings, ...(limit ? { limit } : {}) };
+  };
+
+  const recovery = recoverJournal(env.workspaceRoot, journalPath(unit));
+  if (recovery) {
+    const line = `recovered: "${recovery.operation}" (pid ${recovery.pid}, ${recovery.started}) did not finish; rolled back ${recovery.restored.join(', ')}`;
+    warnings.push(line);
+    env.log(line);
+    env.store.logOperation({ run_id: env.runId, unit_id: unit.id, operation: recovery.operation, status: 'interrupted', error: 'rolled back by the next run', started_at: recovery.started, ended_at: new Date().toISOString() });
+    env.store.setState(unit.id, 'initial');
+  }
+
+  for (let step = 1; step <= options.maxSteps; step++) {
+    const stateRow = env.store.getState(unit.id);
+    const seenState = stateRow?.state === 'interrupted' ? 'initial' : (stateRow?.state ?? null);
+    const obs = observeUnit(env.workspaceRoot, unit, seenState);
+    for (const w of obs.warnings) if (!warnings.includes(w)) warnings.push(w);
+    const decision = decide(obs.observation, options);
+    const progressKey = JSON.stringify([decision, obs.hashes]);
+    if (seen.has(progressKey)) {
+      return finish('failed', false, `no progress: "${describeDecision(decision)}" again on the same files`, 'no-progress');
+    }
+    seen.add(progressKey);
+
+    if (decision.kind === 'done') {
+      steps.push({ decision, status: 'skipped', costUsd: 0 });
+      return finish('completed', true, decision.reason);
+    }
+    if (decision.kind === 'stop') {
+      steps.push({ decision, status: 'skipped', costUsd: 0 });
+      return finish(decision.state, false, decision.reason);
+    }
+    if (decision.kind === 'recover') {
+      // A journal appeared while we were running (or the state says interrupted): roll back and look again.
+      recoverJournal(env.workspaceRoot, journalPath(unit));
+      env.store.setState(unit.id, 'initial');
+      continue;
+    }
+    if (decision.kind === 'resolve') {
+      return finish('conflict', false, `--resolve=${decision.resolution} needs the merge of regenerated code with hand edits, which this build does not have yet`);
+    }
+    if (decision.kind === 'record') {
+      env.log(`[${step}] record: ${decision.reason}`);
+      await Transaction.run(env.workspaceRoot, journalPath(unit), { unit: unit.id, operation: 'record' }, [unit.metaFile], async () => record(env, unit, obs.fingerprint, 'record', {}));
+      steps.push({ decision, status: 'recorded', costUsd: 0 });
+      continue;
+    }
+
+    const operation = decision.operation;
+    const impl = env.operations[operation];
+    if (!impl) return finish('failed', false, `the next step is "${operation}" (${decision.reason}), which this build cannot run yet`);
+    const attempt = (attempts.get(operation) ?? 0) + 1;
+    attempts.set(operation, attempt);
+    if (attempt > options.maxAttempts) {
+      return finish('failed', false, `"${operation}" failed ${options.maxAttempts} times (--max-attempts); last: ${steps.filter((s) => s.operation === operation).pop()?.error ?? decision.reason}`, 'attempts');
+    }
+    env.log(`[${step}] ${operation}${attempt > 1 ? ` (attempt ${attempt})` : ''}: ${decision.reason} — spent so far $${costUsd.toFixed(4)}`);
+    const started = new Date();
+    try {
+      const result = await Transaction.run(env.workspaceRoot, journalPath(unit), { unit: unit.id, operation }, filesWrittenBy(unit, operation), async () => {
+        const r = await impl(unit);
+        const after = currentHashes(env.workspaceRoot, unit, obs.fingerprint);
+        const extras: NxPddFingerprintExtras = {};
+        if (r.exampleOk !== undefined) extras.example_run = { ok: r.exampleOk, files: exampleKey(after) };
+        if (r.verified) extras.verified = exampleKey(after);
+        if (r.depsAnalyzed && after.prompt_hash) extras.deps_analyzed = after.prompt_hash;
+        record(env, unit, obs.fingerprint, operation, extras);
+        return r;
+      });
+      costUsd += result.costUsd;
+      for (const line of result.lines) env.log(`    ${line}`);
+      steps.push({ decision, operation, status: 'ok', costUsd: result.costUsd });
+      env.store.setState(unit.id, STATE_AFTER[operation], { operation, status: 'ok' });
+      env.store.logOperation({ run_id: env.runId, unit_id: unit.id, operation, status: 'ok', attempt, cost_usd: result.costUsd, model: result.model, duration_ms: Date.now() - started.getTime(), started_at: started.toISOString(), ended_at: new Date().toISOString() });
+    } catch (e) {
+      const message = (e as Error).message;
+      steps.push({ decision, operation, status: 'failed', costUsd: 0, error: message });
+      env.log(`    failed: ${message}`);
+      env.store.logOperation({ run_id: env.runId, unit_id: unit.id, operation, status: 'failed', attempt, error: message, duration_ms: Date.now() - started.getTime(), started_at: started.toISOString(), ended_at: new Date().toISOString() });
+      if (e instanceof LlmError && e.kind === 'budget') return finish('failed', false, `stopped by the budget: ${message}`, 'budget');
+      if (e instanceof LlmError && (e.kind === 'auth' || e.kind === 'no-model' || e.kind === 'replay-miss')) return finish('failed', false, message);
+      seen.delete(progressKey); // a failed attempt may be retried on the same files
+    }
+  }
+  return finish('failed', false, `not in sync after ${options.maxSteps} steps`, 'steps');
+}
+
+export function describeDecision(d: Decision): string {
+  switch (d.kind) {
+    case 'run':
+      return `${d.operation}${d.merge ? ' + merge' : ''}`;
+    case 'resolve':
+      return `resolve ${d.resolution}`;
+    default:
+      return d.kind;
+  }
+}
+
+/** What an operation assumed to succeed leaves behind, for `--dry-run`'s plan. */
+export function assumeSuccess(o: Observation, operation: SyncOperation): Observation {
+  const next: Observation = { ...o, hasFingerprint: true, journalOpen: false, state: STATE_AFTER[operation] };
+  const touchCode = () => Object.assign(next, { code: 'unchanged', exampleRun: null, verified: false, testRun: null });
+  switch (operation) {
+    case 'auto-deps':
+      return { ...next, depsAnalyzed: true, prompt: 'unchanged' };
+    case 'generate':
+      touchCode();
+      return { ...next, prompt: 'unchanged' };
+    case 'update':
+      return { ...next, prompt: 'unchanged', code: 'unchanged' };
+    case 'example':
+      return { ...next, example: 'unchanged', exampleRun: null, verified: false };
+    case 'crash':
+      return { ...next, exampleRun: { ok: true }, code: o.code === 'missing' ? 'missing' : 'unchanged', example: o.example === null ? null : 'unchanged' };
+    case 'verify':
+      return { ...next, verified: true };
+    case 'generate-tests':
+      return { ...next, tests: 'unchanged', testRun: null };
+    case 'test':
+    case 'fix':
+      return { ...next, testRun: { failed: 0, passed: 1, exitCode: 0, coverage: null } };
+  }
+}
+
+export interface PlannedStep {
+  decision: Decision;
+  estimatedUsd: number;
+}
+
+/**
+ * `--dry-run`: the steps sync would take if each succeeded, from the same `decide`, with an
+ * estimated cost each. Reads files, writes nothing, calls no model.
+ */
+export function planSync(workspaceRoot: string, unit: PromptUnit, state: SyncState | null, options: SyncOptions, estimate: (op: SyncOperation) => number): { steps: PlannedStep[]; warnings: string[] } {
+  const observed = observeUnit(workspaceRoot, unit, state);
+  let o = observed.observation;
+  const steps: PlannedStep[] = [];
+  for (let i = 0; i < options.maxSteps; i++) {
+    const decision = decide(o, options);
+    const llm = decision.kind === 'run' && decision.operation !== 'test';
+    steps.push({ decision, estimatedUsd: llm && decision.kind === 'run' ? estimate(decision.operation) : 0 });
+    if (decision.kind === 'done' || decision.kind === 'stop' || decision.kind === 'resolve') break;
+    if (decision.kind === 'recover') o = { ...o, journalOpen: false, state: 'initial' };
+    else if (decision.kind === 'record') o = { ...o, hasFingerprint: true, prompt: o.prompt === 'missing' ? 'missing' : 'unchanged', code: o.code === 'missing' ? 'missing' : 'unchanged', example: o.example === null || o.example === 'missing' ? o.example : 'unchanged', tests: o.tests === null || o.tests === 'missing' ? o.tests : 'unchanged' };
+    else o = assumeSuccess(o, decision.operation);
+  }
+  return { steps, warnings: observed.warnings };
+}
