@@ -26,3 +26,6 @@ export * from './sync/unit-lock';
 export * from './sync/transaction';
 export * from './sync/observe';
 export * from './sync/sync-unit';
+export * from './run/process-runner';
+export * from './run/test-results';
+export * from './run/unit-runner';

@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+import { TempWorkspace } from '../../../../tools/testing/temp-workspace';
+import { resolveUnits } from '../units';
+import { runProcess, scrubEnvironment } from './process-runner';
+import { runExample, runTests } from './unit-runner';
+
+/** Running (a zombie left for a PID 1 that does not reap, as in many containers, is not). */
+const alive = (pid: number) => {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+};
+
+describe('running untrusted programs', () => {
+  it('kills the whole process group at the timeout', async () => {
+    const started = Date.now();
+    const r = await runProcess({ command: 'sh', args: ['-c', 'sleep 30 & echo $!; wait'], cwd: '/tmp', env: process.env, timeoutMs: 500 });
+    expect(r.timedOut).toBe(true);
+    expect(Date.now() - started).toBeLessThan(5000);
+    const grandchild = Number(r.stdout.trim());
+    await new Promise((res) => setTimeout(res, 100));
+    expect(alive(grandchild)).toBe(false);
+  });
+
+  it('removes LLM keys and other secrets from the child\'s environment', async () => {
+    const env = { ...process.env, OPENAI_API_KEY: 'sk-1', ANTHROPIC_API_KEY: 'a-2', GITHUB_TOKEN: 't', MY_MODEL_KEY: 'm', HARMLESS: 'yes' };
+    const r = await runProcess({ command: 'env', args: [], cwd: '/tmp', env, timeoutMs: 5000, secretVars: ['MY_MODEL_KEY'] });
+    expect(r.stdout).toContain('HARMLESS=yes');
+    for (const secret of ['sk-1', 'a-2', 'GITHUB_TOKEN', 'MY_MODEL_KEY']) expect(r.stdout).not.toContain(secret);
+    expect(Object.keys(scrubEnvironment({ AWS_SECRET_ACCESS_KEY: 'x', PATH: '/bin' }))).toEqual(['PATH']);
+  });
+
+  it('caps the output it keeps, and says a missing program is missing', async () => {
+    const r = await runProcess({ command: 'sh', args: ['-c', 'head -c 100000 /dev/zero | tr "\\0" x'], cwd: '/tmp', env: process.env, timeoutMs: 5000, maxOutputBytes: 1000 });
+    expect(r.stdout).toHaveLength(1000);
+    expect(r.truncated).toBe(true);
+    await expect(runProcess({ command: 'no-such-tool-xyz', args: ['a'], cwd: '/tmp', env: process.env, timeoutMs: 1000 })).rejects.toThrow('"no-such-tool-xyz" was not found on PATH: install it to run this unit (no-such-tool-xyz a)');
+  });
+});
+
+describe('running a Python unit\'s example and tests', () => {
+  let ws: TempWorkspace;
+  const unit = () => resolveUnits(['prompts/calc_python.prompt'], { workspaceRoot: ws.root }).units[0];
+  const opts = () => ({ workspaceRoot: ws.root, env: process.env, timeoutMs: 20_000 });
+  beforeEach(() => {
+    ws = new TempWorkspace().write({
+      'prompts/calc_python.prompt': 'x',
+      'calc.py': 'def add(a, b):\n    return a + b\n',
+      'examples/calc_example.py': 'from calc import add\nprint(add(2, 3))\n',
+      'tests/test_calc.py': 'from calc import add\n\ndef test_add():\n    assert add(2, 3) == 5\n\ndef test_wrong():\n    assert add(2, 2) == 5\n',
+    });
+  });
+  afterEach(() => ws.dispose());
+
+  it('runs the example from the unit\'s root with the code importable', async () => {
+    const r = await runExample(unit(), opts());
+    expect(r).toMatchObject({ ok: true, failureClass: null });
+    expect(r.run.stdout).toBe('5\n');
+    ws.write({ 'examples/calc_example.py': 'from calc import mul\n' });
+    const bad = await runExample(unit(), opts());
+    expect(bad).toMatchObject({ ok: false, failureClass: 'import' });
+    expect(bad.error).toContain("ImportError: cannot import name 'mul'");
+  });
+
+  it('runs pytest with a JUnit report: counts, classes, coverage not measured (null, not 0)', async () => {
+    const r = await runTests(unit(), opts());
+    expect([r.result.passed, r.result.failed]).toEqual([1, 1]);
+    expect(r.result.tests.find((t) => t.name === 'test_wrong')?.failureClass).toBe('assertion');
+    expect(r.coverage).toBeNull();
+    expect(r.run.exitCode).toBe(1);
+  });
+
+  it('a hanging test is killed at the timeout and reported as such', async () => {
+    ws.write({ 'tests/test_calc.py': 'import time\n\ndef test_hangs():\n    time.sleep(60)\n' });
+    const r = await runTests(unit(), { ...opts(), timeoutMs: 2000 });
+    expect(r.run.timedOut).toBe(true);
+    expect(r.result.tests[0]).toMatchObject({ status: 'errored', failureClass: 'timeout', message: 'the tests did not finish within 2 s and were killed' });
+  }, 20_000);
+});

@@ -1,0 +1,98 @@
+import { XMLParser } from 'fast-xml-parser';
+
+/** Why something failed, from the parsed result (never by grepping the whole log). */
+export type FailureClass = 'syntax' | 'import' | 'attribute' | 'name' | 'type' | 'assertion' | 'timeout' | 'collection' | 'crash' | 'other';
+
+export interface TestCaseResult {
+  name: string;
+  classname: string;
+  status: 'passed' | 'failed' | 'errored' | 'skipped';
+  message: string | null;
+  trace: string | null;
+  failureClass: FailureClass | null;
+  durationMs: number;
+}
+
+export interface TestRunResult {
+  passed: number;
+  failed: number;
+  errored: number;
+  skipped: number;
+  durationMs: number;
+  tests: TestCaseResult[];
+}
+
+// Attributes get a prefix: node --test writes a `failure` attribute beside the `failure` element.
+const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', textNodeName: '#text', htmlEntities: true, isArray: (name) => name === 'testcase' || name === 'testsuite' });
+
+/** Classify an error from its type, message and trace: the first line that names an error class wins. */
+export function classifyFailure(text: string): FailureClass {
+  const t = text;
+  if (/collection failure|ERROR collecting|error during collection/i.test(t)) {
+    if (/\b(ImportError|ModuleNotFoundError)\b/.test(t)) return 'import';
+    if (/\bSyntaxError\b/.test(t)) return 'syntax';
+    return 'collection';
+  }
+  const rules: Array<[RegExp, FailureClass]> = [
+    [/\b(SyntaxError|IndentationError|TabError)\b/, 'syntax'],
+    [/\b(ImportError|ModuleNotFoundError|ERR_MODULE_NOT_FOUND|Cannot find module)\b/, 'import'],
+    [/\bAttributeError\b|is not a function|has no attribute/, 'attribute'],
+    [/\b(NameError|ReferenceError|UnboundLocalError)\b/, 'name'],
+    [/\bTypeError\b/, 'type'],
+    [/\b(AssertionError|ERR_ASSERTION)\b|^assert |\bExpected values to be\b/m, 'assertion'],
+    [/\btimed? ?out\b/i, 'timeout'],
+  ];
+  let best: { at: number; cls: FailureClass } | null = null;
+  for (const [re, cls] of rules) {
+    const m = re.exec(t);
+    if (m && (best === null || m.index < best.at)) best = { at: m.index, cls };
+  }
+  return best?.cls ?? 'other';
+}
+
+function text(node: unknown): string | null {
+  if (node === undefined || node === null) return null;
+  if (typeof node === 'string') return node;
+  const n = node as Record<string, unknown>;
+  return typeof n['#text'] === 'string' ? (n['#text'] as string) : '';
+}
+
+/** Parse a JUnit XML report (pytest, node --test, jest-junit, vitest) into one result shape. */
+export function parseJUnit(xml: string): TestRunResult {
+  const doc = parser.parse(xml) as Record<string, any>;
+  const cases: any[] = [];
+  const walk = (node: any) => {
+    if (!node || typeof node !== 'object') return;
+    for (const tc of node.testcase ?? []) cases.push(tc);
+    for (const suite of node.testsuite ?? []) walk(suite);
+  };
+  walk(doc.testsuites ?? {});
+  if (doc.testsuite) walk({ testsuite: doc.testsuite });
+  const tests: TestCaseResult[] = cases.map((tc) => {
+    const bad = tc.failure ?? tc.error;
+    const skipped = tc.skipped !== undefined;
+    const status: TestCaseResult['status'] = tc.failure !== undefined ? 'failed' : tc.error !== undefined ? 'errored' : skipped ? 'skipped' : 'passed';
+    const node = Array.isArray(bad) ? bad[0] : bad;
+    const message = node === undefined ? null : ((typeof node === 'object' ? node['@_message'] : null) ?? null);
+    const trace = node === undefined ? null : (text(node)?.trim() || null);
+    return {
+      name: String(tc['@_name'] ?? ''),
+      classname: String(tc['@_classname'] ?? ''),
+      status,
+      message,
+      trace,
+      failureClass: status === 'failed' || status === 'errored' ? classifyFailure(`${message ?? ''}\n${node?.['@_type'] ?? ''}\n${trace ?? ''}`) : null,
+      durationMs: Math.round(Number(tc['@_time'] ?? 0) * 1000),
+    };
+  });
+  const count = (s: TestCaseResult['status']) => tests.filter((t) => t.status === s).length;
+  return { passed: count('passed'), failed: count('failed'), errored: count('errored'), skipped: count('skipped'), durationMs: tests.reduce((n, t) => n + t.durationMs, 0), tests };
+}
+
+/** The failures, trimmed for a fix prompt: class, name, message and the first lines of the trace. */
+export function describeFailures(result: TestRunResult, maxLines = 25): string {
+  return result.tests
+    .filter((t) => t.status === 'failed' || t.status === 'errored')
+    .map((t) => `- ${t.classname ? `${t.classname}::` : ''}${t.name} [${t.failureClass}] ${t.message ?? ''}\n${(t.trace ?? '').split('\n').slice(0, maxLines).join('\n')}`)
+    .join('\n\n');
+}

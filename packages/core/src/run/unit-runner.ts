@@ -1,0 +1,122 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { PddError } from '../errors';
+import { unitTestFiles } from '../fingerprint';
+import { PromptUnit } from '../units';
+import { dirnamePosix } from '../workspace-paths';
+import { runProcess, RunResult } from './process-runner';
+import { classifyFailure, FailureClass, parseJUnit, TestRunResult } from './test-results';
+
+export interface RunnerOptions {
+  workspaceRoot: string;
+  env: NodeJS.ProcessEnv;
+  timeoutMs: number;
+  /** Environment variables that hold secrets (the model table's key variables). */
+  secretVars?: readonly string[];
+  /** The Python interpreter (default: `python3`, or PDD_PYTHON). */
+  python?: string;
+}
+
+export interface ExampleRun {
+  ok: boolean;
+  run: RunResult;
+  failureClass: FailureClass | null;
+  /** The first relevant lines of the error, for the report and the fix prompt. */
+  error: string | null;
+}
+
+export interface TestsRun {
+  result: TestRunResult;
+  run: RunResult;
+  /** Percent, or null when not measured (never 0 for "unknown"). */
+  coverage: number | null;
+  command: string;
+}
+
+function python(o: RunnerOptions): string {
+  return o.python ?? o.env.PDD_PYTHON ?? 'python3';
+}
+
+/** Where the unit's programs run: its PDD root, with the code's folder importable (Python). */
+function runEnv(unit: PromptUnit, o: RunnerOptions): { cwd: string; env: NodeJS.ProcessEnv } {
+  const cwd = join(o.workspaceRoot, unit.pddRoot);
+  const codeDir = join(o.workspaceRoot, dirnamePosix(unit.paths.code));
+  const pythonPath = [codeDir, cwd, o.env.PYTHONPATH].filter(Boolean).join(delimiter);
+  return { cwd, env: { ...o.env, PYTHONPATH: pythonPath, PYTHONDONTWRITEBYTECODE: '1' } };
+}
+
+/** The argv of a language-table command (`python {file}`), `python` meaning the configured interpreter. */
+export function commandLine(template: string, file: string, o: RunnerOptions): string[] {
+  const argv = template.split(/\s+/).filter(Boolean).map((a) => a.replace('{file}', file));
+  if (argv[0] === 'python' || argv[0] === 'python3') argv[0] = python(o);
+  return argv;
+}
+
+function firstError(text: string, lines = 20): string {
+  const all = text.trimEnd().split('\n');
+  return all.slice(Math.max(0, all.length - lines)).join('\n');
+}
+
+/** Run the unit's example as untrusted code. A non-zero exit, a signal or the timeout is a crash. */
+export async function runExample(unit: PromptUnit, o: RunnerOptions): Promise<ExampleRun> {
+  if (!unit.paths.example) throw new PddError('OPERATION', `${unit.id}: ${unit.language.name} units have no example to run`);
+  if (!unit.language.runCommand) throw new PddError('OPERATION', `${unit.id}: no run command for ${unit.language.name}: add "runCommand" for it in the plugin option "languages"`);
+  const { cwd, env } = runEnv(unit, o);
+  const [command, ...args] = commandLine(unit.language.runCommand, join(o.workspaceRoot, unit.paths.example), o);
+  const run = await runProcess({ command, args, cwd, env, timeoutMs: o.timeoutMs, secretVars: o.secretVars });
+  const ok = run.exitCode === 0 && !run.timedOut;
+  if (ok) return { ok, run, failureClass: null, error: null };
+  const error = run.timedOut ? `the example did not finish within ${Math.round(o.timeoutMs / 1000)} s and was killed` : firstError(run.stderr || run.stdout) || `exit code ${run.exitCode ?? run.signal}`;
+  return { ok, run, failureClass: run.timedOut ? 'timeout' : run.signal ? 'crash' : classifyFailure(run.stderr || run.stdout), error };
+}
+
+/**
+ * Run the unit's tests with a runner that writes JUnit XML: pytest for Python, `node --test`
+ * for JavaScript (through tsx for TypeScript). Coverage for Python when pytest-cov is there,
+ * else not measured. A run that writes no report (the runner itself crashed) is one error.
+ */
+export async function runTests(unit: PromptUnit, o: RunnerOptions): Promise<TestsRun> {
+  const files = unitTestFiles(o.workspaceRoot, unit).map((f) => join(o.workspaceRoot, f));
+  if (!files.length) throw new PddError('PREREQUISITE', `${unit.id}: no test file (${unit.paths.test}); run generate-tests first`);
+  const { cwd, env } = runEnv(unit, o);
+  const dir = mkdtempSync(join(tmpdir(), 'nx-pdd-tests-'));
+  const junit = join(dir, 'junit.xml');
+  const coverageJson = join(dir, 'coverage.json');
+  try {
+    let argv: string[];
+    let withCoverage = false;
+    const id = unit.language.id;
+    if (id === 'python') {
+      withCoverage = (await runProcess({ command: python(o), args: ['-c', 'import pytest_cov'], cwd, env, timeoutMs: 30_000 })).exitCode === 0;
+      const probe = await runProcess({ command: python(o), args: ['-c', 'import pytest'], cwd, env, timeoutMs: 30_000 });
+      if (probe.exitCode !== 0) throw new PddError('TOOL_MISSING', `pytest is not installed for ${python(o)}: install it (python3 -m pip install pytest) to run ${unit.id}'s tests`);
+      argv = [python(o), '-m', 'pytest', ...files, `--junitxml=${junit}`, '-q', '-p', 'no:cacheprovider', ...(withCoverage ? [`--cov=${join(o.workspaceRoot, dirnamePosix(unit.paths.code))}`, `--cov-report=json:${coverageJson}`] : [])];
+    } else if (id === 'javascript' || id === 'javascriptreact' || id === 'typescript' || id === 'typescriptreact') {
+      const reporter = ['--test-reporter=junit', `--test-reporter-destination=${junit}`, '--test-reporter=spec', '--test-reporter-destination=stdout'];
+      argv = id.startsWith('typescript') ? ['npx', '--no-install', 'tsx', '--test', ...reporter, ...files] : [process.execPath, '--test', ...reporter, ...files];
+    } else {
+      throw new PddError('OPERATION', `${unit.id}: running ${unit.language.name} tests with a parsed result is not supported yet (Python, JavaScript and TypeScript are)`);
+    }
+    const run = await runProcess({ command: argv[0], args: argv.slice(1), cwd, env, timeoutMs: o.timeoutMs, secretVars: o.secretVars });
+    let result: TestRunResult;
+    if (existsSync(junit) && !run.timedOut) {
+      result = parseJUnit(readFileSync(junit, 'utf8'));
+    } else {
+      const message = run.timedOut ? `the tests did not finish within ${Math.round(o.timeoutMs / 1000)} s and were killed` : `the test runner wrote no report (exit ${run.exitCode ?? run.signal})`;
+      const trace = firstError(run.stderr || run.stdout);
+      result = { passed: 0, failed: 0, errored: 1, skipped: 0, durationMs: run.durationMs, tests: [{ name: '(test run)', classname: '', status: 'errored', message, trace, failureClass: run.timedOut ? 'timeout' : classifyFailure(trace), durationMs: run.durationMs }] };
+    }
+    if (id.startsWith('typescript') && run.exitCode !== 0 && /could not determine executable|tsx: not found|npm error could not/i.test(run.stderr)) {
+      throw new PddError('TOOL_MISSING', `tsx is not installed: npm install -D tsx, to run ${unit.id}'s TypeScript tests`);
+    }
+    let coverage: number | null = null;
+    if (withCoverage && existsSync(coverageJson)) {
+      const totals = JSON.parse(readFileSync(coverageJson, 'utf8')).totals;
+      coverage = typeof totals?.percent_covered === 'number' ? Math.round(totals.percent_covered * 100) / 100 : null;
+    }
+    return { result, run, coverage, command: argv.join(' ') };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
