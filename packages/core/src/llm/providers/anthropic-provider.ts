@@ -1,4 +1,4 @@
-import Anthropic from '@anthropic-ai/sdk';
+import type AnthropicSdk from '@anthropic-ai/sdk';
 import { LlmError } from '../errors';
 import { ProviderAnswer } from '../types';
 import { apiKeyFor, LlmProvider, ProviderCall, wireModelName } from './provider';
@@ -12,6 +12,9 @@ export class AnthropicProvider implements LlmProvider {
 
   async complete({ row, request, timeoutMs }: ProviderCall): Promise<ProviderAnswer> {
     const { env } = this.options;
+    // The SDK is loaded on the first call, not with the package: graph inference loads @nx-pdd/core too.
+    const sdk = require('@anthropic-ai/sdk') as { default?: typeof AnthropicSdk } & typeof AnthropicSdk;
+    const Anthropic = sdk.default ?? sdk;
     const client = new Anthropic({
       apiKey: apiKeyFor(row, env) ?? null,
       baseURL: row.baseUrl ?? env.ANTHROPIC_BASE_URL ?? undefined,

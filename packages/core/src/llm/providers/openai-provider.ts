@@ -1,4 +1,4 @@
-import OpenAI from 'openai';
+import type OpenAISdk from 'openai';
 import { LlmError } from '../errors';
 import { ProviderAnswer } from '../types';
 import { apiKeyFor, LlmProvider, ProviderCall, wireModelName } from './provider';
@@ -12,6 +12,9 @@ export class OpenAiProvider implements LlmProvider {
 
   async complete({ row, request, timeoutMs }: ProviderCall): Promise<ProviderAnswer> {
     const { env } = this.options;
+    // The SDK is loaded on the first call, not with the package: graph inference loads @nx-pdd/core too.
+    const sdk = require('openai') as { default?: typeof OpenAISdk } & typeof OpenAISdk;
+    const OpenAI = sdk.default ?? sdk;
     const client = new OpenAI({
       apiKey: apiKeyFor(row, env) ?? 'no-key-needed',
       baseURL: row.baseUrl ?? env.OPENAI_BASE_URL ?? undefined,
