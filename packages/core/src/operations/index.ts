@@ -6,3 +6,4 @@ export * from './context-candidates';
 export * from './prompt-operations';
 export * from './run-operation';
 export * from './llm-session';
+export * from './run-operations';

@@ -6,7 +6,7 @@ import { PromptUnit } from '../units';
 import { FileOutcome } from './artifact-store';
 
 /** The operations that write with an LLM. */
-export type OperationName = 'generate' | 'example' | 'generate-tests' | 'update' | 'auto-deps';
+export type OperationName = 'generate' | 'example' | 'generate-tests' | 'update' | 'auto-deps' | 'crash' | 'verify' | 'test' | 'fix';
 
 export interface OperationEnvironment {
   workspaceRoot: string;
@@ -14,6 +14,9 @@ export interface OperationEnvironment {
   allowShell?: boolean;
   /** Test runner named in the generate-tests template, per language (default from the table). */
   testRunner?: string;
+  /** Running the example and the tests: seconds per run (default 120), secrets to keep from them. */
+  runTimeoutMs?: number;
+  secretVars?: readonly string[];
   /** Folders auto-deps offers files from, relative to the unit's PDD root (default examples, context). */
   contextDirs?: string[];
 }
@@ -30,16 +33,20 @@ export interface OperationReport {
   files: FileOutcome[];
   /** Things the user should know that are not a file outcome. */
   notes: string[];
+  /** What running the unit showed (crash, verify, test, fix). */
+  outcome?: { exampleOk?: boolean; verified?: boolean; testsPassing?: boolean };
 }
 
-export function reportOf(operation: OperationName, unit: PromptUnit, result: LlmResult | null, files: FileOutcome[], notes: string[] = []): OperationReport {
+export function reportOf(operation: OperationName, unit: PromptUnit, result: LlmResult | readonly LlmResult[] | null, files: FileOutcome[], notes: string[] = []): OperationReport {
+  const results = result === null ? [] : Array.isArray(result) ? (result as readonly LlmResult[]) : [result as LlmResult];
+  const last = results[results.length - 1];
   return {
     operation,
     unit: unit.id,
-    model: result?.model ?? null,
-    provider: result?.provider ?? null,
-    costUsd: result?.costUsd ?? 0,
-    cached: result?.cached ?? false,
+    model: last?.model ?? null,
+    provider: last?.provider ?? null,
+    costUsd: results.reduce((n, r) => n + r.costUsd, 0),
+    cached: results.length > 0 && results.every((r) => r.cached),
     files,
     notes,
   };

@@ -1,5 +1,5 @@
 import type { ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
-import { ArtifactKind, joinPosix, OperationName, pristinePath, promptBackupPath, PromptUnit, templateDigest, workingPath } from '@nx-pdd/core';
+import { ArtifactKind, joinPosix, pristinePath, promptBackupPath, PromptUnit, templateDigest, TemplateName, workingPath } from '@nx-pdd/core';
 import { PLUGIN_VERSION } from '../utils/plugin-version';
 import { NormalizedPluginOptions } from './options';
 import { PromptSummary } from './unit-inference';
@@ -94,7 +94,7 @@ export function buildUnitProject(unit: PromptUnit, summary: PromptSummary, name:
   // One LLM target: `writes` are the files it may write. Invariant 1: every one of them is
   // also an input, so a hand edit is a cache miss (the executor then keeps the edit) and can
   // never be overwritten by a cache restore.
-  const llmTarget = (operation: OperationName, target: string, description: string, writes: string[], more: { reads?: string[]; dependsOn?: string[]; options?: object; cache?: boolean } = {}): TargetConfiguration => {
+  const llmTarget = (operation: TemplateName, target: string, description: string, writes: string[], more: { reads?: string[]; dependsOn?: string[]; options?: object; cache?: boolean } = {}): TargetConfiguration => {
     const dependsOn = more.dependsOn ?? [];
     const files = writes.map(ws);
     return {
