@@ -97,6 +97,11 @@ export class LlmClient {
     throw lastError ?? new LlmError('no-model', 'no candidate model');
   }
 
+  /** Forget a cached answer that was rejected (bad shape, does not parse), so a retry asks the model again. */
+  forget(result: Pick<LlmResult, 'key'>): void {
+    this.options.cache.delete(result.key);
+  }
+
   private redact(text: string, row: ModelRow): string {
     return redactSecrets(text, this.options.env, row.apiKeyVars);
   }

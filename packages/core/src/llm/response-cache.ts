@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../atomic-write';
 import { LlmRequest, TokenUsage } from './types';
@@ -67,6 +67,11 @@ export class ResponseCache {
     } catch {
       return undefined;
     }
+  }
+
+  /** Drop an entry (an answer that was rejected must not answer the retry too). */
+  delete(key: string): void {
+    rmSync(this.file(key), { force: true });
   }
 
   set(key: string, answer: CachedAnswer): void {

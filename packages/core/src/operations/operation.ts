@@ -8,9 +8,12 @@ import { FileOutcome } from './artifact-store';
 /** The operations that write with an LLM. */
 export type OperationName = 'generate' | 'example' | 'generate-tests' | 'update' | 'auto-deps' | 'crash' | 'verify' | 'test' | 'fix';
 
+/** What operations need of the LLM client. */
+export type LlmCaller = Pick<LlmClient, 'complete' | 'forget'>;
+
 export interface OperationEnvironment {
   workspaceRoot: string;
-  llm: LlmClient;
+  llm: LlmCaller;
   allowShell?: boolean;
   /** Test runner named in the generate-tests template, per language (default from the table). */
   testRunner?: string;

@@ -10,6 +10,7 @@ import { resolveUnits } from '../units';
 import { runCrash, runFix, runTestOperation, runVerify } from './run-operations';
 
 describe('operations that run the unit: crash, verify, test, fix (real python3 + pytest)', () => {
+  jest.setTimeout(60_000); // each pytest run takes about a second here
   let ws: TempWorkspace;
   let answers: string[];
   let calls: ProviderCall[];
