@@ -50,7 +50,18 @@ function runEnv(unit: PromptUnit, o: RunnerOptions): { cwd: string; env: NodeJS.
 export function commandLine(template: string, file: string, o: RunnerOptions): string[] {
   const argv = template.split(/\s+/).filter(Boolean).map((a) => a.replace('{file}', file));
   if (argv[0] === 'python' || argv[0] === 'python3') argv[0] = python(o);
+  // npx must not download a missing tool (offline it would hang): it fails and says so.
+  if (argv[0] === 'npx' && argv[1] !== '--no-install') argv.splice(1, 0, '--no-install');
   return argv;
+}
+
+/** npx could not find the tool (not installed locally; --no-install forbids a download). */
+function assertNpxToolPresent(argv: string[], run: RunResult, unit: PromptUnit): void {
+  if (argv[0] !== 'npx' || run.exitCode === 0) return;
+  if (/missing packages|could not determine executable|npm error 404|: not found/i.test(run.stderr)) {
+    const tool = argv.find((a, i) => i > 0 && !a.startsWith('-')) ?? 'the tool';
+    throw new PddError('TOOL_MISSING', `${tool} is not installed in this workspace: npm install -D ${tool}, to run ${unit.id}'s ${unit.language.name} files`);
+  }
 }
 
 function firstError(text: string, lines = 20): string {
@@ -65,6 +76,7 @@ export async function runExample(unit: PromptUnit, o: RunnerOptions): Promise<Ex
   const { cwd, env } = runEnv(unit, o);
   const [command, ...args] = commandLine(unit.language.runCommand, join(o.workspaceRoot, unit.paths.example), o);
   const run = await runProcess({ command, args, cwd, env, timeoutMs: o.timeoutMs, secretVars: o.secretVars });
+  assertNpxToolPresent([command, ...args], run, unit);
   const ok = run.exitCode === 0 && !run.timedOut;
   if (ok) return { ok, run, failureClass: null, error: null };
   const error = run.timedOut ? `the example did not finish within ${Math.round(o.timeoutMs / 1000)} s and was killed` : firstError(run.stderr || run.stdout) || `exit code ${run.exitCode ?? run.signal}`;
@@ -99,16 +111,19 @@ export async function runTests(unit: PromptUnit, o: RunnerOptions): Promise<Test
       throw new PddError('OPERATION', `${unit.id}: running ${unit.language.name} tests with a parsed result is not supported yet (Python, JavaScript and TypeScript are)`);
     }
     const run = await runProcess({ command: argv[0], args: argv.slice(1), cwd, env, timeoutMs: o.timeoutMs, secretVars: o.secretVars });
+    assertNpxToolPresent(argv, run, unit);
     let result: TestRunResult;
     if (existsSync(junit) && !run.timedOut) {
       result = parseJUnit(readFileSync(junit, 'utf8'));
+      if (!result.tests.length) {
+        // pytest exits 5 and writes an empty report: nothing was tested, which is not a pass.
+        const trace = firstError(run.stdout || run.stderr);
+        result = { ...result, errored: 1, tests: [{ name: '(test run)', classname: '', status: 'errored', message: `no tests were collected from ${files.map((f) => f.slice(o.workspaceRoot.length + 1)).join(', ')}`, trace, failureClass: 'collection', durationMs: run.durationMs }] };
+      }
     } else {
       const message = run.timedOut ? `the tests did not finish within ${Math.round(o.timeoutMs / 1000)} s and were killed` : `the test runner wrote no report (exit ${run.exitCode ?? run.signal})`;
       const trace = firstError(run.stderr || run.stdout);
       result = { passed: 0, failed: 0, errored: 1, skipped: 0, durationMs: run.durationMs, tests: [{ name: '(test run)', classname: '', status: 'errored', message, trace, failureClass: run.timedOut ? 'timeout' : classifyFailure(trace), durationMs: run.durationMs }] };
-    }
-    if (id.startsWith('typescript') && run.exitCode !== 0 && /could not determine executable|tsx: not found|npm error could not/i.test(run.stderr)) {
-      throw new PddError('TOOL_MISSING', `tsx is not installed: npm install -D tsx, to run ${unit.id}'s TypeScript tests`);
     }
     let coverage: number | null = null;
     if (withCoverage && existsSync(coverageJson)) {
