@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TempWorkspace } from '../../tools/testing/temp-workspace';
@@ -48,10 +48,26 @@ export class E2EWorkspace extends TempWorkspace {
     const r = spawnSync(process.execPath, [nxBin(this.installDir), ...args], {
       cwd: this.root,
       encoding: 'utf8',
-      env: withoutUndefined({ ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', NX_INTERACTIVE: 'false', CI: 'true', FORCE_COLOR: '0', ...this.env }),
+      env: this.childEnv(),
       timeout: 120_000,
     });
     return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  }
+
+  /** Runs nx without blocking this process (for commands that must run at the same time). */
+  nxAsync(...args: string[]): Promise<RunResult> {
+    return new Promise((resolve) => {
+      const child = spawn(process.execPath, [nxBin(this.installDir), ...args], { cwd: this.root, env: this.childEnv() });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    });
+  }
+
+  private childEnv(): NodeJS.ProcessEnv {
+    return withoutUndefined({ ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', NX_INTERACTIVE: 'false', CI: 'true', FORCE_COLOR: '0', ...this.env });
   }
 
   /** Runs nx and fails the test with its output when it exits non-zero. */

@@ -1,22 +1,28 @@
 // The README's main job: copy examples/demo to a temporary git workspace that uses the nx-pdd
-// plugin built from this repo, and show what Nx sees. Works offline, spends nothing.
+// plugin built from this repo, start tools/fake-llm with prepared answers (tools/demo/scenario.json),
+// and run `nx run-many -t sync`: every unit is generated, its example run, its tests generated and
+// run. Works offline and spends nothing: the answers are prepared, not a model's.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+const require = createRequire(import.meta.url);
+const { spawnFakeLlm } = require('../fake-llm/fake-llm.js');
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ws = mkdtempSync(join(tmpdir(), 'nx-pdd-demo-'));
 const nxPkg = join(repo, 'node_modules', 'nx');
 const nxBin = join(nxPkg, JSON.parse(readFileSync(join(nxPkg, 'package.json'), 'utf8')).bin.nx);
-const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', FORCE_COLOR: '0' };
+const TABLE_HEADER = 'provider,model,input,output,coding_arena_elo,model_rank_score,model_rank_source,base_url,api_key,max_reasoning_tokens,structured_output,reasoning_type,location,interactive_only,context_limit';
 
 const bold = (text) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text);
 const say = (text) => process.stdout.write(`\n${bold(`== ${text}`)}\n`);
-function run(cmd, args, { quiet = false } = {}) {
+let env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', FORCE_COLOR: '0' };
+function run(cmd, args, { quiet = false, allowFail = false } = {}) {
   const r = spawnSync(cmd, args, { cwd: ws, env, encoding: 'utf8' });
-  if (r.status !== 0) {
+  if (r.status !== 0 && !allowFail) {
     process.stderr.write(`${cmd} ${args.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
     process.exit(1);
   }
@@ -26,42 +32,58 @@ function run(cmd, args, { quiet = false } = {}) {
 const nx = (...args) => run(process.execPath, [nxBin, ...args]);
 const nxQuiet = (...args) => run(process.execPath, [nxBin, ...args], { quiet: true });
 const git = (...args) => run('git', ['-c', 'user.name=demo', '-c', 'user.email=demo@example.com', ...args], { quiet: true });
+const show = (file) => console.log(`--- ${file}\n${readFileSync(join(ws, file), 'utf8').trimEnd()}`);
 
 cpSync(join(repo, 'examples', 'demo'), ws, { recursive: true });
 symlinkSync(join(repo, 'node_modules'), join(ws, 'node_modules'));
 writeFileSync(join(ws, 'package.json'), JSON.stringify({ name: 'nx-pdd-demo', private: true }, null, 2));
 writeFileSync(join(ws, 'nx.json'), JSON.stringify({ analytics: false, plugins: ['nx-pdd'] }, null, 2));
-writeFileSync(join(ws, '.gitignore'), 'node_modules\n.nx\n.pdd/preprocessed/\n');
+writeFileSync(join(ws, '.gitignore'), 'node_modules\n.nx\n.pdd/preprocessed/\n.pdd/cache/\n.pdd/state.db*\n.pdd/locks/\n.pdd/journal/\n.pdd/runs/\n.pdd/llm_model.csv\n');
 git('init', '-q', '-b', 'main');
 git('add', '-A');
 git('commit', '-q', '-m', 'demo');
 console.log(`nx-pdd demo workspace: ${ws}`);
 
-say('nx show projects: one Nx project per prompt unit');
-nx('show', 'projects');
+const fake = await spawnFakeLlm({ scenario: JSON.parse(readFileSync(join(repo, 'tools', 'demo', 'scenario.json'), 'utf8')) });
+try {
+  // The model table points at the fake server (a new port each run: gitignored here); the key is a placeholder it accepts.
+  mkdirSync(join(ws, '.pdd'), { recursive: true });
+  writeFileSync(join(ws, '.pdd', 'llm_model.csv'), `${TABLE_HEADER}\nOpenAI,demo-model,1.0,4.0,1400,1400,static,${fake.url}/v1,NX_PDD_DEMO_KEY,0,True,none,,False,\n`);
+  env = { ...env, NX_PDD_DEMO_KEY: 'demo' };
+  console.log(`fake LLM (prepared answers, tools/demo/scenario.json) on ${fake.url}`);
 
-say('nx show project report: its inputs, outputs and where its files go');
-const report = JSON.parse(nxQuiet('show', 'project', 'report', '--json'));
-console.log(`root (virtual): ${report.root}   tags: ${report.tags.join(', ')}`);
-console.log(`files: ${JSON.stringify({ code: report.metadata.pdd.code, example: report.metadata.pdd.example, test: report.metadata.pdd.test })}`);
-console.log(`named input pdd-prompt: ${report.namedInputs['pdd-prompt'].join(', ')}`);
-for (const [name, t] of Object.entries(report.targets)) console.log(`target ${name}: ${t.metadata.description}; outputs ${t.outputs.join(', ')}`);
+  say('nx show projects: one Nx project per prompt unit');
+  nx('show', 'projects');
 
-say('nx graph: edges between units (report includes calc\'s example)');
-nxQuiet('graph', '--file=graph.json');
-const graph = JSON.parse(readFileSync(join(ws, 'graph.json'), 'utf8')).graph;
-for (const deps of Object.values(graph.dependencies)) for (const d of deps) console.log(`${d.source} -> ${d.target} (${d.type})`);
+  say('nx graph: edges between units (report includes calc\'s example)');
+  nxQuiet('graph', '--file=graph.json');
+  const graph = JSON.parse(readFileSync(join(ws, 'graph.json'), 'utf8')).graph;
+  for (const deps of Object.values(graph.dependencies)) for (const d of deps) console.log(`${d.source} -> ${d.target} (${d.type})`);
 
-say('nx run-many -t preprocess: the exact text each LLM call will get');
-nx('run-many', '-t', 'preprocess', '--outputStyle=stream');
-console.log(readFileSync(join(ws, '.pdd/preprocessed/report_typescript.prompt'), 'utf8'));
+  say('nx run calc:sync --dryRun: the plan, decided by a table, not by an LLM (spends nothing)');
+  nx('run', 'calc:sync', '--dryRun', '--outputStyle=stream');
 
-say('the same again: served from the Nx cache');
-console.log(nxQuiet('run-many', '-t', 'preprocess').split('\n').filter((l) => l.includes('cache')).join('\n'));
+  say('nx run-many -t sync: dependencies first; generate, run the example, generate and run the tests');
+  nx('run-many', '-t', 'sync', '--outputStyle=stream');
 
-say('edit the shared context file: nx show projects --affected');
-writeFileSync(join(ws, 'context/house_style.md'), 'House style: small pure functions, explicit errors, docstrings.\n');
-nx('show', 'projects', '--affected', '--base=HEAD');
+  say('what was generated');
+  for (const f of ['src/calc.py', 'tests/test_calc.py', 'src/report.ts', 'examples/report_example.ts', 'src/settings.json']) if (existsSync(join(ws, f))) show(f);
+  show('.pdd/meta/calc_python_run.json');
 
-console.log(`\nExplore it: cd ${ws} && npx nx graph   (remove it with: rm -rf ${ws})`);
-console.log('LLM operations (generate, sync, ...) are not in this build yet: see the README\'s status section.');
+  say('the same again: nothing to do, no LLM request (then Nx serves it from its cache)');
+  const before = (await fake.requests()).length;
+  nx('run-many', '-t', 'sync');
+  console.log(`LLM requests for this run: ${(await fake.requests()).length - before}`);
+
+  say('commit the synced files, then edit the shared context file: which units are affected');
+  git('add', '-A');
+  git('commit', '-q', '-m', 'sync');
+  writeFileSync(join(ws, 'context/house_style.md'), 'House style: small pure functions, explicit errors, docstrings.\n');
+  nx('show', 'projects', '--affected', '--base=HEAD');
+
+  console.log(`\nAll answers above were prepared (tools/demo/scenario.json): no model was called.`);
+  console.log(`To use a real model: set OPENAI_API_KEY (or ANTHROPIC_API_KEY), delete ${join(ws, '.pdd/llm_model.csv')}, and run npx nx run-many -t sync there.`);
+  console.log(`Explore it: cd ${ws} && npx nx graph   (remove it with: rm -rf ${ws})`);
+} finally {
+  await fake.close();
+}

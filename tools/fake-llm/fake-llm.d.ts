@@ -2,6 +2,7 @@
 export interface FakeResponse {
   content?: string;
   usage?: { input?: number; output?: number };
+  delayMs?: number;
   status?: number;
   retryAfter?: number;
   message?: string;

@@ -5,7 +5,7 @@
  * request log. CommonJS so jest, node and the demo can all load it without a build.
  *
  * Scenario: { rules: [{ match: "text" | { regex: "..." }, responses: [Response, ...] }], default?: Response, requireKey?: "key" }
- * Response: { content: "...", usage?: { input, output } }
+ * Response: { content: "...", usage?: { input, output }, delayMs?: answer after this long }
  *         | { status: 429, retryAfter?: seconds, message?: "..." }   (any HTTP status)
  *         | { fault: "hang" | "empty" | "malformed" }
  * Each rule answers its Nth matching request with responses[N] (the last one repeats).
@@ -13,7 +13,7 @@
  */
 const http = require('node:http');
 
-/** @typedef {{ content?: string, usage?: { input?: number, output?: number }, status?: number, retryAfter?: number, message?: string, fault?: 'hang' | 'empty' | 'malformed' }} FakeResponse */
+/** @typedef {{ content?: string, usage?: { input?: number, output?: number }, delayMs?: number, status?: number, retryAfter?: number, message?: string, fault?: 'hang' | 'empty' | 'malformed' }} FakeResponse */
 /** @typedef {{ match?: string | { regex: string }, responses: FakeResponse[] }} FakeRule */
 /** @typedef {{ rules?: FakeRule[], default?: FakeResponse, requireKey?: string }} Scenario */
 /** @typedef {{ path: string, api: 'openai' | 'anthropic', model: string, stream: boolean, text: string, body: any, answeredWith: string, at: string }} LoggedRequest */
@@ -72,6 +72,7 @@ async function startFakeLlm({ scenario, port = 0 }) {
     else response = pick(text).response;
     requests.push({ path: url, api, model: body.model, stream: !!body.stream, text, body, answeredWith: describe(response), at: new Date().toISOString() });
 
+    if (response.delayMs) await new Promise((resolve) => setTimeout(resolve, response.delayMs));
     if (response.fault === 'hang') {
       hanging.add(res);
       res.on('close', () => hanging.delete(res));

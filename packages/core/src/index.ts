@@ -29,3 +29,4 @@ export * from './sync/sync-unit';
 export * from './run/process-runner';
 export * from './run/test-results';
 export * from './run/unit-runner';
+export * from './sync/sync-command';

@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { LlmClient } from '../llm/client';
-import { InProcessLedger } from '../llm/ledger';
+import { InProcessLedger, Ledger } from '../llm/ledger';
 import { loadModelTable } from '../llm/model-table';
 import { LlmCacheMode, ResponseCache } from '../llm/response-cache';
 import { PromptUnit } from '../units';
@@ -15,6 +15,8 @@ export interface LlmSessionOptions {
   cacheMode?: LlmCacheMode;
   /** USD for this run (default: the unit's budget setting). */
   budget?: number;
+  /** Charge calls here instead of a new in-process ledger (sync: the ledger shared by all tasks). */
+  ledger?: Ledger;
   timeoutMs?: number;
   stream?: boolean;
   log?: (line: string) => void;
@@ -34,7 +36,7 @@ export function createLlmClient(options: LlmSessionOptions): LlmClient {
     table: loadModelTable(workspaceRoot, options.home ?? homedir()),
     env,
     cache: new ResponseCache(responseCacheDir(workspaceRoot, unit), options.cacheMode ?? 'readwrite'),
-    ledger: new InProcessLedger(options.budget ?? s.budget),
+    ledger: options.ledger ?? new InProcessLedger(options.budget ?? s.budget),
     strength: s.strength,
     temperature: s.temperature,
     time: s.time,

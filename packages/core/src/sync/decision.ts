@@ -106,7 +106,7 @@ export function decide(o: Observation, opt: DecisionOptions): Decision {
       return { kind: 'run', operation: 'generate-tests', rule: 16, reason: `coverage ${o.testRun.coverage}% is below the target ${opt.targetCoverage}%: extend the tests` };
     }
   }
-  return { kind: 'done', rule: 17, reason: 'in sync: prompt, code, example and tests agree' + (opt.skipTests ? ' (tests skipped)' : '') };
+  return { kind: 'done', rule: 17, reason: 'prompt, code, example and tests agree' + (opt.skipTests ? ' (tests skipped)' : '') };
 }
 
 /** What an observation shows to exist, for checking an operation's prerequisites. */

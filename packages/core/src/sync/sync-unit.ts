@@ -3,7 +3,7 @@ import { LlmError } from '../llm/errors';
 import { pristinePath, workingPath } from '../operations/artifact-store';
 import { promptBackupPath } from '../operations/prompt-operations';
 import { PromptUnit } from '../units';
-import { Decision, decide, DecisionOptions, Observation, SyncState } from './decision';
+import { Decision, decide, DecisionOptions, FileStatus, Observation, SyncState } from './decision';
 import { exampleKey, EXTRAS_KEY, extrasOf, NxPddFingerprintExtras, observeUnit } from './observe';
 import { SyncOperation } from './operation-graph';
 import { StateStore } from './state-store';
@@ -170,7 +170,7 @@ export async function syncUnit(unit: PromptUnit, env: SyncEnvironment, options: 
     if (attempt > options.maxAttempts) {
       return finish('failed', false, `"${operation}" failed ${options.maxAttempts} times (--max-attempts); last: ${steps.filter((s) => s.operation === operation).pop()?.error ?? decision.reason}`, 'attempts');
     }
-    env.log(`[${step}] ${operation}${attempt > 1 ? ` (attempt ${attempt})` : ''}: ${decision.reason} — spent so far $${costUsd.toFixed(4)}`);
+    env.log(`[${step}] ${operation}${attempt > 1 ? ` (${ordinal(attempt)} time)` : ''}: ${decision.reason} — spent so far $${costUsd.toFixed(4)}`);
     const started = new Date();
     try {
       const result = await Transaction.run(env.workspaceRoot, journalPath(unit), { unit: unit.id, operation }, filesWrittenBy(unit, operation), async () => {
@@ -201,6 +201,10 @@ export async function syncUnit(unit: PromptUnit, env: SyncEnvironment, options: 
   return finish('failed', false, `not in sync after ${options.maxSteps} steps`, 'steps');
 }
 
+function ordinal(n: number): string {
+  return n === 2 ? '2nd' : n === 3 ? '3rd' : `${n}th`;
+}
+
 export function describeDecision(d: Decision): string {
   switch (d.kind) {
     case 'run':
@@ -214,7 +218,9 @@ export function describeDecision(d: Decision): string {
 
 /** What an operation assumed to succeed leaves behind, for `--dry-run`'s plan. */
 export function assumeSuccess(o: Observation, operation: SyncOperation): Observation {
-  const next: Observation = { ...o, hasFingerprint: true, journalOpen: false, state: STATE_AFTER[operation] };
+  // The fingerprint recorded after any operation covers every file as it then is.
+  const recorded = (s: FileStatus | null): FileStatus | null => (s === 'untracked' ? 'unchanged' : s);
+  const next: Observation = { ...o, prompt: recorded(o.prompt)!, code: recorded(o.code)!, example: recorded(o.example), tests: recorded(o.tests), hasFingerprint: true, journalOpen: false, state: STATE_AFTER[operation] };
   const touchCode = () => Object.assign(next, { code: 'unchanged', exampleRun: null, verified: false, testRun: null });
   switch (operation) {
     case 'auto-deps':

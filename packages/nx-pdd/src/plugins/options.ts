@@ -17,6 +17,11 @@ export interface NxPddPluginOptions extends SettingsOverrides {
   generateTestsTargetName?: string;
   updateTargetName?: string;
   autoDepsTargetName?: string;
+  syncTargetName?: string;
+  crashTargetName?: string;
+  verifyTargetName?: string;
+  testTargetName?: string;
+  fixTargetName?: string;
   /** Folders (relative to a unit's PDD root) whose files auto-deps may offer. Default `["examples", "context"]`. */
   autoDepsContextDirs?: string[];
   /**
@@ -34,12 +39,12 @@ export interface NormalizedPluginOptions {
   allowShell: boolean;
   languages: NxPddPluginOptions['languages'];
   languageTable: LanguageTable;
-  targetNames: { preprocess: string; generate: string; example: string; generateTests: string; update: string; autoDeps: string };
+  targetNames: { preprocess: string; generate: string; example: string; generateTests: string; update: string; autoDeps: string; sync: string; crash: string; verify: string; test: string; fix: string };
   autoDepsContextDirs: string[];
   staticEdges: boolean;
 }
 
-const NON_SETTINGS = new Set(['projectNamePrefix', 'allowShell', 'languages', 'preprocessTargetName', 'generateTargetName', 'exampleTargetName', 'generateTestsTargetName', 'updateTargetName', 'autoDepsTargetName', 'autoDepsContextDirs', 'staticEdges']);
+const NON_SETTINGS = new Set(['projectNamePrefix', 'allowShell', 'languages', 'preprocessTargetName', 'generateTargetName', 'exampleTargetName', 'generateTestsTargetName', 'updateTargetName', 'autoDepsTargetName', 'syncTargetName', 'crashTargetName', 'verifyTargetName', 'testTargetName', 'fixTargetName', 'autoDepsContextDirs', 'staticEdges']);
 
 export function normalizeOptions(options: NxPddPluginOptions | undefined): NormalizedPluginOptions {
   const o = options ?? {};
@@ -57,6 +62,11 @@ export function normalizeOptions(options: NxPddPluginOptions | undefined): Norma
       generateTests: o.generateTestsTargetName ?? 'generate-tests',
       update: o.updateTargetName ?? 'update',
       autoDeps: o.autoDepsTargetName ?? 'auto-deps',
+      sync: o.syncTargetName ?? 'sync',
+      crash: o.crashTargetName ?? 'crash',
+      verify: o.verifyTargetName ?? 'verify',
+      test: o.testTargetName ?? 'test',
+      fix: o.fixTargetName ?? 'fix',
     },
     autoDepsContextDirs: o.autoDepsContextDirs ?? ['examples', 'context'],
     staticEdges: o.staticEdges !== false,

@@ -143,6 +143,55 @@ describe('nx-pdd plugin', () => {
         "{workspaceRoot}/prompts/calc_python.prompt",
       ],
     },
+    "crash": {
+      "cache": true,
+      "dependsOn": [
+        "example",
+      ],
+      "executor": "nx-pdd:crash",
+      "inputs": [
+        "pdd-prompt",
+        "pdd-llm-config",
+        "{workspaceRoot}/calc.py",
+        "{workspaceRoot}/.pdd/generated/calc_python/calc.py",
+        "{workspaceRoot}/examples/calc_example.py",
+        "{workspaceRoot}/.pdd/generated/calc_python/calc_example.py",
+        {
+          "dependentTasksOutputFiles": "**/*",
+          "transitive": true,
+        },
+      ],
+      "metadata": {
+        "description": "Run examples/calc_example.py; when it fails, fix the code or the example with the LLM",
+        "help": {
+          "command": "npx nx run calc:crash --help",
+          "example": {
+            "options": {
+              "budget": 1,
+              "strength": 0.5,
+            },
+          },
+        },
+        "technologies": [
+          "pdd",
+        ],
+      },
+      "options": {
+        "nxPddVersion": "0.1.0",
+        "prompt": "prompts/calc_python.prompt",
+        "runTimeout": 120,
+        "strength": 1,
+        "temperature": 0,
+        "template": "99cbd8a3cb782436",
+        "time": 0.25,
+      },
+      "outputs": [
+        "{workspaceRoot}/calc.py",
+        "{workspaceRoot}/.pdd/generated/calc_python/calc.py",
+        "{workspaceRoot}/examples/calc_example.py",
+        "{workspaceRoot}/.pdd/generated/calc_python/calc_example.py",
+      ],
+    },
     "example": {
       "cache": true,
       "dependsOn": [
@@ -185,6 +234,59 @@ describe('nx-pdd plugin', () => {
       "outputs": [
         "{workspaceRoot}/examples/calc_example.py",
         "{workspaceRoot}/.pdd/generated/calc_python/calc_example.py",
+      ],
+    },
+    "fix": {
+      "cache": true,
+      "dependsOn": [
+        "generate-tests",
+      ],
+      "executor": "nx-pdd:fix",
+      "inputs": [
+        "pdd-prompt",
+        "pdd-llm-config",
+        "{workspaceRoot}/calc.py",
+        "{workspaceRoot}/.pdd/generated/calc_python/calc.py",
+        "{workspaceRoot}/tests/test_calc.py",
+        "{workspaceRoot}/.pdd/generated/calc_python/test_calc.py",
+        "{workspaceRoot}/tests/test_calc*.py",
+        "{workspaceRoot}/.pdd/meta/calc_python_run.json",
+        {
+          "dependentTasksOutputFiles": "**/*",
+          "transitive": true,
+        },
+      ],
+      "metadata": {
+        "description": "Fix failing tests of calc.py with the LLM and run them again",
+        "help": {
+          "command": "npx nx run calc:fix --help",
+          "example": {
+            "options": {
+              "budget": 1,
+              "strength": 0.5,
+            },
+          },
+        },
+        "technologies": [
+          "pdd",
+        ],
+      },
+      "options": {
+        "nxPddVersion": "0.1.0",
+        "prompt": "prompts/calc_python.prompt",
+        "runTimeout": 120,
+        "strength": 1,
+        "temperature": 0,
+        "template": "a3f0162a5243a26f",
+        "time": 0.25,
+      },
+      "outputs": [
+        "{workspaceRoot}/calc.py",
+        "{workspaceRoot}/.pdd/generated/calc_python/calc.py",
+        "{workspaceRoot}/tests/test_calc.py",
+        "{workspaceRoot}/.pdd/generated/calc_python/test_calc.py",
+        "{workspaceRoot}/tests/test_calc*.py",
+        "{workspaceRoot}/.pdd/meta/calc_python_run.json",
       ],
     },
     "generate": {
@@ -297,6 +399,97 @@ describe('nx-pdd plugin', () => {
         "{workspaceRoot}/.pdd/preprocessed/calc_python.prompt",
       ],
     },
+    "sync": {
+      "cache": true,
+      "dependsOn": [
+        "^sync",
+      ],
+      "executor": "nx-pdd:sync",
+      "inputs": [
+        "pdd-prompt",
+        "^pdd-prompt",
+        "pdd-llm-config",
+        "{workspaceRoot}/prompts/calc_python.prompt",
+        "{workspaceRoot}/calc.py",
+        "{workspaceRoot}/.pdd/generated/calc_python/calc.py",
+        "{workspaceRoot}/examples/calc_example.py",
+        "{workspaceRoot}/.pdd/generated/calc_python/calc_example.py",
+        "{workspaceRoot}/tests/test_calc.py",
+        "{workspaceRoot}/.pdd/generated/calc_python/test_calc.py",
+        "{workspaceRoot}/tests/test_calc*.py",
+        "{workspaceRoot}/.pdd/generated/calc_python/calc_python.prompt.before-update",
+        "{workspaceRoot}/.pdd/meta/calc_python.json",
+        "{workspaceRoot}/.pdd/meta/calc_python_run.json",
+      ],
+      "metadata": {
+        "description": "Bring calc_python in sync: calc.py, examples/calc_example.py, tests/test_calc.py agree with prompts/calc_python.prompt, the example runs, the tests pass",
+        "help": {
+          "command": "npx nx run calc:sync --help",
+          "example": {
+            "options": {
+              "budget": 5,
+              "dryRun": true,
+              "profile": "standard",
+            },
+          },
+        },
+        "technologies": [
+          "pdd",
+        ],
+      },
+      "options": {
+        "nxPddVersion": "0.1.0",
+        "prompt": "prompts/calc_python.prompt",
+        "runTimeout": 120,
+        "strength": 1,
+        "temperature": 0,
+        "templates": "2537df33982fea80.145a425763fc14a4.cd55df85bd6067f5.8389cc6588c2174d.99cbd8a3cb782436.11aaaa248764255f.a3f0162a5243a26f",
+        "time": 0.25,
+      },
+      "outputs": [
+        "{workspaceRoot}/prompts/calc_python.prompt",
+        "{workspaceRoot}/calc.py",
+        "{workspaceRoot}/.pdd/generated/calc_python/calc.py",
+        "{workspaceRoot}/examples/calc_example.py",
+        "{workspaceRoot}/.pdd/generated/calc_python/calc_example.py",
+        "{workspaceRoot}/tests/test_calc.py",
+        "{workspaceRoot}/.pdd/generated/calc_python/test_calc.py",
+        "{workspaceRoot}/tests/test_calc*.py",
+        "{workspaceRoot}/.pdd/generated/calc_python/calc_python.prompt.before-update",
+        "{workspaceRoot}/.pdd/meta/calc_python.json",
+        "{workspaceRoot}/.pdd/meta/calc_python_run.json",
+      ],
+    },
+    "test": {
+      "cache": true,
+      "executor": "nx-pdd:test",
+      "inputs": [
+        "{workspaceRoot}/calc.py",
+        "{workspaceRoot}/tests/test_calc*.py",
+      ],
+      "metadata": {
+        "description": "Run tests/test_calc*.py and record the parsed result in .pdd/meta/calc_python_run.json (no LLM)",
+        "help": {
+          "command": "npx nx run calc:test --help",
+          "example": {
+            "options": {
+              "runTimeout": 60,
+            },
+          },
+        },
+        "technologies": [
+          "pdd",
+        ],
+      },
+      "options": {
+        "nxPddVersion": "0.1.0",
+        "prompt": "prompts/calc_python.prompt",
+        "runTimeout": 120,
+      },
+      "outputs": [
+        "{workspaceRoot}/.pdd/meta/calc_python_run.json",
+      ],
+    },
     "update": {
       "cache": true,
       "executor": "nx-pdd:update",
@@ -337,6 +530,55 @@ describe('nx-pdd plugin', () => {
         "{workspaceRoot}/.pdd/generated/calc_python/calc_python.prompt.before-update",
       ],
     },
+    "verify": {
+      "cache": true,
+      "dependsOn": [
+        "crash",
+      ],
+      "executor": "nx-pdd:verify",
+      "inputs": [
+        "pdd-prompt",
+        "pdd-llm-config",
+        "{workspaceRoot}/calc.py",
+        "{workspaceRoot}/.pdd/generated/calc_python/calc.py",
+        "{workspaceRoot}/examples/calc_example.py",
+        "{workspaceRoot}/.pdd/generated/calc_python/calc_example.py",
+        {
+          "dependentTasksOutputFiles": "**/*",
+          "transitive": true,
+        },
+      ],
+      "metadata": {
+        "description": "Check with the LLM that examples/calc_example.py's output shows what the prompt asks",
+        "help": {
+          "command": "npx nx run calc:verify --help",
+          "example": {
+            "options": {
+              "budget": 1,
+              "strength": 0.5,
+            },
+          },
+        },
+        "technologies": [
+          "pdd",
+        ],
+      },
+      "options": {
+        "nxPddVersion": "0.1.0",
+        "prompt": "prompts/calc_python.prompt",
+        "runTimeout": 120,
+        "strength": 1,
+        "temperature": 0,
+        "template": "11aaaa248764255f",
+        "time": 0.25,
+      },
+      "outputs": [
+        "{workspaceRoot}/calc.py",
+        "{workspaceRoot}/.pdd/generated/calc_python/calc.py",
+        "{workspaceRoot}/examples/calc_example.py",
+        "{workspaceRoot}/.pdd/generated/calc_python/calc_example.py",
+      ],
+    },
   },
 }
 `);
@@ -353,7 +595,7 @@ describe('nx-pdd plugin', () => {
     expect(Object.keys(p)).toEqual(['pdd-api-users']);
     const users = p['pdd-api-users'];
     expect(users.tags).toEqual(['pdd', 'lang:python', 'pdd-context:backend']);
-    expect(Object.keys(users.targets!)).toEqual(['expand', 'gen', 'example', 'generate-tests', 'update', 'auto-deps']);
+    expect(Object.keys(users.targets!)).toEqual(['expand', 'gen', 'example', 'generate-tests', 'update', 'auto-deps', 'crash', 'verify', 'test', 'fix', 'sync']);
     expect(users.targets!.example.dependsOn).toEqual(['gen']);
     expect(users.targets!.gen.options).toMatchObject({ strength: 0.3, temperature: 0, time: 0.25 });
     expect(users.namedInputs!['pdd-prompt']).toEqual(['{workspaceRoot}/specs/api/users_python.prompt', '{workspaceRoot}/.pddrc']);
@@ -363,8 +605,15 @@ describe('nx-pdd plugin', () => {
   it('registers only the LLM targets a language has', async () => {
     ws.write({ 'prompts/settings_json.prompt': 'S', 'prompts/calc_python.prompt': 'C' });
     const p = await projects();
-    expect(Object.keys(p.settings.targets!)).toEqual(['preprocess', 'generate', 'update', 'auto-deps']);
-    expect(Object.keys(p.calc.targets!)).toEqual(['preprocess', 'generate', 'example', 'generate-tests', 'update', 'auto-deps']);
+    expect(Object.keys(p.settings.targets!)).toEqual(['preprocess', 'generate', 'update', 'auto-deps', 'sync']);
+    expect(Object.keys(p.calc.targets!)).toEqual(['preprocess', 'generate', 'example', 'generate-tests', 'update', 'auto-deps', 'crash', 'verify', 'test', 'fix', 'sync']);
+    // sync: dependencies first; every working file it may write is also its input (invariant 1).
+    const sync = p.calc.targets!.sync;
+    expect(sync.dependsOn).toEqual(['^sync']);
+    expect(sync.inputs).toEqual(expect.arrayContaining(['pdd-prompt', '^pdd-prompt', 'pdd-llm-config']));
+    for (const output of sync.outputs!) expect(sync.inputs).toContain(output);
+    expect(sync.outputs).toEqual(expect.arrayContaining(['{workspaceRoot}/calc.py', '{workspaceRoot}/tests/test_calc*.py', '{workspaceRoot}/.pdd/meta/calc_python.json', '{workspaceRoot}/.pdd/meta/calc_python_run.json']));
+    for (const t of ['generate', 'example', 'generate-tests', 'update', 'crash', 'verify', 'fix']) for (const output of p.calc.targets![t].outputs!) expect(p.calc.targets![t].inputs).toContain(output);
     expect(p.calc.targets!['generate-tests'].dependsOn).toEqual(['example']);
   });
 

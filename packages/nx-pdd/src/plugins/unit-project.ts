@@ -1,5 +1,5 @@
 import type { ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
-import { ArtifactKind, joinPosix, pristinePath, promptBackupPath, PromptUnit, templateDigest, TemplateName, workingPath } from '@nx-pdd/core';
+import { ArtifactKind, joinPosix, pristinePath, promptBackupPath, PromptUnit, runReportPath, templateDigest, TemplateName, workingPath } from '@nx-pdd/core';
 import { PLUGIN_VERSION } from '../utils/plugin-version';
 import { NormalizedPluginOptions } from './options';
 import { PromptSummary } from './unit-inference';
@@ -132,6 +132,58 @@ export function buildUnitProject(unit: PromptUnit, summary: PromptSummary, name:
     options: { contextDirs: options.autoDepsContextDirs },
     cache: false,
   });
+
+  // The targets that run the unit (issue #5). Test files are the test file and its siblings.
+  const s = unit.paths.testSiblings;
+  const testGlob = s ? joinPosix(s.dir, `${s.prefix}*${s.extension}`) : null;
+  const runOptions = { runTimeout: 120 };
+  if (unit.paths.example) {
+    const runsExample = [...artifact('code'), ...artifact('example')];
+    targets[names.crash] = llmTarget('crash', names.crash, `Run ${unit.paths.example}; when it fails, fix the code or the example with the LLM`, runsExample, { dependsOn: [names.example], options: runOptions });
+    targets[names.verify] = llmTarget('verify', names.verify, `Check with the LLM that ${unit.paths.example}'s output shows what the prompt asks`, runsExample, { dependsOn: [names.crash], options: runOptions });
+  }
+  if (unit.paths.test && testGlob) {
+    const report = runReportPath(unit);
+    targets[names.test] = {
+      executor: 'nx-pdd:test',
+      cache: true,
+      inputs: [ws(unit.paths.code), ws(testGlob)],
+      outputs: [ws(report)],
+      options: { prompt: unit.promptFile, ...(unit.pddRoot ? { pddRoot: unit.pddRoot } : {}), nxPddVersion: PLUGIN_VERSION, ...runOptions },
+      metadata: { technologies: ['pdd'], description: `Run ${testGlob} and record the parsed result in ${report} (no LLM)`, help: { command: `npx nx run ${name}:${names.test} --help`, example: { options: { runTimeout: 60 } } } },
+    };
+    targets[names.fix] = llmTarget('fix', names.fix, `Fix failing tests of ${unit.paths.code} with the LLM and run them again`, [...artifact('code'), ...artifact('test'), testGlob, report], {
+      dependsOn: [names.generateTests],
+      options: runOptions,
+    });
+  }
+
+  // sync: everything the unit is made of is its input, and every working file it may write is
+  // also an output (invariant 1), with the fingerprint and run report that record the result.
+  const unitFiles = [
+    unit.promptFile,
+    ...(['code', 'example', 'test'] as const).flatMap((k) => (workingPath(unit, k) ? artifact(k) : [])),
+    ...(testGlob ? [testGlob] : []),
+    promptBackupPath(unit),
+    unit.metaFile,
+    runReportPath(unit),
+  ];
+  targets[names.sync] = {
+    executor: 'nx-pdd:sync',
+    cache: !(summary.usesShell && options.allowShell),
+    // ^pdd-prompt: a dependency's prompt (and what it includes) is part of this unit's task hash,
+    // so Nx 24's task-based `affected` selects dependents too.
+    inputs: [PROMPT_INPUT, `^${PROMPT_INPUT}`, LLM_CONFIG_INPUT, ...unitFiles.map(ws)],
+    outputs: unitFiles.map(ws),
+    dependsOn: [`^${names.sync}`],
+    options: { ...llmOptions, ...runOptions, templates: (['generate', 'example', 'generate-tests', 'update', 'crash', 'verify', 'fix'] as const).map((t) => templateDigest(t)).join('.') },
+    metadata: {
+      technologies: ['pdd'],
+      description: `Bring ${unit.id} in sync: ${[unit.paths.code, unit.paths.example, unit.paths.test].filter(Boolean).join(', ')} agree with ${unit.promptFile}, the example runs, the tests pass`,
+      help: { command: `npx nx run ${name}:${names.sync} --help`, example: { options: { dryRun: true, budget: 5, profile: 'standard' } } },
+    },
+  };
+
   const modelTables = [...new Set([joinPosix(unit.pddRoot, '.pdd/llm_model.csv'), '.pdd/llm_model.csv'])].map(ws);
   return {
     name,

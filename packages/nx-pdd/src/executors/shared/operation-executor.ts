@@ -1,5 +1,5 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { createLlmClient, FileOutcome, LLM_CACHE_MODES, LlmCacheMode, OperationName, PddError, resolveUnits, runOperation } from '@nx-pdd/core';
+import { createLlmClient, FileOutcome, LLM_CACHE_MODES, LlmCacheMode, OperationName, PddError, PromptUnit, resolveUnits, runOperation } from '@nx-pdd/core';
 import { pluginOptionsFromNxJson } from '../../plugins/options';
 
 export interface OperationExecutorOptions {
@@ -14,6 +14,8 @@ export interface OperationExecutorOptions {
   timeout?: number;
   stream?: boolean;
   allowShell?: boolean;
+  /** crash, verify, test, fix: seconds per run of the example or the tests. */
+  runTimeout?: number;
   /** auto-deps: folders to offer files from, relative to the unit's PDD root. */
   contextDirs?: string[];
   nxPddVersion?: string;
@@ -28,11 +30,7 @@ export async function runOperationExecutor(operation: OperationName, options: Op
     return { success: false };
   }
   try {
-    const plugin = pluginOptionsFromNxJson(context.nxJsonConfiguration);
-    const flags = { strength: options.strength, temperature: options.temperature, time: options.time, model: options.model, budget: options.budget };
-    const { units } = resolveUnits([options.prompt], { workspaceRoot: context.root, pluginSettings: { ...plugin.settings, ...dropUndefined(flags) }, env, languages: plugin.languageTable });
-    const unit = units[0];
-    if (!unit) throw new PddError('UNIT', `${options.prompt} is not a prompt unit`);
+    const unit = resolveExecutorUnit(options, context);
     const llm = createLlmClient({
       workspaceRoot: context.root,
       unit,
@@ -42,18 +40,31 @@ export async function runOperationExecutor(operation: OperationName, options: Op
       stream: options.stream,
       log: (line) => console.log(line),
     });
-    const report = await runOperation(operation, unit, { workspaceRoot: context.root, llm, allowShell: options.allowShell, contextDirs: options.contextDirs });
+    const report = await runOperation(operation, unit, { workspaceRoot: context.root, llm, allowShell: options.allowShell, contextDirs: options.contextDirs, runTimeoutMs: (options.runTimeout ?? 120) * 1000 });
     const source = report.model === null ? 'no LLM call' : report.cached ? 'response cache, $0' : `${report.model}, $${report.costUsd.toFixed(4)}`;
     for (const file of report.files) {
       if (file.action === 'kept-manual-edits') console.warn(`nx-pdd: ${unit.id} ${operation}: ${describe(file)} (${source})`);
       else console.log(`nx-pdd: ${unit.id} ${operation}: ${describe(file)} (${source})`);
     }
     for (const note of report.notes) console.log(`nx-pdd: ${unit.id} ${operation}: ${note}`);
-    return { success: true };
+    // crash, verify, fix and test succeed only when what they ran works (invariant 4).
+    const o = report.outcome;
+    const works = !o || (o.exampleOk !== false && o.verified !== false && o.testsPassing !== false);
+    if (!works) console.error(`nx-pdd: ${unit.id} ${operation}: ${o?.testsPassing === false ? 'tests failing' : o?.verified === false ? 'not verified' : 'the example fails'}`);
+    return { success: works };
   } catch (e) {
     console.error(`nx-pdd: ${operation} failed: ${(e as Error).message}`);
     return { success: false };
   }
+}
+
+/** The unit a target runs for, with command flags > plugin options > .pddrc > environment. */
+export function resolveExecutorUnit(options: Pick<OperationExecutorOptions, 'prompt' | 'strength' | 'temperature' | 'time' | 'model' | 'budget'> & { maxAttempts?: number; targetCoverage?: number }, context: ExecutorContext): PromptUnit {
+  const plugin = pluginOptionsFromNxJson(context.nxJsonConfiguration);
+  const flags = { strength: options.strength, temperature: options.temperature, time: options.time, model: options.model, budget: options.budget, maxAttempts: options.maxAttempts, targetCoverage: options.targetCoverage };
+  const { units } = resolveUnits([options.prompt], { workspaceRoot: context.root, pluginSettings: { ...plugin.settings, ...dropUndefined(flags) }, env: process.env, languages: plugin.languageTable });
+  if (!units[0]) throw new PddError('UNIT', `${options.prompt} is not a prompt unit`);
+  return units[0];
 }
 
 function describe(file: FileOutcome): string {

@@ -1,0 +1,133 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { FakeLlmProcess, spawnFakeLlm } from '../tools/fake-llm/fake-llm';
+import { E2EWorkspace } from './support/e2e-workspace';
+
+const TABLE_HEADER = 'provider,model,input,output,coding_arena_elo,model_rank_score,model_rank_source,base_url,api_key,max_reasoning_tokens,structured_output,reasoning_type,location,interactive_only,context_limit';
+const py = (body: string) => '```python\n' + body + '\n```';
+
+/*
+ * A Python unit through the whole loop against tools/fake-llm, scripted like a real model that
+ * gets things wrong first: the generated code subtracts, the example imports a name that does
+ * not exist (crash -> fix), the tests catch the bug (test fails -> fix -> pass).
+ */
+describe('nx run calc:sync (real nx, real pytest, tools/fake-llm)', () => {
+  let fake: FakeLlmProcess;
+  let ws: E2EWorkspace;
+  const requests = async () => (await fake.requests()).length;
+  const read = (p: string) => readFileSync(ws.path(p), 'utf8');
+  const out = (r: { stdout: string; stderr: string }) => r.stdout + r.stderr;
+
+  beforeAll(async () => {
+    fake = await spawnFakeLlm({
+      scenario: {
+        requireKey: 'e2e-key',
+        rules: [
+          { match: 'Running the example failed', responses: [{ content: 'FILE: examples/calc_example.py\n' + py('from calc import add\nprint(add(2, 3))') }] },
+          { match: 'Judge from the example', responses: [{ content: '```json\n{"verdict": "yes", "reasons": []}\n```' }] },
+          { match: 'Failures (', responses: [{ content: 'FILE: calc.py\n' + py('def add(a, b):\n    return a + b') }] },
+          { match: 'usage example of this module', responses: [{ content: py('from calc import plus\nprint(plus(2, 3))') }] },
+          { match: 'Write tests/test_calc.py', responses: [{ content: py('from calc import add\n\ndef test_add():\n    assert add(2, 3) == 5') }] },
+          { match: 'VERSION TWO', responses: [{ content: py('def add(a, b):\n    """Sum of a and b."""\n    return a + b') }] },
+          { match: 'SLOW', responses: [{ content: py('def add(a, b):\n    return a + b  # slow'), delayMs: 4000 }] },
+          { match: 'Write the module "calc"', responses: [{ content: py('def add(a, b):\n    return a - b') }] },
+        ],
+      },
+    });
+    ws = new E2EWorkspace({
+      '.gitignore': 'node_modules\n.nx\n.pdd/cache/\n.pdd/state.db*\n.pdd/runs/\n.pdd/locks/\n',
+      'prompts/calc_python.prompt': 'Write add(a, b) returning the sum of two numbers.\n',
+      '.pdd/llm_model.csv': `${TABLE_HEADER}\nOpenAI,gpt-fake,1.0,2.0,1400,1400,static,${fake.url}/v1,OPENAI_API_KEY,0,True,none,,False,\n`,
+    });
+    ws.env = { OPENAI_API_KEY: 'e2e-key' };
+  });
+  afterAll(async () => {
+    ws?.dispose();
+    await fake?.close();
+  });
+
+  it('--dry-run prints the plan with reasons and estimates, writes and spends nothing', () => {
+    const r = ws.nx('run', 'calc:sync', '--dryRun');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/calc_python: plan \(dry run: nothing is written, nothing is spent\)\n\s+1\. generate — no code file yet \(~\$0\.\d{4}\)\n\s+2\. example/);
+    expect(existsSync(ws.path('calc.py'))).toBe(false);
+  });
+
+  it('takes a new unit to in sync: crash fix, failing tests fixed, exit 0', async () => {
+    expect(await requests()).toBe(0);
+    const r = ws.nx('run', 'calc:sync', '--outputStyle=stream');
+    expect(r.code).toBe(0);
+    const text = out(r);
+    expect(text).toMatch(/\[1\] generate: no code file yet/);
+    expect(text).toMatch(/example failed \(import\): ImportError: cannot import name 'plus'/);
+    expect(text).toContain('0 passed, 1 failed, 0 errors, 0 skipped (coverage not measured)');
+    expect(text).toContain('1 passed, 0 failed, 0 errors, 0 skipped (coverage not measured)');
+    expect(text).toMatch(/calc_python: in sync: .*\n(calc: )?\s+operations: generate, example, crash, verify, generate-tests, test, fix, crash, verify; cost \$0\.\d{4}/);
+    expect(read('calc.py')).toBe('def add(a, b):\n    return a + b\n');
+    const fp = JSON.parse(read('.pdd/meta/calc_python.json'));
+    expect(fp).toMatchObject({ command: 'verify', pdd_version: 'nx-pdd' });
+    expect(Object.keys(fp).slice(0, 9)).toEqual(['pdd_version', 'timestamp', 'command', 'prompt_hash', 'code_hash', 'example_hash', 'test_hash', 'test_files', 'include_deps']);
+    expect(JSON.parse(read('.pdd/meta/calc_python_run.json'))).toMatchObject({ exit_code: 0, tests_passed: 1, tests_failed: 0 });
+    // generate, example, crash fix, verify, generate-tests, fix, and verify again after the fix
+    // changed the code (the example runs again for free; its new output is checked again).
+    expect(await requests()).toBe(7);
+  });
+
+  it('nothing changed: no request; the run after that is an Nx cache hit', async () => {
+    const second = ws.nx('run', 'calc:sync');
+    expect(second.code).toBe(0);
+    expect(out(second)).toMatch(/calc_python: in sync: .*\n(calc: )?\s+operations: none; cost \$0\.0000/);
+    expect(ws.nxOk('run', 'calc:sync')).toMatch(/existing outputs match the cache|local cache|read the output from the cache/);
+    ws.nxOk('reset');
+    expect(out(ws.nx('run', 'calc:sync'))).toContain('operations: none; cost $0.0000');
+    expect(await requests()).toBe(7);
+  });
+
+  it('code edited by hand: update the prompt, then no regeneration', async () => {
+    // The fake answers update with the prompt below: the code now also has sub().
+    await fake.setScenario({
+      requireKey: 'e2e-key',
+      rules: [
+        { match: 'Write the updated prompts/calc_python.prompt', responses: [{ content: '```prompt\nWrite add(a, b) returning the sum, and sub(a, b) returning the difference.\n```' }] },
+        { match: 'Judge from the example', responses: [{ content: '```json\n{"verdict": "yes", "reasons": []}\n```' }] },
+      ],
+    });
+    const before = await requests();
+    writeFileSync(ws.path('calc.py'), 'def add(a, b):\n    return a + b\n\n\ndef sub(a, b):\n    return a - b\n');
+    const r = ws.nx('run', 'calc:sync');
+    expect(r.code).toBe(0);
+    expect(out(r)).toMatch(/operations: update, crash, verify, test;/);
+    expect(read('prompts/calc_python.prompt')).toContain('sub(a, b)');
+    expect(read('calc.py')).toContain('def sub');
+    expect(await requests()).toBe(before + 2);
+  });
+
+  it('stops at the budget with a clear message and a consistent state', async () => {
+    writeFileSync(ws.path('prompts/calc_python.prompt'), 'VERSION TWO: write add(a, b) with a docstring.\n');
+    const before = await requests();
+    const r = ws.nx('run', 'calc:sync', '--budget=0.000001');
+    expect(r.code).toBe(1);
+    expect(out(r)).toMatch(/NOT in sync \(failed\): stopped by the budget: budget of \$0\.00 would be exceeded by calc_python generate \(gpt-fake\)/);
+    expect(await requests()).toBe(before);
+    expect(read('calc.py')).toContain('def sub');
+    expect(existsSync(ws.path('.pdd/journal/calc_python.json'))).toBe(false);
+  });
+
+  it('two syncs of one unit at once: one runs, the other fails clearly; nothing is corrupted', async () => {
+    await fake.setScenario({
+      requireKey: 'e2e-key',
+      rules: [
+        { match: 'Judge from the example', responses: [{ content: '```json\n{"verdict": "yes", "reasons": []}\n```' }] },
+        { match: 'SLOW', responses: [{ content: py('def add(a, b):\n    return a + b  # slow'), delayMs: 5000 }] },
+        { match: 'Write tests/test_calc.py', responses: [{ content: py('from calc import add\n\ndef test_add():\n    assert add(2, 3) == 5') }] },
+      ],
+    });
+    writeFileSync(ws.path('prompts/calc_python.prompt'), 'SLOW: write add(a, b) returning the sum.\n');
+    writeFileSync(ws.path('calc.py'), read('.pdd/generated/calc_python/calc.py'));
+    const [a, b] = await Promise.all([ws.nxAsync('run', 'calc:sync', '--skip-nx-cache'), new Promise((r) => setTimeout(r, 1500)).then(() => ws.nxAsync('run', 'calc:sync', '--skip-nx-cache'))]);
+    const results = [a, b].sort((x, y) => x.code - y.code);
+    expect(results.map((x) => x.code)).toEqual([0, 1]);
+    expect(out(results[1])).toMatch(/calc_python is locked by pid \d+ on host .* since \d{4}-/);
+    expect(read('calc.py')).toBe('def add(a, b):\n    return a + b  # slow\n');
+    expect(existsSync(ws.path('.pdd/locks/calc_python.lock'))).toBe(false);
+  });
+});

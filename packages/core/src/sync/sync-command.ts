@@ -1,0 +1,175 @@
+import { readFileSync } from 'node:fs';
+import { hostname, homedir } from 'node:os';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../atomic-write';
+import { PddError } from '../errors';
+import { callCost, chooseModels } from '../llm/model-choice';
+import { loadModelTable } from '../llm/model-table';
+import { LlmCacheMode } from '../llm/response-cache';
+import { createLlmClient } from '../operations/llm-session';
+import { runOperation } from '../operations/run-operation';
+import { PromptUnit } from '../units';
+import { joinPosix } from '../workspace-paths';
+import { describeDecision, OperationImpl, planSync, PlannedStep, SyncOptions, SyncOutcome, syncUnit } from './sync-unit';
+import { SyncOperation } from './operation-graph';
+import { SharedLedger } from './shared-ledger';
+import { StateStore } from './state-store';
+import { acquireUnitLock } from './unit-lock';
+
+export type SyncProfile = 'quick' | 'standard' | 'thorough' | 'safe';
+
+export interface SyncCommandOptions {
+  profile: SyncProfile;
+  dryRun: boolean;
+  budget?: number;
+  maxAttempts?: number;
+  skipVerify?: boolean;
+  skipTests?: boolean;
+  targetCoverage?: number;
+  autoDeps?: boolean;
+  llmCache: LlmCacheMode;
+  /** Seconds per LLM call attempt. */
+  timeout: number;
+  /** Seconds per run of the example or the tests. */
+  runTimeout: number;
+  /** Whether a person can answer a question (the safe profile asks before it writes). */
+  interactive: boolean;
+  /** Asks the person; true = go on. */
+  confirm?: (question: string) => Promise<boolean>;
+}
+
+export interface SyncCommandResult {
+  outcome: SyncOutcome | null;
+  plan: PlannedStep[] | null;
+  /** Where the run's JSON report was written (not for a dry run). */
+  reportFile: string | null;
+  ok: boolean;
+  summary: string[];
+}
+
+/** Profiles (seed solution 9): a bundle of option defaults; explicit flags win. */
+export const PROFILES: Record<SyncProfile, Partial<SyncOptions>> = {
+  quick: { skipVerify: true, targetCoverage: 0, maxAttempts: 1 },
+  standard: {},
+  thorough: { autoDeps: true, maxAttempts: 5 },
+  safe: {},
+};
+
+/** What shares one budget: NX_PDD_BUDGET_SCOPE, else the Nx process that started this task (all tasks of one invocation). */
+export function budgetScope(env: NodeJS.ProcessEnv): string {
+  if (env.NX_PDD_BUDGET_SCOPE) return env.NX_PDD_BUDGET_SCOPE;
+  let started = '';
+  try {
+    started = readFileSync(`/proc/${process.ppid}/stat`, 'utf8').split(') ')[1]?.split(' ')[19] ?? '';
+  } catch {
+    // not Linux: the parent's pid alone
+  }
+  return `nx:${hostname()}:${process.ppid}:${started}`;
+}
+
+export function syncOptionsFor(unit: PromptUnit, o: SyncCommandOptions): SyncOptions {
+  const profile = PROFILES[o.profile];
+  const pick = <T>(flag: T | undefined, fromProfile: T | undefined, fallback: T): T => flag ?? fromProfile ?? fallback;
+  return {
+    skipVerify: pick(o.skipVerify, profile.skipVerify, false),
+    skipTests: pick(o.skipTests, profile.skipTests, false),
+    targetCoverage: pick(o.targetCoverage, profile.targetCoverage, unit.settings.targetCoverage),
+    autoDeps: pick(o.autoDeps, profile.autoDeps, false),
+    mergeAvailable: false,
+    resolve: null,
+    maxAttempts: pick(o.maxAttempts, profile.maxAttempts, unit.settings.maxAttempts),
+    maxSteps: 40,
+  };
+}
+
+function planLines(unit: PromptUnit, plan: PlannedStep[]): string[] {
+  const total = plan.reduce((n, s) => n + s.estimatedUsd, 0);
+  return [
+    `${unit.id}: plan (dry run: nothing is written, nothing is spent)`,
+    ...plan.map((s, i) => `  ${i + 1}. ${describeDecision(s.decision)} — ${s.decision.reason}${s.estimatedUsd ? ` (~$${s.estimatedUsd.toFixed(4)})` : ''}`),
+    `  estimated cost: up to $${total.toFixed(4)} (if every step succeeds first time)`,
+  ];
+}
+
+/**
+ * `nx run <unit>:sync` without Nx: take the unit's lock, run the engine with every operation
+ * this build has, charge the workspace's shared ledger, write a JSON run report, and say what
+ * happened. A dry run (and the safe profile without a person to ask) prints the plan only.
+ */
+export async function runSyncCommand(unit: PromptUnit, workspaceRoot: string, env: NodeJS.ProcessEnv, o: SyncCommandOptions, log: (line: string) => void): Promise<SyncCommandResult> {
+  const options = syncOptionsFor(unit, o);
+  const table = loadModelTable(workspaceRoot, homedir());
+  const estimate = (op: SyncOperation): number => {
+    if (op === 'test') return 0;
+    try {
+      const row = chooseModels(table, { strength: unit.settings.strength, baseModel: unit.settings.model ?? env.PDD_MODEL_DEFAULT, env, ignoreKeys: true })[0];
+      const promptChars = readFileSync(join(workspaceRoot, unit.promptFile), 'utf8').length;
+      return callCost(row, { input: Math.ceil(promptChars / 4) + 1500, output: 2000 });
+    } catch {
+      return 0;
+    }
+  };
+  const storeFile = join(workspaceRoot, joinPosix(unit.pddRoot, '.pdd/state.db'));
+
+  if (o.dryRun || (o.profile === 'safe' && !o.interactive)) {
+    let state = null;
+    try {
+      const store = StateStore.open(storeFile);
+      state = store.getState(unit.id)?.state ?? null;
+      store.close();
+    } catch {
+      // a dry run reads what it can
+    }
+    const plan = planSync(workspaceRoot, unit, state, options, estimate);
+    const summary = [...plan.warnings.map((w) => `warning: ${w}`), ...planLines(unit, plan.steps)];
+    if (!o.dryRun) summary.push('safe profile with no terminal to ask: the plan above was not carried out (run with --profile=standard, or in a terminal)');
+    return { outcome: null, plan: plan.steps, reportFile: null, ok: o.dryRun && plan.steps.every((s) => s.decision.kind !== 'stop'), summary };
+  }
+
+  if (o.profile === 'safe') {
+    const plan = planSync(workspaceRoot, unit, null, options, estimate);
+    planLines(unit, plan.steps).forEach(log);
+    const willWrite = plan.steps.some((s) => s.decision.kind === 'run');
+    if (willWrite && !(await o.confirm?.(`Carry out this plan for ${unit.id}?`))) {
+      return { outcome: null, plan: plan.steps, reportFile: null, ok: false, summary: [`${unit.id}: not carried out (the safe profile asked, and the answer was no)`] };
+    }
+  }
+
+  const lock = acquireUnitLock(workspaceRoot, unit);
+  if (lock.tookOver) log(`took over the lock of pid ${lock.tookOver.pid} (no longer running)`);
+  const store = StateStore.open(storeFile);
+  if (store.warning) log(`warning: ${store.warning}`);
+  const runId = `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`;
+  try {
+    const ledger = new SharedLedger(store, { scope: budgetScope(env), budgetUsd: o.budget ?? unit.settings.budget, unitId: unit.id });
+    const llm = createLlmClient({ workspaceRoot, unit, env, cacheMode: o.llmCache, ledger, timeoutMs: o.timeout * 1000, log });
+    const opEnv = { workspaceRoot, llm, runTimeoutMs: o.runTimeout * 1000, secretVars: table.rows.flatMap((r) => r.apiKeyVars) };
+    const impl = (op: SyncOperation): OperationImpl => async (u) => {
+      const r = await runOperation(op, u, opEnv);
+      const lines = [...r.files.map((f) => `${f.path} ${f.action}`), ...r.notes];
+      if (r.model) lines.push(r.cached ? 'answered from the response cache ($0)' : `${r.model}: $${r.costUsd.toFixed(4)}`);
+      return { costUsd: r.costUsd, model: r.model, lines, exampleOk: r.outcome?.exampleOk, verified: r.outcome?.verified, depsAnalyzed: op === 'auto-deps' ? true : undefined };
+    };
+    const ops: SyncOperation[] = ['auto-deps', 'generate', 'update', 'example', 'crash', 'verify', 'generate-tests', 'test', 'fix'];
+    const started = Date.now();
+    const outcome = await syncUnit(unit, { workspaceRoot, store, runId, operations: Object.fromEntries(ops.map((op) => [op, impl(op)])), version: `nx-pdd`, log }, options);
+    const seconds = (Date.now() - started) / 1000;
+    const ran = outcome.steps.filter((s) => s.operation);
+    const summary = [
+      `${unit.id}: ${outcome.ok ? 'in sync' : `NOT in sync (${outcome.state})`}: ${outcome.reason}`,
+      `  operations: ${ran.length ? ran.map((s) => `${s.operation}${s.status === 'failed' ? ' (failed)' : ''}`).join(', ') : 'none'}; cost $${outcome.costUsd.toFixed(4)}; ${seconds.toFixed(1)} s`,
+      ...outcome.warnings.map((w) => `  warning: ${w}`),
+    ];
+    const reportFile = joinPosix(unit.pddRoot, '.pdd/runs', `${runId}-${unit.id.replace(/\//g, '_')}.json`);
+    writeFileAtomic(join(workspaceRoot, reportFile), JSON.stringify({ runId, host: hostname(), profile: o.profile, seconds, ...outcome }, null, 2));
+    return { outcome, plan: null, reportFile, ok: outcome.ok, summary };
+  } finally {
+    store.close();
+    lock.release();
+  }
+}
+
+export function assertProfile(name: string): SyncProfile {
+  if (!(name in PROFILES)) throw new PddError('PROFILE', `unknown profile "${name}" (profiles: ${Object.keys(PROFILES).join(', ')})`);
+  return name as SyncProfile;
+}
