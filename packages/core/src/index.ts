@@ -30,3 +30,4 @@ export * from './run/process-runner';
 export * from './run/test-results';
 export * from './run/unit-runner';
 export * from './sync/sync-command';
+export * from './run/coverage';

@@ -6,6 +6,7 @@ import { unitTestFiles } from '../fingerprint';
 import { PromptUnit } from '../units';
 import { dirnamePosix } from '../workspace-paths';
 import { runProcess, RunResult } from './process-runner';
+import { parseCoverage } from './coverage';
 import { classifyFailure, FailureClass, parseJUnit, TestRunResult } from './test-results';
 
 export interface RunnerOptions {
@@ -126,10 +127,7 @@ export async function runTests(unit: PromptUnit, o: RunnerOptions): Promise<Test
       result = { passed: 0, failed: 0, errored: 1, skipped: 0, durationMs: run.durationMs, tests: [{ name: '(test run)', classname: '', status: 'errored', message, trace, failureClass: run.timedOut ? 'timeout' : classifyFailure(trace), durationMs: run.durationMs }] };
     }
     let coverage: number | null = null;
-    if (withCoverage && existsSync(coverageJson)) {
-      const totals = JSON.parse(readFileSync(coverageJson, 'utf8')).totals;
-      coverage = typeof totals?.percent_covered === 'number' ? Math.round(totals.percent_covered * 100) / 100 : null;
-    }
+    if (withCoverage && existsSync(coverageJson)) coverage = parseCoverage(readFileSync(coverageJson, 'utf8'), 'coverage.py');
     return { result, run, coverage, command: argv.join(' ') };
   } finally {
     rmSync(dir, { recursive: true, force: true });
