@@ -31,6 +31,8 @@ export function preparePluginInstall(): string {
     nx: process.env.NX_PDD_E2E_NX ?? rootPkg.devDependencies.nx,
     '@nx/devkit': process.env.NX_PDD_E2E_DEVKIT ?? process.env.NX_PDD_E2E_NX ?? rootPkg.devDependencies['@nx/devkit'],
     typescript: rootPkg.devDependencies.typescript,
+    // TypeScript units' examples and tests run with tsx, as a user's workspace would have it.
+    tsx: rootPkg.devDependencies.tsx,
   };
   const hash = createHash('sha256');
   tarballs.forEach((t) => hash.update(readFileSync(t)));

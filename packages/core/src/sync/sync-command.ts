@@ -14,6 +14,7 @@ import { describeDecision, OperationImpl, planSync, PlannedStep, SyncOptions, Sy
 import { SyncOperation } from './operation-graph';
 import { SharedLedger } from './shared-ledger';
 import { StateStore } from './state-store';
+import { journalPath, recoverJournal } from './transaction';
 import { acquireUnitLock } from './unit-lock';
 
 export type SyncProfile = 'quick' | 'standard' | 'thorough' | 'safe';
@@ -22,6 +23,8 @@ export interface SyncCommandOptions {
   profile: SyncProfile;
   dryRun: boolean;
   budget?: number;
+  /** USD every sync of the workspace together may spend per UTC day (all invocations). */
+  dailyCeiling?: number;
   maxAttempts?: number;
   skipVerify?: boolean;
   skipTests?: boolean;
@@ -140,8 +143,19 @@ export async function runSyncCommand(unit: PromptUnit, workspaceRoot: string, en
   const store = StateStore.open(storeFile);
   if (store.warning) log(`warning: ${store.warning}`);
   const runId = `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`;
+  // Ctrl-C (or a TERM from CI): put back what the open step had written, free the lock, say so.
+  const interrupted = (signal: NodeJS.Signals) => {
+    const recovery = recoverJournal(workspaceRoot, journalPath(unit));
+    store.setState(unit.id, recovery ? 'initial' : (store.getState(unit.id)?.state ?? 'initial'));
+    store.close();
+    lock.release();
+    process.stderr.write(`nx-pdd: ${unit.id}: interrupted (${signal})${recovery ? `; "${recovery.operation}" rolled back: ${recovery.restored.join(', ')}` : ''}\n`);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
-    const ledger = new SharedLedger(store, { scope: budgetScope(env), budgetUsd: o.budget ?? unit.settings.budget, unitId: unit.id });
+    const ledger = new SharedLedger(store, { scope: budgetScope(env), budgetUsd: o.budget ?? unit.settings.budget, unitId: unit.id, ...(o.dailyCeiling !== undefined ? { dailyCeilingUsd: o.dailyCeiling } : {}) });
     const llm = createLlmClient({ workspaceRoot, unit, env, cacheMode: o.llmCache, ledger, timeoutMs: o.timeout * 1000, log });
     const opEnv = { workspaceRoot, llm, runTimeoutMs: o.runTimeout * 1000, secretVars: table.rows.flatMap((r) => r.apiKeyVars) };
     const impl = (op: SyncOperation): OperationImpl => async (u) => {
@@ -164,6 +178,8 @@ export async function runSyncCommand(unit: PromptUnit, workspaceRoot: string, en
     writeFileAtomic(join(workspaceRoot, reportFile), JSON.stringify({ runId, host: hostname(), profile: o.profile, seconds, ...outcome }, null, 2));
     return { outcome, plan: null, reportFile, ok: outcome.ok, summary };
   } finally {
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
     store.close();
     lock.release();
   }

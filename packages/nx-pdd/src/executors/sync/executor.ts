@@ -9,6 +9,7 @@ export interface SyncExecutorOptions {
   profile?: string;
   dryRun?: boolean;
   budget?: number;
+  dailyCeiling?: number;
   maxAttempts?: number;
   skipVerify?: boolean;
   skipTests?: boolean;
@@ -50,6 +51,7 @@ export default async function syncExecutor(options: SyncExecutorOptions, context
         profile: assertProfile(options.profile ?? 'standard'),
         dryRun: options.dryRun === true,
         budget: options.budget,
+        dailyCeiling: options.dailyCeiling,
         maxAttempts: options.maxAttempts,
         skipVerify: options.skipVerify,
         skipTests: options.skipTests,
