@@ -103,7 +103,7 @@ describe('prompt units as an Nx project graph (real nx)', () => {
     } finally {
       ws.git('checkout', '--', '.');
     }
-    ws.write({ 'context/python_style.md': 'Use type hints and docstrings.\n' });
+    editWithOldMtime('context/python_style.md', 'Use type hints and docstrings.\n');
     expect(ws.nxJson<string[]>('show', 'projects', '--affected', '--base=HEAD', '--json').sort()).toEqual(['api', 'calc', 'main', 'report', 'stats']);
     ws.git('checkout', '--', '.');
     expect(ws.nxJson<string[]>('show', 'projects', '--affected', '--base=HEAD', '--json')).toEqual([]);

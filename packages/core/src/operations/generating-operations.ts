@@ -1,5 +1,6 @@
 import { PddError } from '../errors';
 import { extractCode } from '../llm/code-extraction';
+import { describeTestRunner } from '../run/unit-runner';
 import { PromptUnit } from '../units';
 import { applyGeneration, ArtifactKind, pristinePath, readIfExists } from './artifact-store';
 import { fenced, OperationEnvironment, OperationReport, reportOf, usablePrompt } from './operation';
@@ -41,7 +42,7 @@ export async function runGeneratingOperation(operation: GeneratingOperation, uni
     code_path: unit.paths.code,
     example_path: unit.paths.example ?? '',
     test_path: unit.paths.test ?? '',
-    test_runner: env.testRunner ?? DEFAULT_TEST_RUNNERS[unit.language.id] ?? `the usual test runner for ${unit.language.name}`,
+    test_runner: describeTestRunner(unit, env) ?? DEFAULT_TEST_RUNNERS[unit.language.id] ?? `the usual test runner for ${unit.language.name}`,
   };
   if (operation !== 'generate') {
     const code = readIfExists(env.workspaceRoot, unit.paths.code);

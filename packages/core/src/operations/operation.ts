@@ -3,6 +3,7 @@ import { LlmClient } from '../llm/client';
 import { LlmResult } from '../llm/types';
 import { preprocessPrompt, PreprocessResult } from '../preprocess';
 import { PromptUnit } from '../units';
+import { JsTestRunner } from '../run/unit-runner';
 import { FileOutcome } from './artifact-store';
 
 /** The operations that write with an LLM. */
@@ -15,8 +16,8 @@ export interface OperationEnvironment {
   workspaceRoot: string;
   llm: LlmCaller;
   allowShell?: boolean;
-  /** Test runner named in the generate-tests template, per language (default from the table). */
-  testRunner?: string;
+  /** Per language id: the JS/TS test runner to use instead of the one the workspace's configuration implies. */
+  testRunners?: Record<string, JsTestRunner>;
   /** Running the example and the tests: seconds per run (default 120), secrets to keep from them. */
   runTimeoutMs?: number;
   secretVars?: readonly string[];

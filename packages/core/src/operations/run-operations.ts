@@ -14,7 +14,7 @@ import { ArtifactKind, FileOutcome, pristinePath, readIfExists } from './artifac
 import { fenced, OperationEnvironment, OperationReport, reportOf, usablePrompt } from './operation';
 import { renderTemplate } from './templates';
 
-const runner = (env: OperationEnvironment): RunnerOptions => ({ workspaceRoot: env.workspaceRoot, env: process.env, timeoutMs: env.runTimeoutMs ?? 120_000, secretVars: env.secretVars });
+const runner = (env: OperationEnvironment): RunnerOptions => ({ workspaceRoot: env.workspaceRoot, env: process.env, timeoutMs: env.runTimeoutMs ?? 120_000, secretVars: env.secretVars, testRunners: env.testRunners });
 const fenceOf = (unit: PromptUnit) => unit.language.extension.replace(/^\./, '') || unit.language.id;
 
 /** Whether `content` parses in the unit's language (Python: ast; JS/TS: TypeScript's parser). Null: it does. */

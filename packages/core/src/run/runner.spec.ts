@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { TempWorkspace } from '../../../../tools/testing/temp-workspace';
 import { resolveUnits } from '../units';
 import { runProcess, scrubEnvironment } from './process-runner';
-import { runExample, runTests } from './unit-runner';
+import { chooseJsTestRunner, runExample, runTests } from './unit-runner';
 
 /** Running (a zombie left for a PID 1 that does not reap, as in many containers, is not). */
 const alive = (pid: number) => {
@@ -78,4 +79,43 @@ describe('running a Python unit\'s example and tests', () => {
     expect(r.run.timedOut).toBe(true);
     expect(r.result.tests[0]).toMatchObject({ status: 'errored', failureClass: 'timeout', message: 'the tests did not finish within 2 s and were killed' });
   }, 20_000);
+});
+
+describe('JavaScript units: the runner the workspace is configured for', () => {
+  let ws: TempWorkspace;
+  const unit = () => resolveUnits(['prompts/calc_javascript.prompt'], { workspaceRoot: ws.root }).units[0];
+  beforeEach(() => {
+    ws = new TempWorkspace().write({
+      'prompts/calc_javascript.prompt': 'x',
+      'calc.js': 'exports.add = (a, b) => a + b;\nexports.unused = (x) => {\n  if (x) return 1;\n  return 2;\n};\n',
+      'tests/test_calc.js': "const assert = require('node:assert');\nconst { test } = require('node:test');\nconst { add } = require('../calc');\ntest('adds', () => assert.strictEqual(add(1, 2), 3));\ntest('fails', () => assert.strictEqual(add(2, 2), 5));\n",
+    });
+  });
+  afterEach(() => ws.dispose());
+
+  it('chooses node --test by default, jest or vitest by their config, the plugin option over both', () => {
+    expect(chooseJsTestRunner(unit(), { workspaceRoot: ws.root })).toBe('node-test');
+    ws.write({ 'jest.config.js': 'module.exports = {};' });
+    expect(chooseJsTestRunner(unit(), { workspaceRoot: ws.root })).toBe('jest');
+    ws.write({ 'vitest.config.ts': 'export default {};' });
+    expect(chooseJsTestRunner(unit(), { workspaceRoot: ws.root })).toBe('vitest');
+    expect(chooseJsTestRunner(unit(), { workspaceRoot: ws.root, testRunners: { javascript: 'node-test' } })).toBe('node-test');
+  });
+
+  it('runs node --test with a JUnit report', async () => {
+    const r = await runTests(unit(), { workspaceRoot: ws.root, env: process.env, timeoutMs: 30_000 });
+    expect([r.result.passed, r.result.failed]).toEqual([1, 1]);
+    expect(r.command).toContain('--test-reporter=junit');
+  }, 30_000);
+
+  it('runs jest (--json), with coverage from its istanbul summary', async () => {
+    ws.link('node_modules', join(__dirname, '../../../../node_modules'));
+    ws.write({ 'jest.config.js': "module.exports = { testMatch: ['**/tests/**/*.js'] };", 'tests/test_calc.js': "const { add } = require('../calc');\ntest('adds', () => expect(add(1, 2)).toBe(3));\ntest('fails', () => expect(add(2, 2)).toBe(5));\n" });
+    const r = await runTests(unit(), { workspaceRoot: ws.root, env: process.env, timeoutMs: 60_000 });
+    expect(r.command).toMatch(/^npx --no-install jest --json/);
+    expect([r.result.passed, r.result.failed]).toEqual([1, 1]);
+    expect(r.result.tests.find((t) => t.name === 'fails')?.failureClass).toBe('assertion');
+    expect(r.coverage).toBeGreaterThan(0);
+    expect(r.coverage).toBeLessThan(100);
+  }, 60_000);
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { classifyFailure, describeFailures, parseJUnit } from './test-results';
+import { classifyFailure, describeFailures, parseJestJson, parseJUnit } from './test-results';
 
 const fixture = (name: string) => readFileSync(join(__dirname, '__fixtures__', name), 'utf8');
 
@@ -43,5 +43,21 @@ describe('JUnit results (fixtures written by the real runners)', () => {
     expect(classifyFailure('ERROR collecting test_x.py\nSyntaxError: bad')).toBe('syntax');
     expect(classifyFailure('ERROR collecting test_x.py\nsomething odd')).toBe('collection');
     expect(classifyFailure('Segmentation fault')).toBe('other');
+  });
+});
+
+describe('jest and vitest reports (fixtures written by jest 30 and vitest 3)', () => {
+  it('jest --json', () => {
+    const r = parseJestJson(fixture('jest.json'));
+    expect([r.passed, r.failed, r.skipped]).toEqual([1, 2, 1]);
+    expect(r.tests.filter((t) => t.status === 'failed').map((t) => [t.name, t.failureClass])).toEqual([
+      ['fails', 'assertion'],
+      ['type error', 'type'],
+    ]);
+  });
+  it('vitest junit reporter', () => {
+    const r = parseJUnit(fixture('vitest-junit.xml'));
+    expect([r.passed, r.failed, r.skipped]).toEqual([1, 1, 1]);
+    expect(r.tests[1]).toMatchObject({ name: 'fails', failureClass: 'assertion', message: 'expected 4 to be 5 // Object.is equality' });
   });
 });

@@ -39,7 +39,7 @@ export function classifyFailure(text: string): FailureClass {
     [/\bAttributeError\b|is not a function|has no attribute/, 'attribute'],
     [/\b(NameError|ReferenceError|UnboundLocalError)\b/, 'name'],
     [/\bTypeError\b/, 'type'],
-    [/\b(AssertionError|ERR_ASSERTION)\b|^assert |\bExpected values to be\b/m, 'assertion'],
+    [/\b(AssertionError|ERR_ASSERTION)\b|^assert |\bExpected values to be\b|expect\(received\)/m, 'assertion'],
     [/\btimed? ?out\b/i, 'timeout'],
   ];
   let best: { at: number; cls: FailureClass } | null = null;
@@ -95,4 +95,25 @@ export function describeFailures(result: TestRunResult, maxLines = 25): string {
     .filter((t) => t.status === 'failed' || t.status === 'errored')
     .map((t) => `- ${t.classname ? `${t.classname}::` : ''}${t.name} [${t.failureClass}] ${t.message ?? ''}\n${(t.trace ?? '').split('\n').slice(0, maxLines).join('\n')}`)
     .join('\n\n');
+}
+
+/** Parse jest's `--json` report into the same result shape. */
+export function parseJestJson(json: string): TestRunResult {
+  const doc = JSON.parse(json) as { testResults?: Array<{ name?: string; message?: string; status?: string; assertionResults?: Array<{ fullName?: string; title?: string; ancestorTitles?: string[]; status?: string; failureMessages?: string[]; duration?: number | null }> }> };
+  const tests: TestCaseResult[] = [];
+  for (const file of doc.testResults ?? []) {
+    const classname = (file.name ?? '').split('/').pop() ?? '';
+    for (const a of file.assertionResults ?? []) {
+      const status: TestCaseResult['status'] = a.status === 'passed' ? 'passed' : a.status === 'failed' ? 'failed' : 'skipped';
+      const trace = a.failureMessages?.length ? a.failureMessages.join('\n') : null;
+      tests.push({ name: a.fullName ?? a.title ?? '', classname, status, message: trace ? trace.split('\n')[0] : null, trace, failureClass: status === 'failed' ? classifyFailure(trace ?? '') : null, durationMs: a.duration ?? 0 });
+    }
+    // A test file that did not run at all (syntax error, missing import) has no assertions, only a message.
+    if (file.status === 'failed' && !(file.assertionResults ?? []).length) {
+      const trace = file.message ?? '';
+      tests.push({ name: '(test file)', classname, status: 'errored', message: trace.split('\n').find((l) => l.trim()) ?? 'the test file failed to run', trace, failureClass: classifyFailure(trace), durationMs: 0 });
+    }
+  }
+  const count = (s: TestCaseResult['status']) => tests.filter((t) => t.status === s).length;
+  return { passed: count('passed'), failed: count('failed'), errored: count('errored'), skipped: count('skipped'), durationMs: tests.reduce((n, t) => n + t.durationMs, 0), tests };
 }

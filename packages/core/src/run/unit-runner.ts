@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { PddError } from '../errors';
@@ -7,10 +7,16 @@ import { PromptUnit } from '../units';
 import { dirnamePosix } from '../workspace-paths';
 import { runProcess, RunResult } from './process-runner';
 import { parseCoverage } from './coverage';
-import { classifyFailure, FailureClass, parseJUnit, TestRunResult } from './test-results';
+import { classifyFailure, FailureClass, parseJestJson, parseJUnit, TestRunResult } from './test-results';
+
+/** Test runners for JavaScript/TypeScript units (Python units use pytest). */
+export type JsTestRunner = 'node-test' | 'jest' | 'vitest';
+export const JS_TEST_RUNNERS: readonly JsTestRunner[] = ['node-test', 'jest', 'vitest'];
 
 export interface RunnerOptions {
   workspaceRoot: string;
+  /** Per language id: the runner to use instead of the one the workspace's configuration implies. */
+  testRunners?: Record<string, JsTestRunner>;
   env: NodeJS.ProcessEnv;
   timeoutMs: number;
   /** Environment variables that hold secrets (the model table's key variables). */
@@ -70,6 +76,45 @@ function firstError(text: string, lines = 20): string {
   return all.slice(Math.max(0, all.length - lines)).join('\n');
 }
 
+const CONFIGS: Array<[JsTestRunner, RegExp]> = [
+  ['vitest', /^vitest\.config\.(ts|mts|cts|js|mjs|cjs)$/],
+  ['jest', /^jest\.config\.(ts|mts|cts|js|mjs|cjs|json)$/],
+];
+
+/**
+ * The runner for a JavaScript/TypeScript unit: the plugin option for its language, else what
+ * the unit's folder or the workspace root is configured for (vitest.config.*, jest.config.* or
+ * a "jest" key in package.json), else `node --test`.
+ */
+export function chooseJsTestRunner(unit: PromptUnit, o: Pick<RunnerOptions, 'workspaceRoot' | 'testRunners'>): JsTestRunner {
+  const configured = o.testRunners?.[unit.language.id];
+  if (configured) return configured;
+  for (const dir of [...new Set([join(o.workspaceRoot, unit.pddRoot), o.workspaceRoot])]) {
+    let names: string[] = [];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      continue;
+    }
+    for (const [runner, re] of CONFIGS) if (names.some((n) => re.test(n))) return runner;
+    try {
+      if (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).jest) return 'jest';
+    } catch {
+      // no package.json, or not JSON
+    }
+  }
+  return 'node-test';
+}
+
+/** How the tests of a unit are run, for the generate-tests prompt. */
+export function describeTestRunner(unit: PromptUnit, o: Pick<RunnerOptions, 'workspaceRoot' | 'testRunners'>): string | null {
+  if (unit.language.id === 'python') return 'pytest';
+  if (!/^(java|type)script(react)?$/.test(unit.language.id)) return null;
+  const runner = chooseJsTestRunner(unit, o);
+  const viaTsx = unit.language.id.startsWith('typescript') && runner === 'node-test' ? ', run through tsx' : '';
+  return runner === 'node-test' ? `node:test (node --test${viaTsx}; import test from 'node:test' and assert from 'node:assert/strict')` : runner === 'jest' ? 'jest (global test/expect)' : "vitest (import { test, expect } from 'vitest')";
+}
+
 /** Run the unit's example as untrusted code. A non-zero exit, a signal or the timeout is a crash. */
 export async function runExample(unit: PromptUnit, o: RunnerOptions): Promise<ExampleRun> {
   if (!unit.paths.example) throw new PddError('OPERATION', `${unit.id}: ${unit.language.name} units have no example to run`);
@@ -95,7 +140,9 @@ export async function runTests(unit: PromptUnit, o: RunnerOptions): Promise<Test
   const { cwd, env } = runEnv(unit, o);
   const dir = mkdtempSync(join(tmpdir(), 'nx-pdd-tests-'));
   const junit = join(dir, 'junit.xml');
+  const jestJson = join(dir, 'jest.json');
   const coverageJson = join(dir, 'coverage.json');
+  let runner: JsTestRunner | 'pytest' = 'pytest';
   try {
     let argv: string[];
     let withCoverage = false;
@@ -105,17 +152,26 @@ export async function runTests(unit: PromptUnit, o: RunnerOptions): Promise<Test
       const probe = await runProcess({ command: python(o), args: ['-c', 'import pytest'], cwd, env, timeoutMs: 30_000 });
       if (probe.exitCode !== 0) throw new PddError('TOOL_MISSING', `pytest is not installed for ${python(o)}: install it (python3 -m pip install pytest) to run ${unit.id}'s tests`);
       argv = [python(o), '-m', 'pytest', ...files, `--junitxml=${junit}`, '-q', '-p', 'no:cacheprovider', ...(withCoverage ? [`--cov=${join(o.workspaceRoot, dirnamePosix(unit.paths.code))}`, `--cov-report=json:${coverageJson}`] : [])];
-    } else if (id === 'javascript' || id === 'javascriptreact' || id === 'typescript' || id === 'typescriptreact') {
-      const reporter = ['--test-reporter=junit', `--test-reporter-destination=${junit}`, '--test-reporter=spec', '--test-reporter-destination=stdout'];
-      argv = id.startsWith('typescript') ? ['npx', '--no-install', 'tsx', '--test', ...reporter, ...files] : [process.execPath, '--test', ...reporter, ...files];
+    } else if (/^(java|type)script(react)?$/.test(id)) {
+      runner = chooseJsTestRunner(unit, o);
+      if (runner === 'jest') {
+        withCoverage = true;
+        argv = ['npx', '--no-install', 'jest', '--json', `--outputFile=${jestJson}`, '--coverage', '--coverageReporters=json-summary', `--coverageDirectory=${dir}`, '--runTestsByPath', ...files];
+      } else if (runner === 'vitest') {
+        argv = ['npx', '--no-install', 'vitest', 'run', '--reporter=junit', `--outputFile=${junit}`, ...files];
+      } else {
+        const reporter = ['--test-reporter=junit', `--test-reporter-destination=${junit}`, '--test-reporter=spec', '--test-reporter-destination=stdout'];
+        argv = id.startsWith('typescript') ? ['npx', '--no-install', 'tsx', '--test', ...reporter, ...files] : [process.execPath, '--test', ...reporter, ...files];
+      }
     } else {
       throw new PddError('OPERATION', `${unit.id}: running ${unit.language.name} tests with a parsed result is not supported yet (Python, JavaScript and TypeScript are)`);
     }
     const run = await runProcess({ command: argv[0], args: argv.slice(1), cwd, env, timeoutMs: o.timeoutMs, secretVars: o.secretVars });
     assertNpxToolPresent(argv, run, unit);
     let result: TestRunResult;
-    if (existsSync(junit) && !run.timedOut) {
-      result = parseJUnit(readFileSync(junit, 'utf8'));
+    const report = runner === 'jest' ? jestJson : junit;
+    if (existsSync(report) && !run.timedOut) {
+      result = runner === 'jest' ? parseJestJson(readFileSync(report, 'utf8')) : parseJUnit(readFileSync(report, 'utf8'));
       if (!result.tests.length) {
         // pytest exits 5 and writes an empty report: nothing was tested, which is not a pass.
         const trace = firstError(run.stdout || run.stderr);
@@ -127,7 +183,9 @@ export async function runTests(unit: PromptUnit, o: RunnerOptions): Promise<Test
       result = { passed: 0, failed: 0, errored: 1, skipped: 0, durationMs: run.durationMs, tests: [{ name: '(test run)', classname: '', status: 'errored', message, trace, failureClass: run.timedOut ? 'timeout' : classifyFailure(trace), durationMs: run.durationMs }] };
     }
     let coverage: number | null = null;
-    if (withCoverage && existsSync(coverageJson)) coverage = parseCoverage(readFileSync(coverageJson, 'utf8'), 'coverage.py');
+    const summary = join(dir, 'coverage-summary.json');
+    if (withCoverage && runner === 'pytest' && existsSync(coverageJson)) coverage = parseCoverage(readFileSync(coverageJson, 'utf8'), 'coverage.py');
+    if (withCoverage && runner === 'jest' && existsSync(summary)) coverage = parseCoverage(readFileSync(summary, 'utf8'), 'istanbul');
     return { result, run, coverage, command: argv.join(' ') };
   } finally {
     rmSync(dir, { recursive: true, force: true });

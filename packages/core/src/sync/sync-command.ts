@@ -8,6 +8,7 @@ import { loadModelTable } from '../llm/model-table';
 import { LlmCacheMode } from '../llm/response-cache';
 import { createLlmClient } from '../operations/llm-session';
 import { runOperation } from '../operations/run-operation';
+import { JsTestRunner } from '../run/unit-runner';
 import { PromptUnit } from '../units';
 import { joinPosix } from '../workspace-paths';
 import { describeDecision, OperationImpl, planSync, PlannedStep, SyncOptions, SyncOutcome, syncUnit } from './sync-unit';
@@ -35,6 +36,8 @@ export interface SyncCommandOptions {
   timeout: number;
   /** Seconds per run of the example or the tests. */
   runTimeout: number;
+  /** Per language id: the JS/TS test runner (the plugin option testRunners). */
+  testRunners?: Record<string, JsTestRunner>;
   /** Whether a person can answer a question (the safe profile asks before it writes). */
   interactive: boolean;
   /** Asks the person; true = go on. */
@@ -157,7 +160,7 @@ export async function runSyncCommand(unit: PromptUnit, workspaceRoot: string, en
   try {
     const ledger = new SharedLedger(store, { scope: budgetScope(env), budgetUsd: o.budget ?? unit.settings.budget, unitId: unit.id, ...(o.dailyCeiling !== undefined ? { dailyCeilingUsd: o.dailyCeiling } : {}) });
     const llm = createLlmClient({ workspaceRoot, unit, env, cacheMode: o.llmCache, ledger, timeoutMs: o.timeout * 1000, log });
-    const opEnv = { workspaceRoot, llm, runTimeoutMs: o.runTimeout * 1000, secretVars: table.rows.flatMap((r) => r.apiKeyVars) };
+    const opEnv = { workspaceRoot, llm, runTimeoutMs: o.runTimeout * 1000, secretVars: table.rows.flatMap((r) => r.apiKeyVars), testRunners: o.testRunners };
     const impl = (op: SyncOperation): OperationImpl => async (u) => {
       const r = await runOperation(op, u, opEnv);
       const lines = [...r.files.map((f) => `${f.path} ${f.action}`), ...r.notes];

@@ -1,5 +1,5 @@
 import type { NxJsonConfiguration } from '@nx/devkit';
-import { LanguageSpec, LanguageTable, SettingsOverrides } from '@nx-pdd/core';
+import { JS_TEST_RUNNERS, JsTestRunner, LanguageSpec, LanguageTable, SettingsOverrides } from '@nx-pdd/core';
 
 /** Options of the nx-pdd plugin entry in nx.json (`{ "plugin": "nx-pdd", "options": { … } }`). */
 export interface NxPddPluginOptions extends SettingsOverrides {
@@ -22,6 +22,8 @@ export interface NxPddPluginOptions extends SettingsOverrides {
   verifyTargetName?: string;
   testTargetName?: string;
   fixTargetName?: string;
+  /** Per language id, the test runner of JS/TS units: `node-test`, `jest` or `vitest` (default: what the workspace is configured for). */
+  testRunners?: Record<string, JsTestRunner>;
   /** Folders (relative to a unit's PDD root) whose files auto-deps may offer. Default `["examples", "context"]`. */
   autoDepsContextDirs?: string[];
   /**
@@ -41,10 +43,11 @@ export interface NormalizedPluginOptions {
   languageTable: LanguageTable;
   targetNames: { preprocess: string; generate: string; example: string; generateTests: string; update: string; autoDeps: string; sync: string; crash: string; verify: string; test: string; fix: string };
   autoDepsContextDirs: string[];
+  testRunners: Record<string, JsTestRunner>;
   staticEdges: boolean;
 }
 
-const NON_SETTINGS = new Set(['projectNamePrefix', 'allowShell', 'languages', 'preprocessTargetName', 'generateTargetName', 'exampleTargetName', 'generateTestsTargetName', 'updateTargetName', 'autoDepsTargetName', 'syncTargetName', 'crashTargetName', 'verifyTargetName', 'testTargetName', 'fixTargetName', 'autoDepsContextDirs', 'staticEdges']);
+const NON_SETTINGS = new Set(['projectNamePrefix', 'allowShell', 'languages', 'preprocessTargetName', 'generateTargetName', 'exampleTargetName', 'generateTestsTargetName', 'updateTargetName', 'autoDepsTargetName', 'syncTargetName', 'crashTargetName', 'verifyTargetName', 'testTargetName', 'fixTargetName', 'autoDepsContextDirs', 'testRunners', 'staticEdges']);
 
 export function normalizeOptions(options: NxPddPluginOptions | undefined): NormalizedPluginOptions {
   const o = options ?? {};
@@ -69,6 +72,7 @@ export function normalizeOptions(options: NxPddPluginOptions | undefined): Norma
       fix: o.fixTargetName ?? 'fix',
     },
     autoDepsContextDirs: o.autoDepsContextDirs ?? ['examples', 'context'],
+    testRunners: validTestRunners(o.testRunners),
     staticEdges: o.staticEdges !== false,
   };
 }
@@ -77,4 +81,11 @@ export function normalizeOptions(options: NxPddPluginOptions | undefined): Norma
 export function pluginOptionsFromNxJson(nxJson: NxJsonConfiguration | null | undefined): NormalizedPluginOptions {
   const entry = (nxJson?.plugins ?? []).find((p) => (typeof p === 'string' ? p : p.plugin) === 'nx-pdd');
   return normalizeOptions(typeof entry === 'object' ? (entry.options as NxPddPluginOptions) : undefined);
+}
+
+function validTestRunners(given: Record<string, string> | undefined): Record<string, JsTestRunner> {
+  for (const [language, runner] of Object.entries(given ?? {})) {
+    if (!JS_TEST_RUNNERS.includes(runner as JsTestRunner)) throw new Error(`nx-pdd: plugin option testRunners.${language} is "${runner}": use one of ${JS_TEST_RUNNERS.join(', ')}`);
+  }
+  return (given ?? {}) as Record<string, JsTestRunner>;
 }

@@ -137,6 +137,9 @@ export function buildUnitProject(unit: PromptUnit, summary: PromptSummary, name:
   const s = unit.paths.testSiblings;
   const testGlob = s ? joinPosix(s.dir, `${s.prefix}*${s.extension}`) : null;
   const runOptions = { runTimeout: 120 };
+  // Which runner runs JS/TS tests follows the workspace's jest/vitest configuration: part of the hash.
+  const isJs = /^(java|type)script(react)?$/.test(unit.language.id);
+  const runnerConfig = isJs ? [...new Set([unit.pddRoot, ''])].flatMap((d) => ['jest.config.*', 'vitest.config.*'].map((f) => ws(joinPosix(d, f)))) : [];
   if (unit.paths.example) {
     const runsExample = [...artifact('code'), ...artifact('example')];
     targets[names.crash] = llmTarget('crash', names.crash, `Run ${unit.paths.example}; when it fails, fix the code or the example with the LLM`, runsExample, { dependsOn: [names.example], options: runOptions });
@@ -147,13 +150,14 @@ export function buildUnitProject(unit: PromptUnit, summary: PromptSummary, name:
     targets[names.test] = {
       executor: 'nx-pdd:test',
       cache: true,
-      inputs: [ws(unit.paths.code), ws(testGlob)],
+      inputs: [ws(unit.paths.code), ws(testGlob), ...runnerConfig],
       outputs: [ws(report)],
-      options: { prompt: unit.promptFile, ...(unit.pddRoot ? { pddRoot: unit.pddRoot } : {}), nxPddVersion: PLUGIN_VERSION, ...runOptions },
+      options: { prompt: unit.promptFile, ...(unit.pddRoot ? { pddRoot: unit.pddRoot } : {}), nxPddVersion: PLUGIN_VERSION, ...runOptions, ...(options.testRunners[unit.language.id] ? { testRunner: options.testRunners[unit.language.id] } : {}) },
       metadata: { technologies: ['pdd'], description: `Run ${testGlob} and record the parsed result in ${report} (no LLM)`, help: { command: `npx nx run ${name}:${names.test} --help`, example: { options: { runTimeout: 60 } } } },
     };
     targets[names.fix] = llmTarget('fix', names.fix, `Fix failing tests of ${unit.paths.code} with the LLM and run them again`, [...artifact('code'), ...artifact('test'), testGlob, report], {
       dependsOn: [names.generateTests],
+      reads: runnerConfig,
       options: runOptions,
     });
   }
@@ -173,7 +177,7 @@ export function buildUnitProject(unit: PromptUnit, summary: PromptSummary, name:
     cache: !(summary.usesShell && options.allowShell),
     // ^pdd-prompt: a dependency's prompt (and what it includes) is part of this unit's task hash,
     // so Nx 24's task-based `affected` selects dependents too.
-    inputs: [PROMPT_INPUT, `^${PROMPT_INPUT}`, LLM_CONFIG_INPUT, ...unitFiles.map(ws)],
+    inputs: [PROMPT_INPUT, `^${PROMPT_INPUT}`, LLM_CONFIG_INPUT, ...unitFiles.map(ws), ...runnerConfig],
     outputs: unitFiles.map(ws),
     dependsOn: [`^${names.sync}`],
     options: { ...llmOptions, ...runOptions, templates: (['generate', 'example', 'generate-tests', 'update', 'crash', 'verify', 'fix'] as const).map((t) => templateDigest(t)).join('.') },

@@ -40,7 +40,8 @@ export async function runOperationExecutor(operation: OperationName, options: Op
       stream: options.stream,
       log: (line) => console.log(line),
     });
-    const report = await runOperation(operation, unit, { workspaceRoot: context.root, llm, allowShell: options.allowShell, contextDirs: options.contextDirs, runTimeoutMs: (options.runTimeout ?? 120) * 1000 });
+    const testRunners = pluginOptionsFromNxJson(context.nxJsonConfiguration).testRunners;
+    const report = await runOperation(operation, unit, { workspaceRoot: context.root, llm, allowShell: options.allowShell, contextDirs: options.contextDirs, runTimeoutMs: (options.runTimeout ?? 120) * 1000, testRunners });
     const source = report.model === null ? 'no LLM call' : report.cached ? 'response cache, $0' : `${report.model}, $${report.costUsd.toFixed(4)}`;
     for (const file of report.files) {
       if (file.action === 'kept-manual-edits') console.warn(`nx-pdd: ${unit.id} ${operation}: ${describe(file)} (${source})`);

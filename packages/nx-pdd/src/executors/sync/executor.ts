@@ -1,6 +1,7 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { createInterface } from 'node:readline/promises';
 import { assertProfile, LLM_CACHE_MODES, LlmCacheMode, runSyncCommand } from '@nx-pdd/core';
+import { pluginOptionsFromNxJson } from '../../plugins/options';
 import { resolveExecutorUnit } from '../shared/operation-executor';
 
 export interface SyncExecutorOptions {
@@ -60,6 +61,7 @@ export default async function syncExecutor(options: SyncExecutorOptions, context
         llmCache,
         timeout: options.timeout ?? 120,
         runTimeout: options.runTimeout ?? 120,
+        testRunners: pluginOptionsFromNxJson(context.nxJsonConfiguration).testRunners,
         interactive: process.stdin.isTTY === true && process.stderr.isTTY === true,
         confirm: ask,
       },
