@@ -1,10 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { scriptedLlm } from '../../../../tools/testing/scripted-llm';
 import { TempWorkspace } from '../../../../tools/testing/temp-workspace';
 import { LlmClient } from '../llm/client';
-import { InProcessLedger } from '../llm/ledger';
-import { parseModelTable } from '../llm/model-table';
-import { LlmProvider, ProviderCall } from '../llm/providers/provider';
-import { ResponseCache } from '../llm/response-cache';
+import { ProviderCall } from '../llm/providers/provider';
 import { resolveUnits } from '../units';
 import { runGeneratingOperation } from './generating-operations';
 
@@ -12,17 +10,10 @@ describe('generating operations', () => {
   let ws: TempWorkspace;
   let answers: string[];
   let calls: ProviderCall[];
-  const provider: LlmProvider = {
-    id: 'openai',
-    complete: async (call) => {
-      calls.push(call);
-      return { content: answers.shift() ?? '', usage: { input: 10, output: 10 } };
-    },
-  };
-  const table = { rows: parseModelTable('provider,model,input,output,api_key\nOpenAI,gpt-x,1,2,OPENAI_API_KEY\n', 't.csv'), file: 't.csv' };
+  let llm: LlmClient;
   const env = () => ({
     workspaceRoot: ws.root,
-    llm: new LlmClient({ table, env: { OPENAI_API_KEY: 'k' }, cache: new ResponseCache(ws.path('.pdd/cache/llm'), 'off'), ledger: new InProcessLedger(), strength: 0.5, temperature: 0, providers: { openai: provider } }),
+    llm,
   });
   const unit = (file = 'prompts/calc_python.prompt') => resolveUnits([file], { workspaceRoot: ws.root }).units[0];
   const read = (p: string) => readFileSync(ws.path(p), 'utf8');
@@ -31,7 +22,7 @@ describe('generating operations', () => {
   beforeEach(() => {
     ws = new TempWorkspace().write({ 'prompts/calc_python.prompt': 'Add numbers.\n<include>context/style.md</include>\n', 'context/style.md': 'Be terse.' });
     answers = [];
-    calls = [];
+    ({ llm, calls } = scriptedLlm(ws.path('.pdd/cache/llm'), answers));
   });
   afterEach(() => ws.dispose());
 

@@ -1,10 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { scriptedLlm } from '../../../../tools/testing/scripted-llm';
 import { TempWorkspace } from '../../../../tools/testing/temp-workspace';
 import { LlmClient } from '../llm/client';
-import { InProcessLedger } from '../llm/ledger';
-import { parseModelTable } from '../llm/model-table';
-import { LlmProvider, ProviderCall } from '../llm/providers/provider';
-import { ResponseCache } from '../llm/response-cache';
+import { ProviderCall } from '../llm/providers/provider';
 import { resolveUnits } from '../units';
 import { rankContextFiles } from './context-candidates';
 import { autoDepsIncludes, runAutoDeps, runUpdate, withAutoDepsBlock } from './prompt-operations';
@@ -13,17 +11,10 @@ describe('update and auto-deps', () => {
   let ws: TempWorkspace;
   let answers: string[];
   let calls: ProviderCall[];
-  const provider: LlmProvider = {
-    id: 'openai',
-    complete: async (call) => {
-      calls.push(call);
-      return { content: answers.shift() ?? '', usage: { input: 10, output: 10 } };
-    },
-  };
-  const table = { rows: parseModelTable('provider,model,input,output,api_key\nOpenAI,gpt-x,1,2,OPENAI_API_KEY\n', 't.csv'), file: 't.csv' };
+  let llm: LlmClient;
   const env = () => ({
     workspaceRoot: ws.root,
-    llm: new LlmClient({ table, env: { OPENAI_API_KEY: 'k' }, cache: new ResponseCache(ws.path('.pdd/cache/llm'), 'off'), ledger: new InProcessLedger(), strength: 0.5, temperature: 0, providers: { openai: provider } }),
+    llm,
   });
   const unit = () => resolveUnits(['prompts/calc_python.prompt'], { workspaceRoot: ws.root }).units[0];
   const read = (p: string) => readFileSync(ws.path(p), 'utf8');
@@ -37,7 +28,7 @@ describe('update and auto-deps', () => {
       '.pdd/generated/calc_python/calc.py': 'def add(a, b):\n    return a + b\n',
     });
     answers = [];
-    calls = [];
+    ({ llm, calls } = scriptedLlm(ws.path('.pdd/cache/llm'), answers));
   });
   afterEach(() => ws.dispose());
 

@@ -1,10 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { scriptedLlm } from '../../../../tools/testing/scripted-llm';
 import { TempWorkspace } from '../../../../tools/testing/temp-workspace';
 import { LlmClient } from '../llm/client';
-import { InProcessLedger } from '../llm/ledger';
-import { parseModelTable } from '../llm/model-table';
-import { LlmProvider, ProviderCall } from '../llm/providers/provider';
-import { ResponseCache } from '../llm/response-cache';
+import { ProviderCall } from '../llm/providers/provider';
 import { readRunReport } from '../run-report';
 import { resolveUnits } from '../units';
 import { runCrash, runFix, runTestOperation, runVerify } from './run-operations';
@@ -14,18 +12,11 @@ describe('operations that run the unit: crash, verify, test, fix (real python3 +
   let ws: TempWorkspace;
   let answers: string[];
   let calls: ProviderCall[];
-  const provider: LlmProvider = {
-    id: 'openai',
-    complete: async (call) => {
-      calls.push(call);
-      return { content: answers.shift() ?? '', usage: { input: 10, output: 10 } };
-    },
-  };
-  const table = { rows: parseModelTable('provider,model,input,output,api_key\nOpenAI,gpt-x,1,2,OPENAI_API_KEY\n', 't.csv'), file: 't.csv' };
+  let llm: LlmClient;
   const env = () => ({
     workspaceRoot: ws.root,
     runTimeoutMs: 20_000,
-    llm: new LlmClient({ table, env: { OPENAI_API_KEY: 'k' }, cache: new ResponseCache(ws.path('.pdd/cache/llm'), 'off'), ledger: new InProcessLedger(), strength: 0.5, temperature: 0, providers: { openai: provider } }),
+    llm,
   });
   const unit = () => resolveUnits(['prompts/calc_python.prompt'], { workspaceRoot: ws.root }).units[0];
   const read = (p: string) => readFileSync(ws.path(p), 'utf8');
@@ -38,7 +29,7 @@ describe('operations that run the unit: crash, verify, test, fix (real python3 +
       'tests/test_calc.py': 'from calc import add\n\ndef test_add():\n    assert add(2, 3) == 5\n',
     });
     answers = [];
-    calls = [];
+    ({ llm, calls } = scriptedLlm(ws.path('.pdd/cache/llm'), answers));
   });
   afterEach(() => ws.dispose());
 

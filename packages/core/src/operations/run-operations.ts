@@ -65,11 +65,11 @@ function exampleLines(run: ExampleRun): string[] {
   return run.ok ? [`example ran: exit 0 in ${run.run.durationMs} ms`] : [`example failed (${run.failureClass}): ${run.error?.split('\n').pop() ?? ''}`];
 }
 
-/** `crash`: run the example; when it fails, one LLM fix of the code or the example, then run it again. */
-export async function runCrash(unit: PromptUnit, env: OperationEnvironment): Promise<OperationReport> {
-  const o = runner(env);
-  const first = await runExample(unit, o);
-  if (first.ok) return { ...reportOf('crash', unit, null, [], exampleLines(first)), outcome: { exampleOk: true } };
+/**
+ * One crash-style fix: the model sees the prompt, code, example and the failure, names the file
+ * it corrects (code or example), and the correction is applied only if it parses.
+ */
+async function fixCodeOrExample(unit: PromptUnit, env: OperationEnvironment, operation: 'crash' | 'verify', failureClass: string, failure: string): Promise<{ result: LlmResult; file: FileOutcome; path: string }> {
   const pre = usablePrompt(unit, env, 'expand');
   const fence = fenceOf(unit);
   const allowed = [unit.paths.code, unit.paths.example!];
@@ -83,15 +83,24 @@ export async function runCrash(unit: PromptUnit, env: OperationEnvironment): Pro
     code_block: fenced(fence, readIfExists(env.workspaceRoot, unit.paths.code) ?? ''),
     example_path: unit.paths.example!,
     example_block: fenced(fence, readIfExists(env.workspaceRoot, unit.paths.example!) ?? ''),
-    failure_class: first.failureClass ?? 'crash',
-    error_block: fenced('text', first.error ?? ''),
+    failure_class: failureClass,
+    error_block: fenced('text', failure),
   });
-  const result = await env.llm.complete(messages, { unit: unit.id, operation: 'crash' });
-  const where = `${unit.id} crash (${result.model})`;
+  const result = await env.llm.complete(messages, { unit: unit.id, operation });
+  const where = `${unit.id} ${operation} fix (${result.model})`;
   const fix = parseFixAnswer(result.content, allowed, fence, where);
   const file = await applyFix(unit, env, fix.path === unit.paths.code ? 'code' : 'example', fix.path, fix.content, where);
+  return { result, file, path: fix.path };
+}
+
+/** `crash`: run the example; when it fails, one LLM fix of the code or the example, then run it again. */
+export async function runCrash(unit: PromptUnit, env: OperationEnvironment): Promise<OperationReport> {
+  const o = runner(env);
+  const first = await runExample(unit, o);
+  if (first.ok) return { ...reportOf('crash', unit, null, [], exampleLines(first)), outcome: { exampleOk: true } };
+  const { result, file, path } = await fixCodeOrExample(unit, env, 'crash', first.failureClass ?? 'crash', first.error ?? '');
   const again = await runExample(unit, o);
-  return { ...reportOf('crash', unit, result, [file], [...exampleLines(first), `fixed ${fix.path}`, ...exampleLines(again)]), outcome: { exampleOk: again.ok } };
+  return { ...reportOf('crash', unit, result, [file], [...exampleLines(first), `fixed ${path}`, ...exampleLines(again)]), outcome: { exampleOk: again.ok } };
 }
 
 /** `verify`: run the example and ask the model whether its output shows what the prompt asks; on "no", fix as crash does. */
@@ -121,24 +130,9 @@ export async function runVerify(unit: PromptUnit, env: OperationEnvironment): Pr
   const reasons = Array.isArray(verdict.reasons) ? verdict.reasons.map(String) : [];
   if (verdict.verdict === 'yes') return { ...reportOf('verify', unit, result, [], ['verified: the example\'s output shows what the prompt asks']), outcome: { exampleOk: true, verified: true } };
   // "no": a crash-style fix with the reasons as the failure; the engine runs and verifies again.
-  const allowed = [unit.paths.code, unit.paths.example!];
-  const fixMessages = renderTemplate('crash', {
-    language: unit.language.name,
-    module: unit.name,
-    fence,
-    allowed_files: allowed.join(', '),
-    prompt: pre.text.trim(),
-    code_path: unit.paths.code,
-    code_block: fenced(fence, readIfExists(env.workspaceRoot, unit.paths.code) ?? ''),
-    example_path: unit.paths.example!,
-    example_block: fenced(fence, readIfExists(env.workspaceRoot, unit.paths.example!) ?? ''),
-    failure_class: 'verification',
-    error_block: fenced('text', `The example runs, but its output does not show what the prompt asks:\n${reasons.map((r) => `- ${r}`).join('\n')}\n\nOutput:\n${run.run.stdout.slice(0, 4000)}`),
-  });
-  const fixResult = await env.llm.complete(fixMessages, { unit: unit.id, operation: 'verify' });
-  const fix = parseFixAnswer(fixResult.content, allowed, fence, `${unit.id} verify fix (${fixResult.model})`);
-  const file = await applyFix(unit, env, fix.path === unit.paths.code ? 'code' : 'example', fix.path, fix.content, where);
-  return { ...reportOf('verify', unit, [result, fixResult], [file], [`not verified: ${reasons.join('; ') || 'no reason given'}`, `fixed ${fix.path}`]), outcome: { verified: false } };
+  const failure = `The example runs, but its output does not show what the prompt asks:\n${reasons.map((r) => `- ${r}`).join('\n')}\n\nOutput:\n${run.run.stdout.slice(0, 4000)}`;
+  const fix = await fixCodeOrExample(unit, env, 'verify', 'verification', failure);
+  return { ...reportOf('verify', unit, [result, fix.result], [fix.file], [`not verified: ${reasons.join('; ') || 'no reason given'}`, `fixed ${fix.path}`]), outcome: { verified: false } };
 }
 
 function assertions(text: string): number {

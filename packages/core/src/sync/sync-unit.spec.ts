@@ -1,12 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { scriptedLlm } from '../../../../tools/testing/scripted-llm';
 import { TempWorkspace } from '../../../../tools/testing/temp-workspace';
 import { readFingerprint, runReportPath, sha256 } from '../fingerprint';
-import { LlmClient } from '../llm/client';
 import { LlmError } from '../llm/errors';
-import { InProcessLedger } from '../llm/ledger';
-import { parseModelTable } from '../llm/model-table';
-import { LlmProvider, ProviderCall } from '../llm/providers/provider';
-import { ResponseCache } from '../llm/response-cache';
+import { ProviderCall } from '../llm/providers/provider';
 import { runOperation } from '../operations/run-operation';
 import { writeRunReport } from '../run-report';
 import { PromptUnit, resolveUnits } from '../units';
@@ -23,21 +20,17 @@ describe('syncUnit: the engine loop', () => {
   let store: StateStore;
   let calls: ProviderCall[];
   let log: string[];
-  const provider: LlmProvider = {
-    id: 'openai',
-    complete: async (call) => {
-      calls.push(call);
-      const text = call.request.messages.map((m) => m.content).join('\n');
-      if (text.includes('Write the updated')) return { content: fenced('prompt', 'Write add(a, b) and sub(a, b).'), usage: { input: 10, output: 10 } };
-      if (text.includes('usage example')) return { content: fenced('python', 'from calc import add\nprint(add(1, 2))'), usage: { input: 10, output: 10 } };
-      if (text.includes('Write tests/test_calc.py')) return { content: fenced('python', 'from calc import add\n\ndef test_add():\n    assert add(1, 2) == 3'), usage: { input: 10, output: 10 } };
-      return { content: fenced('python', 'def add(a, b):\n    return a + b'), usage: { input: 1000, output: 1000 } };
-    },
+  const answer = (call: ProviderCall) => {
+    calls.push(call);
+    const text = call.request.messages.map((m) => m.content).join('\n');
+    if (text.includes('Write the updated')) return { content: fenced('prompt', 'Write add(a, b) and sub(a, b).'), usage: { input: 10, output: 10 } };
+    if (text.includes('usage example')) return { content: fenced('python', 'from calc import add\nprint(add(1, 2))'), usage: { input: 10, output: 10 } };
+    if (text.includes('Write tests/test_calc.py')) return { content: fenced('python', 'from calc import add\n\ndef test_add():\n    assert add(1, 2) == 3'), usage: { input: 10, output: 10 } };
+    return { content: fenced('python', 'def add(a, b):\n    return a + b'), usage: { input: 1000, output: 1000 } };
   };
-  const table = { rows: parseModelTable('provider,model,input,output,api_key\nOpenAI,gpt-x,1,2,OPENAI_API_KEY\n', 't.csv'), file: 't.csv' };
   const unit = (): PromptUnit => resolveUnits(['prompts/calc_python.prompt'], { workspaceRoot: ws.root }).units[0];
   const llmOps = () => {
-    const env = { workspaceRoot: ws.root, llm: new LlmClient({ table, env: { OPENAI_API_KEY: 'k' }, cache: new ResponseCache(ws.path('.pdd/cache/llm'), 'off'), ledger: new InProcessLedger(), strength: 0.5, temperature: 0, providers: { openai: provider } }) };
+    const env = { workspaceRoot: ws.root, llm: scriptedLlm(ws.path('.pdd/cache/llm'), answer).llm };
     const viaCore = (op: 'generate' | 'example' | 'generate-tests' | 'update'): OperationImpl => async (u) => {
       const r = await runOperation(op, u, env);
       return { costUsd: r.costUsd, model: r.model, lines: r.files.map((f) => `${f.path} ${f.action}`) };
