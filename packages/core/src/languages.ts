@@ -12,8 +12,14 @@ export interface LanguageSpec {
   extension: string;
   /** How to run a file (`{file}` is replaced); absent when the language has no runner. */
   runCommand?: string;
-  /** How to run a test file (`{file}` is replaced). */
+  /** How to run a test file (`{file}` is replaced; `{junit}` too, when `testReport` is set). */
   testCommand?: string;
+  /**
+   * For languages other than Python, JavaScript and TypeScript: `junit` when `testCommand`
+   * writes a JUnit XML report to the path given as `{junit}`; otherwise the tests are judged
+   * by the command's exit code alone.
+   */
+  testReport?: 'junit';
   /** What is derived: code only for data/config formats, code+example+test for programs. */
   outputs: OutputKind[];
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TempWorkspace } from '../../../../tools/testing/temp-workspace';
+import { LanguageTable } from '../languages';
 import { resolveUnits } from '../units';
 import { runProcess, scrubEnvironment } from './process-runner';
 import { chooseJsTestRunner, runExample, runTests } from './unit-runner';
@@ -118,4 +119,28 @@ describe('JavaScript units: the runner the workspace is configured for', () => {
     expect(r.coverage).toBeGreaterThan(0);
     expect(r.coverage).toBeLessThan(100);
   }, 60_000);
+});
+
+describe('other languages: the language\'s test command', () => {
+  let ws: TempWorkspace;
+  afterEach(() => ws.dispose());
+
+  it('judges by the exit code when the command writes no report (Bash)', async () => {
+    ws = new TempWorkspace().write({ 'prompts/tool_bash.prompt': 'x', 'tool.sh': 'echo hi\n', 'tests/test_tool.sh': 'exit 0\n' });
+    const unit = () => resolveUnits(['prompts/tool_bash.prompt'], { workspaceRoot: ws.root }).units[0];
+    const opts = { workspaceRoot: ws.root, env: process.env, timeoutMs: 10_000 };
+    expect((await runTests(unit(), opts)).result).toMatchObject({ passed: 1, failed: 0 });
+    ws.write({ 'tests/test_tool.sh': 'echo "assert failed: 2 != 3" >&2\nexit 1\n' });
+    const failed = await runTests(unit(), opts);
+    expect(failed.result).toMatchObject({ passed: 0, failed: 1 });
+    expect(failed.result.tests[0]).toMatchObject({ name: '(bash {file})', message: 'exit code 1' });
+  });
+
+  it('reads the JUnit report a configured command writes to {junit}', async () => {
+    ws = new TempWorkspace().write({ 'prompts/calc_junitdemo.prompt': 'x', 'calc.jd': 'x', 'tests/test_calc.jd': readFileSync(join(__dirname, '__fixtures__', 'pytest-mixed.xml'), 'utf8') });
+    const languages = new LanguageTable([{ name: 'JunitDemo', extension: '.jd', comment: '#', runCommand: 'cat {file}', testCommand: 'cat {file} > {junit}', testReport: 'junit' }]);
+    const unit = resolveUnits(['prompts/calc_junitdemo.prompt'], { workspaceRoot: ws.root, languages }).units[0];
+    const r = await runTests(unit, { workspaceRoot: ws.root, env: process.env, timeoutMs: 10_000 });
+    expect([r.result.passed, r.result.failed, r.result.errored, r.result.skipped]).toEqual([1, 2, 1, 1]);
+  });
 });

@@ -142,7 +142,7 @@ export async function runTests(unit: PromptUnit, o: RunnerOptions): Promise<Test
   const junit = join(dir, 'junit.xml');
   const jestJson = join(dir, 'jest.json');
   const coverageJson = join(dir, 'coverage.json');
-  let runner: JsTestRunner | 'pytest' = 'pytest';
+  let runner: JsTestRunner | 'pytest' | 'command' = 'pytest';
   try {
     let argv: string[];
     let withCoverage = false;
@@ -163,14 +163,25 @@ export async function runTests(unit: PromptUnit, o: RunnerOptions): Promise<Test
         const reporter = ['--test-reporter=junit', `--test-reporter-destination=${junit}`, '--test-reporter=spec', '--test-reporter-destination=stdout'];
         argv = id.startsWith('typescript') ? ['npx', '--no-install', 'tsx', '--test', ...reporter, ...files] : [process.execPath, '--test', ...reporter, ...files];
       }
+    } else if (unit.language.testCommand) {
+      // Any other language: its test command, through the shell, once per test file joined by
+      // spaces; a JUnit report when the language says it writes one, else the exit code alone.
+      runner = 'command';
+      const quoted = files.map((f) => `'${f.replace(/'/g, `'\\''`)}'`).join(' ');
+      const command = unit.language.testCommand.replace(/\{file\}/g, quoted).replace(/\{junit\}/g, `'${junit}'`);
+      argv = ['sh', '-c', command];
     } else {
-      throw new PddError('OPERATION', `${unit.id}: running ${unit.language.name} tests with a parsed result is not supported yet (Python, JavaScript and TypeScript are)`);
+      throw new PddError('OPERATION', `${unit.id}: no test command for ${unit.language.name}: set "testCommand" (and "testReport": "junit" if it writes JUnit XML to {junit}) for it in the plugin option "languages"`);
     }
     const run = await runProcess({ command: argv[0], args: argv.slice(1), cwd, env, timeoutMs: o.timeoutMs, secretVars: o.secretVars });
     assertNpxToolPresent(argv, run, unit);
     let result: TestRunResult;
     const report = runner === 'jest' ? jestJson : junit;
-    if (existsSync(report) && !run.timedOut) {
+    if (runner === 'command' && unit.language.testReport !== 'junit' && !run.timedOut) {
+      const ok = run.exitCode === 0;
+      const trace = ok ? null : firstError(run.stderr || run.stdout);
+      result = { passed: ok ? 1 : 0, failed: ok ? 0 : 1, errored: 0, skipped: 0, durationMs: run.durationMs, tests: [{ name: `(${unit.language.testCommand})`, classname: '', status: ok ? 'passed' : 'failed', message: ok ? null : `exit code ${run.exitCode ?? run.signal}`, trace, failureClass: ok ? null : classifyFailure(trace ?? ''), durationMs: run.durationMs }] };
+    } else if (existsSync(report) && !run.timedOut) {
       result = runner === 'jest' ? parseJestJson(readFileSync(report, 'utf8')) : parseJUnit(readFileSync(report, 'utf8'));
       if (!result.tests.length) {
         // pytest exits 5 and writes an empty report: nothing was tested, which is not a pass.
