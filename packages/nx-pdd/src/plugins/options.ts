@@ -22,6 +22,11 @@ export interface NxPddPluginOptions extends SettingsOverrides {
   verifyTargetName?: string;
   testTargetName?: string;
   fixTargetName?: string;
+  /**
+   * Register a target per operation (generate, example, crash, test, fix, ...) besides sync and
+   * preprocess. Default true; false makes inference much cheaper in very large workspaces.
+   */
+  operationTargets?: boolean;
   /** Per language id, the test runner of JS/TS units: `node-test`, `jest` or `vitest` (default: what the workspace is configured for). */
   testRunners?: Record<string, JsTestRunner>;
   /** Folders (relative to a unit's PDD root) whose files auto-deps may offer. Default `["examples", "context"]`. */
@@ -44,10 +49,11 @@ export interface NormalizedPluginOptions {
   targetNames: { preprocess: string; generate: string; example: string; generateTests: string; update: string; autoDeps: string; sync: string; crash: string; verify: string; test: string; fix: string };
   autoDepsContextDirs: string[];
   testRunners: Record<string, JsTestRunner>;
+  operationTargets: boolean;
   staticEdges: boolean;
 }
 
-const NON_SETTINGS = new Set(['projectNamePrefix', 'allowShell', 'languages', 'preprocessTargetName', 'generateTargetName', 'exampleTargetName', 'generateTestsTargetName', 'updateTargetName', 'autoDepsTargetName', 'syncTargetName', 'crashTargetName', 'verifyTargetName', 'testTargetName', 'fixTargetName', 'autoDepsContextDirs', 'testRunners', 'staticEdges']);
+const NON_SETTINGS = new Set(['projectNamePrefix', 'allowShell', 'languages', 'preprocessTargetName', 'generateTargetName', 'exampleTargetName', 'generateTestsTargetName', 'updateTargetName', 'autoDepsTargetName', 'syncTargetName', 'crashTargetName', 'verifyTargetName', 'testTargetName', 'fixTargetName', 'autoDepsContextDirs', 'testRunners', 'operationTargets', 'staticEdges']);
 
 export function normalizeOptions(options: NxPddPluginOptions | undefined): NormalizedPluginOptions {
   const o = options ?? {};
@@ -73,6 +79,7 @@ export function normalizeOptions(options: NxPddPluginOptions | undefined): Norma
     },
     autoDepsContextDirs: o.autoDepsContextDirs ?? ['examples', 'context'],
     testRunners: validTestRunners(o.testRunners),
+    operationTargets: o.operationTargets !== false,
     staticEdges: o.staticEdges !== false,
   };
 }

@@ -602,6 +602,12 @@ describe('nx-pdd plugin', () => {
     expect(users.metadata?.pdd).toMatchObject({ code: 'api/users.py' });
   });
 
+  it('operationTargets: false keeps only preprocess and sync', async () => {
+    ws.write({ 'prompts/calc_python.prompt': 'C' });
+    const p = await projects({ operationTargets: false });
+    expect(Object.keys(p.calc.targets!)).toEqual(['preprocess', 'sync']);
+  });
+
   it('registers only the LLM targets a language has', async () => {
     ws.write({ 'prompts/settings_json.prompt': 'S', 'prompts/calc_python.prompt': 'C' });
     const p = await projects();

@@ -188,6 +188,10 @@ export function buildUnitProject(unit: PromptUnit, summary: PromptSummary, name:
     },
   };
 
+  // operationTargets: false keeps only preprocess and sync (much less for Nx to process at
+  // thousands of units); sync runs every operation itself either way.
+  if (!options.operationTargets) for (const t of Object.keys(targets)) if (t !== names.preprocess && t !== names.sync) delete targets[t];
+
   const modelTables = [...new Set([joinPosix(unit.pddRoot, '.pdd/llm_model.csv'), '.pdd/llm_model.csv'])].map(ws);
   return {
     name,
