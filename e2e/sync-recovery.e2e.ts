@@ -58,7 +58,7 @@ describe('sync: adoption, recovery, limits, TypeScript (real nx, tools/fake-llm)
     });
     const ws = await workspace(fake, { 'prompts/calc_python.prompt': 'Write add(a, b).\n', 'examples/calc_example.py': 'from calc import add\nprint(add(2, 3))\n' });
     workspaces.push(ws);
-    const running = ws.nxAsync('run', 'calc:sync', '--timeout=120');
+    const running = ws.nxAsync('run', 'calc:sync', '--callTimeout=120');
     const lock = ws.path('.pdd/locks/calc_python.lock');
     const journal = ws.path('.pdd/journal/calc_python.json');
     // Kill it while the model is answering: the journal is open, the request has arrived.
@@ -82,7 +82,7 @@ describe('sync: adoption, recovery, limits, TypeScript (real nx, tools/fake-llm)
     await fake.setScenario({ rules: [{ match: 'Write the module "calc" (calc.py)', responses: [{ content: fence('python', 'def add(a, b):\n    return a + b'), delayMs: 60_000 }] }] });
     const ws = await workspace(fake, { 'prompts/calc_python.prompt': 'Write add(a, b) for the Ctrl-C test.\n' });
     workspaces.push(ws);
-    const running = ws.nxAsync('run', 'calc:sync', '--timeout=120');
+    const running = ws.nxAsync('run', 'calc:sync', '--callTimeout=120');
     const lock = ws.path('.pdd/locks/calc_python.lock');
     const journal = ws.path('.pdd/journal/calc_python.json');
     const asked = async () => (await fake.requests()).some((q) => q.text.includes('for the Ctrl-C test'));
@@ -112,6 +112,24 @@ describe('sync: adoption, recovery, limits, TypeScript (real nx, tools/fake-llm)
     expect(out(r)).toContain('test_add: assertion — assert 6 == 5');
     const report = JSON.parse(readFileSync(ws.path('.pdd/meta/calc_python_run.json'), 'utf8'));
     expect(report).toMatchObject({ exit_code: 1, tests_failed: 1, nx_pdd_failures: [{ test: 'tests.test_calc::test_add', class: 'assertion' }] });
+  });
+
+  it('a test that hangs is killed at --runTimeout and reported as such', async () => {
+    await fake.setScenario({
+      rules: [
+        { match: 'Failures (', responses: [{ content: 'FILE: calc.py\n' + fence('python', 'def add(a, b):\n    return a + b') }] },
+        { match: 'Write the module "calc" (calc.py)', responses: [{ content: fence('python', 'def add(a, b):\n    return a + b') }] },
+        { match: 'usage example of this module', responses: [{ content: fence('python', 'from calc import add\nprint(add(2, 3))') }] },
+        { match: 'Write tests/test_calc.py', responses: [{ content: fence('python', 'import time\n\ndef test_hangs():\n    time.sleep(120)') }] },
+      ],
+    });
+    const ws = await workspace(fake, { 'prompts/calc_python.prompt': 'Write add(a, b) for the hang test.\n' });
+    workspaces.push(ws);
+    const started = Date.now();
+    const r = ws.nx('run', 'calc:sync', '--skipVerify', '--maxAttempts=1', '--runTimeout=3');
+    expect(r.code).toBe(1);
+    expect(out(r)).toContain('(test run): timeout — the tests did not finish within 3 s and were killed');
+    expect(Date.now() - started).toBeLessThan(60_000);
   });
 
   it('a TypeScript unit: the example crashes, is fixed; a test fails, the code is fixed; exit 0', async () => {

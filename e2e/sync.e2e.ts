@@ -80,6 +80,8 @@ describe('nx run calc:sync (real nx, real pytest, tools/fake-llm)', () => {
     ws.nxOk('reset');
     expect(out(ws.nx('run', 'calc:sync'))).toContain('operations: none; cost $0.0000');
     expect(await requests()).toBe(7);
+    // --dry-run in sync: nothing to do.
+    expect(ws.nxOk('run', 'calc:sync', '--dryRun')).toMatch(/1\. done — prompt, code, example and tests agree\n.*estimated cost: up to \$0\.0000/);
   });
 
   it('code edited by hand: update the prompt, then no regeneration', async () => {
@@ -104,6 +106,8 @@ describe('nx run calc:sync (real nx, real pytest, tools/fake-llm)', () => {
   it('stops at the budget with a clear message and a consistent state', async () => {
     writeFileSync(ws.path('prompts/calc_python.prompt'), 'VERSION TWO: write add(a, b) with a docstring.\n');
     const before = await requests();
+    // --dry-run after a prompt edit: regenerate, then run and check again; nothing spent.
+    expect(ws.nxOk('run', 'calc:sync', '--dryRun')).toMatch(/1\. generate — the prompt changed \(~\$0\.\d{4}\)\n.*2\. crash — the example has not run against the current code/);
     const r = ws.nx('run', 'calc:sync', '--budget=0.000001');
     expect(r.code).toBe(1);
     expect(out(r)).toMatch(/NOT in sync \(failed\): stopped by the budget: budget of \$0\.00 would be exceeded by calc_python generate \(gpt-fake\)/);

@@ -76,7 +76,7 @@ export class LlmClient {
       const key = keyOf(row);
       const provider = this.providers[providerIdFor(row)];
       const inputTokens = Math.ceil(messages.reduce((n, m) => n + m.content.length, 0) / 4);
-      const reservation = ledger.reserve(callCost(row, { input: inputTokens, output: request.maxOutputTokens }), `${ctx.unit} ${ctx.operation} (${row.model})`);
+      const reservation = await this.reserveWhenAllowed(() => ledger.reserve(callCost(row, { input: inputTokens, output: request.maxOutputTokens }), `${ctx.unit} ${ctx.operation} (${row.model})`));
       try {
         const { value, attempts } = await withRetry(() => provider.complete({ row, request, timeoutMs: this.options.timeoutMs ?? 120_000 }), {
           ...(this.options.retry ?? DEFAULT_RETRY),
@@ -95,6 +95,23 @@ export class LlmClient {
       }
     }
     throw lastError ?? new LlmError('no-model', 'no candidate model');
+  }
+
+  /**
+   * Reserve on the ledger; a ledger that enforces a calls-per-minute limit refuses with a
+   * `rate-limit` error saying how long to wait: wait that long (said in the log) and try again.
+   */
+  private async reserveWhenAllowed<T>(reserve: () => T): Promise<T> {
+    const sleep = this.options.retry?.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+    for (;;) {
+      try {
+        return reserve();
+      } catch (e) {
+        if (!(e instanceof LlmError) || e.kind !== 'rate-limit' || e.retryAfterMs === undefined) throw e;
+        this.options.log?.(`  ${e.message}; waiting ${(e.retryAfterMs / 1000).toFixed(1)} s`);
+        await sleep(e.retryAfterMs);
+      }
+    }
   }
 
   /** Forget a cached answer that was rejected (bad shape, does not parse), so a retry asks the model again. */

@@ -9,6 +9,8 @@ export interface SharedLedgerOptions {
   unitId: string;
   /** USD all scopes of the workspace may spend per UTC day (optional). */
   dailyCeilingUsd?: number;
+  /** LLM calls all processes of the workspace may start per minute (optional). */
+  callsPerMinute?: number;
 }
 
 /**
@@ -33,9 +35,17 @@ export class SharedLedger implements Ledger {
 
   reserve(estimateUsd: number, what: string): Reservation {
     const { db } = this.store;
-    const { scope, budgetUsd, unitId, dailyCeilingUsd } = this.options;
+    const { scope, budgetUsd, unitId, dailyCeilingUsd, callsPerMinute } = this.options;
     const id = db
       .transaction(() => {
+        if (callsPerMinute !== undefined) {
+          const since = new Date(Date.now() - 60_000).toISOString();
+          const recent = db.prepare(`SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM ledger WHERE created_at > ?`).get(since) as { n: number; oldest: string | null };
+          if (recent.n >= callsPerMinute) {
+            const waitMs = Math.max(50, Date.parse(recent.oldest!) + 60_000 - Date.now());
+            throw new LlmError('rate-limit', `the workspace's limit of ${callsPerMinute} LLM calls per minute is reached`, waitMs);
+          }
+        }
         const used = db
           .prepare(`SELECT COALESCE(SUM(CASE status WHEN 'settled' THEN actual_usd ELSE reserved_usd END), 0) AS u FROM ledger WHERE scope = ? AND status != 'released'`)
           .get(scope) as { u: number };

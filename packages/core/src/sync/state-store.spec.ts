@@ -102,4 +102,22 @@ describe('state store (.pdd/state.db)', () => {
     store.close();
     expect(existsSync(db)).toBe(true);
   });
+
+  it('shared ledger: a calls-per-minute limit across scopes refuses with the wait', () => {
+    const store = StateStore.open(db);
+    const a = new SharedLedger(store, { scope: 'a', budgetUsd: 10, unitId: 'u', callsPerMinute: 2 });
+    const b = new SharedLedger(store, { scope: 'b', budgetUsd: 10, unitId: 'v', callsPerMinute: 2 });
+    a.reserve(0.1, 'one').settle(0.1);
+    b.reserve(0.1, 'two').release();
+    let error: any;
+    try {
+      a.reserve(0.1, 'three');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ kind: 'rate-limit', message: "the workspace's limit of 2 LLM calls per minute is reached" });
+    expect(error.retryAfterMs).toBeGreaterThan(50_000);
+    expect(error.retryAfterMs).toBeLessThanOrEqual(60_000);
+    store.close();
+  });
 });

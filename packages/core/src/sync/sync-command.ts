@@ -32,8 +32,14 @@ export interface SyncCommandOptions {
   targetCoverage?: number;
   autoDeps?: boolean;
   llmCache: LlmCacheMode;
+  /** Seconds the whole sync may take (no new step starts after that). */
+  timeout?: number;
   /** Seconds per LLM call attempt. */
-  timeout: number;
+  callTimeout: number;
+  /** LLM calls per minute, shared by every process of the workspace. */
+  rateLimit?: number;
+  /** Run this operation first, then decide as usual. */
+  resumeFrom?: SyncOperation;
   /** Seconds per run of the example or the tests. */
   runTimeout: number;
   /** Per language id: the JS/TS test runner (the plugin option testRunners). */
@@ -85,6 +91,8 @@ export function syncOptionsFor(unit: PromptUnit, o: SyncCommandOptions): SyncOpt
     resolve: null,
     maxAttempts: pick(o.maxAttempts, profile.maxAttempts, unit.settings.maxAttempts),
     maxSteps: 40,
+    ...(o.timeout !== undefined ? { maxSeconds: o.timeout } : {}),
+    ...(o.resumeFrom ? { resumeFrom: o.resumeFrom } : {}),
   };
 }
 
@@ -158,8 +166,8 @@ export async function runSyncCommand(unit: PromptUnit, workspaceRoot: string, en
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
   try {
-    const ledger = new SharedLedger(store, { scope: budgetScope(env), budgetUsd: o.budget ?? unit.settings.budget, unitId: unit.id, ...(o.dailyCeiling !== undefined ? { dailyCeilingUsd: o.dailyCeiling } : {}) });
-    const llm = createLlmClient({ workspaceRoot, unit, env, cacheMode: o.llmCache, ledger, timeoutMs: o.timeout * 1000, log });
+    const ledger = new SharedLedger(store, { scope: budgetScope(env), budgetUsd: o.budget ?? unit.settings.budget, unitId: unit.id, ...(o.dailyCeiling !== undefined ? { dailyCeilingUsd: o.dailyCeiling } : {}), ...(o.rateLimit !== undefined ? { callsPerMinute: o.rateLimit } : {}) });
+    const llm = createLlmClient({ workspaceRoot, unit, env, cacheMode: o.llmCache, ledger, timeoutMs: o.callTimeout * 1000, log });
     const opEnv = { workspaceRoot, llm, runTimeoutMs: o.runTimeout * 1000, secretVars: table.rows.flatMap((r) => r.apiKeyVars), testRunners: o.testRunners };
     const impl = (op: SyncOperation): OperationImpl => async (u) => {
       const r = await runOperation(op, u, opEnv);

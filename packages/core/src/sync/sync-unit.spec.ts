@@ -162,6 +162,27 @@ describe('syncUnit: the engine loop', () => {
     expect(store.operations('calc_python')[0]).toMatchObject({ operation: 'fix', status: 'interrupted' });
   });
 
+  it('--resume-from runs that operation first when its prerequisites hold, and says which one is missing otherwise', async () => {
+    const early = await syncUnit(unit(), env(), { ...options, resumeFrom: 'crash' });
+    expect(early).toMatchObject({ ok: false, reason: '--resume-from=crash: "crash" needs code file, which "generate" produces; it is missing' });
+    await syncUnit(unit(), env(), options);
+    ran.length = 0;
+    const out = await syncUnit(unit(), env(), { ...options, resumeFrom: 'test' });
+    expect(out.steps.map((s) => s.operation ?? s.decision.kind)).toEqual(['test', 'done']);
+    expect(ran).toEqual(['test']);
+  });
+
+  it('--timeout: no new step starts after it, and the summary says what was done', async () => {
+    const ops = allOps();
+    const generate = ops.generate;
+    ops.generate = async (u) => {
+      await new Promise((r) => setTimeout(r, 30));
+      return generate(u);
+    };
+    const out = await syncUnit(unit(), env(ops), { ...options, maxSeconds: 0.01 });
+    expect(out).toMatchObject({ ok: false, limit: 'time', reason: 'stopped by --timeout: 0.01 s passed; done: generate' });
+  });
+
   it('--dry-run plans with reasons and estimates, and writes nothing', () => {
     const plan = planSync(ws.root, unit(), null, options, (op) => (op === 'crash' ? 0 : 0.01));
     expect(plan.steps.map((s) => `${s.decision.kind === 'run' ? s.decision.operation : s.decision.kind}:${s.estimatedUsd}`)).toEqual([

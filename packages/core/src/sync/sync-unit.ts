@@ -3,9 +3,9 @@ import { LlmError } from '../llm/errors';
 import { pristinePath, workingPath } from '../operations/artifact-store';
 import { promptBackupPath } from '../operations/prompt-operations';
 import { PromptUnit } from '../units';
-import { Decision, decide, DecisionOptions, FileStatus, Observation, SyncState } from './decision';
+import { availableProducts, Decision, decide, DecisionOptions, FileStatus, Observation, SyncState } from './decision';
 import { exampleKey, EXTRAS_KEY, extrasOf, NxPddFingerprintExtras, observeUnit } from './observe';
-import { SyncOperation } from './operation-graph';
+import { checkPrerequisites, SyncOperation } from './operation-graph';
 import { StateStore } from './state-store';
 import { journalPath, recoverJournal, Transaction } from './transaction';
 
@@ -29,6 +29,10 @@ export interface SyncOptions extends DecisionOptions {
   maxAttempts: number;
   /** Steps at the most in one run (a loop guard beyond the no-progress check). */
   maxSteps: number;
+  /** Seconds the whole sync may take: no new step starts after that. */
+  maxSeconds?: number;
+  /** Run this operation first (its prerequisites must hold), then decide as usual. */
+  resumeFrom?: SyncOperation;
 }
 
 export interface SyncEnvironment {
@@ -60,7 +64,7 @@ export interface SyncOutcome {
   costUsd: number;
   warnings: string[];
   /** Which limit stopped the run, if one did. */
-  limit?: 'budget' | 'attempts' | 'no-progress' | 'steps';
+  limit?: 'budget' | 'attempts' | 'no-progress' | 'steps' | 'time';
 }
 
 /** The files an operation may write: snapshotted in its transaction, with the fingerprint. */
@@ -126,12 +130,24 @@ export async function syncUnit(unit: PromptUnit, env: SyncEnvironment, options: 
     env.store.setState(unit.id, 'initial');
   }
 
+  const runStarted = Date.now();
   for (let step = 1; step <= options.maxSteps; step++) {
+    if (options.maxSeconds !== undefined && Date.now() - runStarted > options.maxSeconds * 1000) {
+      return finish('failed', false, `stopped by --timeout: ${options.maxSeconds} s passed; done: ${steps.filter((s) => s.status === 'ok').map((s) => s.operation).join(', ') || 'nothing'}`, 'time');
+    }
     const stateRow = env.store.getState(unit.id);
     const seenState = stateRow?.state === 'interrupted' ? 'initial' : (stateRow?.state ?? null);
     const obs = observeUnit(env.workspaceRoot, unit, seenState);
     for (const w of obs.warnings) if (!warnings.includes(w)) warnings.push(w);
-    const decision = decide(obs.observation, options);
+    let decision = decide(obs.observation, options);
+    if (step === 1 && options.resumeFrom) {
+      try {
+        checkPrerequisites(options.resumeFrom, availableProducts(obs.observation));
+      } catch (e) {
+        return finish('failed', false, `--resume-from=${options.resumeFrom}: ${(e as Error).message}`);
+      }
+      decision = { kind: 'run', operation: options.resumeFrom, rule: 0, reason: `--resume-from=${options.resumeFrom}` };
+    }
     const progressKey = JSON.stringify([decision, obs.hashes]);
     if (seen.has(progressKey)) {
       return finish('failed', false, `no progress: "${describeDecision(decision)}" again on the same files`, 'no-progress');

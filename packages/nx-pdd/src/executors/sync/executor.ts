@@ -1,6 +1,6 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { createInterface } from 'node:readline/promises';
-import { assertProfile, LLM_CACHE_MODES, LlmCacheMode, runSyncCommand } from '@nx-pdd/core';
+import { assertProfile, executionOrder, LLM_CACHE_MODES, LlmCacheMode, runSyncCommand } from '@nx-pdd/core';
 import { pluginOptionsFromNxJson } from '../../plugins/options';
 import { resolveExecutorUnit } from '../shared/operation-executor';
 
@@ -18,6 +18,9 @@ export interface SyncExecutorOptions {
   autoDeps?: boolean;
   llmCache?: LlmCacheMode;
   timeout?: number;
+  callTimeout?: number;
+  rateLimit?: number;
+  resumeFrom?: string;
   runTimeout?: number;
   json?: boolean;
   strength?: number;
@@ -59,7 +62,10 @@ export default async function syncExecutor(options: SyncExecutorOptions, context
         targetCoverage: options.targetCoverage,
         autoDeps: options.autoDeps,
         llmCache,
-        timeout: options.timeout ?? 120,
+        timeout: options.timeout,
+        callTimeout: options.callTimeout ?? 120,
+        rateLimit: options.rateLimit,
+        resumeFrom: options.resumeFrom === undefined ? undefined : executionOrder([options.resumeFrom]).pop(),
         runTimeout: options.runTimeout ?? 120,
         testRunners: pluginOptionsFromNxJson(context.nxJsonConfiguration).testRunners,
         interactive: process.stdin.isTTY === true && process.stderr.isTTY === true,
