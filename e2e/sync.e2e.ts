@@ -50,6 +50,8 @@ describe('nx run calc:sync (real nx, real pytest, tools/fake-llm)', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/calc_python: plan \(dry run: nothing is written, nothing is spent\)\n\s+1\. generate — no code file yet \(~\$0\.\d{4}\)\n\s+2\. example/);
     expect(existsSync(ws.path('calc.py'))).toBe(false);
+    expect(existsSync(ws.path('.pdd/state.db'))).toBe(false);
+    expect(existsSync(ws.path('.pdd/meta'))).toBe(false);
   });
 
   it('takes a new unit to in sync: crash fix, failing tests fixed, exit 0', async () => {

@@ -32,6 +32,15 @@ describe('state store (.pdd/state.db)', () => {
     again.close();
   });
 
+  it('peeks at a state without creating or changing anything (for --dry-run)', () => {
+    expect(StateStore.peekState(db, 'calc_python')).toBeNull();
+    expect(existsSync(db)).toBe(false);
+    const store = StateStore.open(db);
+    store.setState('calc_python', 'verified');
+    store.close();
+    expect(StateStore.peekState(db, 'calc_python')).toBe('verified');
+  });
+
   it('refuses a schema newer than it knows, saying what to do', () => {
     StateStore.open(db).close();
     const Database = require('better-sqlite3');

@@ -150,6 +150,21 @@ export class StateStore {
     this.db.close();
   }
 
+  /** A unit's state read without writing anything (no file created, no migration): for --dry-run. Null when there is none to read. */
+  static peekState(file: string, unitId: string): SyncState | null {
+    if (!existsSync(file)) return null;
+    try {
+      const db = new (loadDriver())(file, { readonly: true, fileMustExist: true });
+      try {
+        return ((db.prepare('SELECT state FROM unit_state WHERE unit_id = ?').get(unitId) as { state: SyncState } | undefined)?.state ?? null);
+      } finally {
+        db.close();
+      }
+    } catch {
+      return null;
+    }
+  }
+
   getState(unitId: string): UnitStateRow | null {
     return (this.db.prepare('SELECT * FROM unit_state WHERE unit_id = ?').get(unitId) as UnitStateRow | undefined) ?? null;
   }

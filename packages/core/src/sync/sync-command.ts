@@ -126,15 +126,7 @@ export async function runSyncCommand(unit: PromptUnit, workspaceRoot: string, en
   const storeFile = join(workspaceRoot, joinPosix(unit.pddRoot, '.pdd/state.db'));
 
   if (o.dryRun || (o.profile === 'safe' && !o.interactive)) {
-    let state = null;
-    try {
-      const store = StateStore.open(storeFile);
-      state = store.getState(unit.id)?.state ?? null;
-      store.close();
-    } catch {
-      // a dry run reads what it can
-    }
-    const plan = planSync(workspaceRoot, unit, state, options, estimate);
+    const plan = planSync(workspaceRoot, unit, StateStore.peekState(storeFile, unit.id), options, estimate);
     const summary = [...plan.warnings.map((w) => `warning: ${w}`), ...planLines(unit, plan.steps)];
     if (!o.dryRun) summary.push('safe profile with no terminal to ask: the plan above was not carried out (run with --profile=standard, or in a terminal)');
     return { outcome: null, plan: plan.steps, reportFile: null, ok: o.dryRun && plan.steps.every((s) => s.decision.kind !== 'stop'), summary };
