@@ -82,6 +82,11 @@ describe('nx run calc:sync (real nx, real pytest, tools/fake-llm)', () => {
     ws.nxOk('reset');
     expect(out(ws.nx('run', 'calc:sync'))).toContain('operations: none; cost $0.0000');
     expect(await requests()).toBe(7);
+    // --json: the outcome as JSON on stdout (Nx frames it with its own lines), progress on stderr.
+    const json = ws.nx('run', 'calc:sync', '--json', '--skip-nx-cache');
+    const doc = JSON.parse(json.stdout.slice(json.stdout.indexOf('{\n'), json.stdout.lastIndexOf('\n}') + 2));
+    expect(doc).toMatchObject({ unit: 'calc_python', ok: true, outcome: { state: 'completed', costUsd: 0, steps: [{ status: 'skipped', decision: { kind: 'done', rule: 17 } }] } });
+    expect(json.stdout).not.toContain('operations: none');
     // --dry-run in sync: nothing to do.
     expect(ws.nxOk('run', 'calc:sync', '--dryRun')).toMatch(/1\. done — prompt, code, example and tests agree\n.*estimated cost: up to \$0\.0000/);
   });
