@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { LlmClient } from '../llm/client';
 import { InProcessLedger, Ledger } from '../llm/ledger';
-import { loadModelTable } from '../llm/model-table';
+import { loadModelTable, ModelTable } from '../llm/model-table';
 import { LlmCacheMode, ResponseCache } from '../llm/response-cache';
 import { PromptUnit } from '../units';
 import { joinPosix } from '../workspace-paths';
@@ -17,6 +17,8 @@ export interface LlmSessionOptions {
   budget?: number;
   /** Charge calls here instead of a new in-process ledger (sync: the ledger shared by all tasks). */
   ledger?: Ledger;
+  /** The model table, when the caller has loaded it already. */
+  table?: ModelTable;
   timeoutMs?: number;
   stream?: boolean;
   log?: (line: string) => void;
@@ -33,7 +35,7 @@ export function createLlmClient(options: LlmSessionOptions): LlmClient {
   const { workspaceRoot, unit, env } = options;
   const s = unit.settings;
   return new LlmClient({
-    table: loadModelTable(workspaceRoot, options.home ?? homedir()),
+    table: options.table ?? loadModelTable(workspaceRoot, options.home ?? homedir()),
     env,
     cache: new ResponseCache(responseCacheDir(workspaceRoot, unit), options.cacheMode ?? 'readwrite'),
     ledger: options.ledger ?? new InProcessLedger(options.budget ?? s.budget),

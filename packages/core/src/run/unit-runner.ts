@@ -148,8 +148,9 @@ export async function runTests(unit: PromptUnit, o: RunnerOptions): Promise<Test
     let withCoverage = false;
     const id = unit.language.id;
     if (id === 'python') {
-      withCoverage = (await runProcess({ command: python(o), args: ['-c', 'import pytest_cov'], cwd, env, timeoutMs: 30_000 })).exitCode === 0;
-      const probe = await runProcess({ command: python(o), args: ['-c', 'import pytest'], cwd, env, timeoutMs: 30_000 });
+      // One probe: exit 1 without pytest; prints whether pytest-cov is there.
+      const probe = await runProcess({ command: python(o), args: ['-c', 'import importlib.util, pytest; print(importlib.util.find_spec("pytest_cov") is not None)'], cwd, env, timeoutMs: 30_000 });
+      withCoverage = probe.exitCode === 0 && probe.stdout.trim() === 'True';
       if (probe.exitCode !== 0) throw new PddError('TOOL_MISSING', `pytest is not installed for ${python(o)}: install it (python3 -m pip install pytest) to run ${unit.id}'s tests`);
       argv = [python(o), '-m', 'pytest', ...files, `--junitxml=${junit}`, '-q', '-p', 'no:cacheprovider', ...(withCoverage ? [`--cov=${join(o.workspaceRoot, dirnamePosix(unit.paths.code))}`, `--cov-report=json:${coverageJson}`] : [])];
     } else if (/^(java|type)script(react)?$/.test(id)) {

@@ -159,7 +159,7 @@ export async function runSyncCommand(unit: PromptUnit, workspaceRoot: string, en
   process.once('SIGTERM', interrupted);
   try {
     const ledger = new SharedLedger(store, { scope: budgetScope(env), budgetUsd: o.budget ?? unit.settings.budget, unitId: unit.id, ...(o.dailyCeiling !== undefined ? { dailyCeilingUsd: o.dailyCeiling } : {}), ...(o.rateLimit !== undefined ? { callsPerMinute: o.rateLimit } : {}) });
-    const llm = createLlmClient({ workspaceRoot, unit, env, cacheMode: o.llmCache, ledger, timeoutMs: o.callTimeout * 1000, log });
+    const llm = createLlmClient({ workspaceRoot, unit, env, cacheMode: o.llmCache, ledger, table, timeoutMs: o.callTimeout * 1000, log });
     const opEnv = { workspaceRoot, llm, runTimeoutMs: o.runTimeout * 1000, secretVars: table.rows.flatMap((r) => r.apiKeyVars), testRunners: o.testRunners };
     const impl = (op: SyncOperation): OperationImpl => async (u) => {
       const r = await runOperation(op, u, opEnv);

@@ -1,4 +1,4 @@
-import { currentHashes, Fingerprint, nextFingerprint, runReportPath, writeFingerprint } from '../fingerprint';
+import { currentHashes, FileHashes, Fingerprint, nextFingerprint, runReportPath, writeFingerprint } from '../fingerprint';
 import { LlmError } from '../llm/errors';
 import { pristinePath, workingPath } from '../operations/artifact-store';
 import { promptBackupPath } from '../operations/prompt-operations';
@@ -97,8 +97,7 @@ const STATE_AFTER: Record<SyncOperation, SyncState> = {
   fix: 'tests_passing',
 };
 
-function record(env: SyncEnvironment, unit: PromptUnit, previous: Fingerprint | null, command: string, extras: NxPddFingerprintExtras): void {
-  const hashes = currentHashes(env.workspaceRoot, unit, previous);
+function record(env: SyncEnvironment, unit: PromptUnit, previous: Fingerprint | null, command: string, extras: NxPddFingerprintExtras, hashes: FileHashes = currentHashes(env.workspaceRoot, unit, previous)): void {
   const fp = nextFingerprint(previous, hashes, command, env.version);
   const merged: NxPddFingerprintExtras = { ...extrasOf(previous), ...extras };
   writeFingerprint(env.workspaceRoot, unit.metaFile, { ...fp, [EXTRAS_KEY]: merged });
@@ -196,7 +195,7 @@ export async function syncUnit(unit: PromptUnit, env: SyncEnvironment, options: 
         if (r.exampleOk !== undefined) extras.example_run = { ok: r.exampleOk, files: exampleKey(after) };
         if (r.verified) extras.verified = exampleKey(after);
         if (r.depsAnalyzed && after.prompt_hash) extras.deps_analyzed = after.prompt_hash;
-        record(env, unit, obs.fingerprint, operation, extras);
+        record(env, unit, obs.fingerprint, operation, extras, after);
         return r;
       });
       costUsd += result.costUsd;

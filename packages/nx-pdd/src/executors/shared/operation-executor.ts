@@ -1,6 +1,6 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { createLlmClient, FileOutcome, LLM_CACHE_MODES, LlmCacheMode, OperationName, PddError, PromptUnit, resolveUnits, runOperation } from '@nx-pdd/core';
-import { pluginOptionsFromNxJson } from '../../plugins/options';
+import { NormalizedPluginOptions, pluginOptionsFromNxJson } from '../../plugins/options';
 
 export interface OperationExecutorOptions {
   prompt: string;
@@ -30,7 +30,7 @@ export async function runOperationExecutor(operation: OperationName, options: Op
     return { success: false };
   }
   try {
-    const unit = resolveExecutorUnit(options, context);
+    const { unit, plugin } = resolveExecutorUnit(options, context);
     const llm = createLlmClient({
       workspaceRoot: context.root,
       unit,
@@ -40,8 +40,7 @@ export async function runOperationExecutor(operation: OperationName, options: Op
       stream: options.stream,
       log: (line) => console.log(line),
     });
-    const testRunners = pluginOptionsFromNxJson(context.nxJsonConfiguration).testRunners;
-    const report = await runOperation(operation, unit, { workspaceRoot: context.root, llm, allowShell: options.allowShell, contextDirs: options.contextDirs, runTimeoutMs: (options.runTimeout ?? 120) * 1000, testRunners });
+    const report = await runOperation(operation, unit, { workspaceRoot: context.root, llm, allowShell: options.allowShell, contextDirs: options.contextDirs, runTimeoutMs: (options.runTimeout ?? 120) * 1000, testRunners: plugin.testRunners });
     const source = report.model === null ? 'no LLM call' : report.cached ? 'response cache, $0' : `${report.model}, $${report.costUsd.toFixed(4)}`;
     for (const file of report.files) {
       if (file.action === 'kept-manual-edits') console.warn(`nx-pdd: ${unit.id} ${operation}: ${describe(file)} (${source})`);
@@ -59,13 +58,13 @@ export async function runOperationExecutor(operation: OperationName, options: Op
   }
 }
 
-/** The unit a target runs for, with command flags > plugin options > .pddrc > environment. */
-export function resolveExecutorUnit(options: Pick<OperationExecutorOptions, 'prompt' | 'strength' | 'temperature' | 'time' | 'model' | 'budget'> & { maxAttempts?: number; targetCoverage?: number }, context: ExecutorContext): PromptUnit {
+/** The unit a target runs for (command flags > plugin options > .pddrc > environment), and the plugin options. */
+export function resolveExecutorUnit(options: Pick<OperationExecutorOptions, 'prompt' | 'strength' | 'temperature' | 'time' | 'model' | 'budget'> & { maxAttempts?: number; targetCoverage?: number }, context: ExecutorContext): { unit: PromptUnit; plugin: NormalizedPluginOptions } {
   const plugin = pluginOptionsFromNxJson(context.nxJsonConfiguration);
   const flags = { strength: options.strength, temperature: options.temperature, time: options.time, model: options.model, budget: options.budget, maxAttempts: options.maxAttempts, targetCoverage: options.targetCoverage };
   const { units } = resolveUnits([options.prompt], { workspaceRoot: context.root, pluginSettings: { ...plugin.settings, ...dropUndefined(flags) }, env: process.env, languages: plugin.languageTable });
   if (!units[0]) throw new PddError('UNIT', `${options.prompt} is not a prompt unit`);
-  return units[0];
+  return { unit: units[0], plugin };
 }
 
 function describe(file: FileOutcome): string {

@@ -1,7 +1,6 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { createInterface } from 'node:readline/promises';
 import { assertProfile, executionOrder, LLM_CACHE_MODES, LlmCacheMode, runSyncCommand } from '@nx-pdd/core';
-import { pluginOptionsFromNxJson } from '../../plugins/options';
 import { resolveExecutorUnit } from '../shared/operation-executor';
 
 export interface SyncExecutorOptions {
@@ -46,7 +45,7 @@ export default async function syncExecutor(options: SyncExecutorOptions, context
   try {
     const llmCache = (options.llmCache ?? process.env.NX_PDD_LLM_CACHE ?? 'readwrite') as LlmCacheMode;
     if (!LLM_CACHE_MODES.includes(llmCache)) throw new Error(`unknown llmCache "${llmCache}" (use one of ${LLM_CACHE_MODES.join(', ')})`);
-    const unit = resolveExecutorUnit(options, context);
+    const { unit, plugin } = resolveExecutorUnit(options, context);
     const result = await runSyncCommand(
       unit,
       context.root,
@@ -67,7 +66,7 @@ export default async function syncExecutor(options: SyncExecutorOptions, context
         rateLimit: options.rateLimit,
         resumeFrom: options.resumeFrom === undefined ? undefined : executionOrder([options.resumeFrom]).pop(),
         runTimeout: options.runTimeout ?? 120,
-        testRunners: pluginOptionsFromNxJson(context.nxJsonConfiguration).testRunners,
+        testRunners: plugin.testRunners,
         interactive: process.stdin.isTTY === true && process.stderr.isTTY === true,
         confirm: ask,
       },
