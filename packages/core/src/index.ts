@@ -31,3 +31,4 @@ export * from './run/test-results';
 export * from './run/unit-runner';
 export * from './sync/sync-command';
 export * from './run/coverage';
+export * from './merge';

@@ -1,0 +1,6 @@
+def a():
+    return 1  # one
+
+
+def b():
+    return 2

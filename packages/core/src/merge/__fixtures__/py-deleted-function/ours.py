@@ -1,0 +1,6 @@
+def keep():
+    return 1
+
+
+def other():
+    return 3

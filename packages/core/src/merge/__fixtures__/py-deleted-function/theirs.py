@@ -1,0 +1,10 @@
+def keep():
+    return 1
+
+
+def legacy():
+    return 2
+
+
+def other():
+    return 33

@@ -1,0 +1,6 @@
+import os
+import re
+
+
+def home():
+    return re.sub("/+$", "", os.environ["HOME"])

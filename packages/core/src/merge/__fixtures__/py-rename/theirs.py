@@ -1,0 +1,8 @@
+def add(a, b):
+    """Sum of a and b."""
+    result = a + b
+    return result
+
+
+def double(x):
+    return add(x, x)

@@ -1,0 +1,6 @@
+def parse(text):
+    text = text.strip()
+    parts = text.split(",")
+    values = [int(p) for p in parts]
+    total = sum(values)
+    return total

@@ -1,0 +1,6 @@
+def rate(amount):
+    return amount * 0.1
+
+
+def name():
+    return "calc"

@@ -1,0 +1,6 @@
+export class Counter {
+  private n = 0;
+  inc(): void {
+    this.n++;
+  }
+}

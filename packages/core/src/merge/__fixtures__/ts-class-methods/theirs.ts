@@ -1,0 +1,12 @@
+export class Stack<T> {
+  private items: T[] = [];
+  push(item: T): void {
+    this.items.push(item);
+  }
+  pop(): T | undefined {
+    return this.items.pop();
+  }
+  get size(): number {
+    return this.items.length;
+  }
+}

@@ -1,0 +1,3 @@
+export const a = 1; // one
+
+export const b = 20;

@@ -1,0 +1,7 @@
+function format(n: number): string {
+  return n.toFixed(2);
+}
+
+export function total(items: number[]): string {
+  return format(items.reduce((a, b) => a + b, 0));
+}

@@ -1,0 +1,3 @@
+export function welcome(name: string): string {
+  return 'Hello ' + name;
+}
