@@ -1,9 +1,8 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { FakeLlmProcess, spawnFakeLlm } from '../tools/fake-llm/fake-llm';
 import { E2EWorkspace } from './support/e2e-workspace';
+import { fakeModelTable, py } from './support/fake-model';
 
-const TABLE_HEADER = 'provider,model,input,output,coding_arena_elo,model_rank_score,model_rank_source,base_url,api_key,max_reasoning_tokens,structured_output,reasoning_type,location,interactive_only,context_limit';
-const py = (body: string) => '```python\n' + body + '\n```';
 
 describe('LLM operations through real nx and tools/fake-llm', () => {
   // The server runs in its own process: ws.nx() blocks this one (spawnSync) while nx calls it.
@@ -30,7 +29,7 @@ describe('LLM operations through real nx and tools/fake-llm', () => {
     ws = new E2EWorkspace({
       '.gitignore': 'node_modules\n.nx\n.pdd/cache/\n',
       'prompts/calc_python.prompt': 'VERSION ONE: write add(a, b).\n',
-      '.pdd/llm_model.csv': `${TABLE_HEADER}\nOpenAI,gpt-fake,1.0,2.0,1400,1400,static,${fake.url}/v1,OPENAI_API_KEY,0,True,none,,False,\n`,
+      '.pdd/llm_model.csv': fakeModelTable(fake.url),
     });
     ws.env = { OPENAI_API_KEY: 'e2e-key-123456' };
   });
@@ -79,15 +78,27 @@ describe('LLM operations through real nx and tools/fake-llm', () => {
     expect(await calls()).toBe(4);
   });
 
-  it('keeps a hand-edited file and puts the new generation beside it', async () => {
-    writeFileSync(ws.path('calc.py'), 'def add(a, b):\n    return a + b  # v2, reviewed by hand\n');
+  it('merges the new generation into a hand-edited file; a collision is a conflict that overwrites nothing', async () => {
+    writeFileSync(ws.path('calc.py'), 'def add(a, b):\n    return a + b  # v2\n\n\ndef twice(x):\n    return add(x, x)  # reviewed by hand\n');
     writeFileSync(ws.path('prompts/calc_python.prompt'), 'VERSION THREE: write add(a, b).\n');
     const r = ws.nx('run', 'calc:generate');
     expect(r.code).toBe(0);
-    expect(r.stdout + r.stderr).toContain('calc.py has manual edits and was left as it is; the new generation is in .pdd/generated/calc_python/calc.py');
-    expect(read('calc.py')).toContain('reviewed by hand');
-    expect(read('.pdd/generated/calc_python/calc.py')).toContain('# v3');
+    expect(r.stdout + r.stderr).toContain('calc.py: your edits merged with the new generation (by declarations); the generation alone is in .pdd/generated/calc_python/calc.py');
+    expect(read('calc.py')).toBe('def add(a, b):\n    return a + b  # v3\n\n\ndef twice(x):\n    return add(x, x)  # reviewed by hand\n');
+    expect(read('.pdd/generated/calc_python/calc.py')).toBe('def add(a, b):\n    return a + b  # v3\n');
     expect(await calls()).toBe(5);
+    // The same line edited by hand and by the generation: the target fails, nothing is overwritten.
+    const mine = read('calc.py').replace('# v3', '# v3, checked');
+    writeFileSync(ws.path('calc.py'), mine);
+    writeFileSync(ws.path('prompts/calc_python.prompt'), 'VERSION TWO: write add(a, b).\n');
+    const c = ws.nx('run', 'calc:generate');
+    expect(c.code).toBe(1);
+    expect(c.stdout + c.stderr).toContain('calc.py: your edits and the new generation conflict (1 place: function_definition:add)');
+    expect(read('calc.py')).toBe(mine);
+    expect(read('.pdd/conflicts/calc_python/calc.py')).toContain('<<<<<<< ours (calc.py)');
+    writeFileSync(ws.path('calc.py'), read('calc.py').replace('# v3, checked', '# v3'));
+    rmSync(ws.path('.pdd/conflicts'), { recursive: true });
+    writeFileSync(ws.path('prompts/calc_python.prompt'), 'VERSION THREE: write add(a, b).\n');
   });
 
   it('without a key: a clear error that says how to configure a model; replay still works', async () => {
@@ -97,7 +108,7 @@ describe('LLM operations through real nx and tools/fake-llm', () => {
     expect(r.stdout + r.stderr).toMatch(/no usable LLM model: none of OPENAI_API_KEY is set[\s\S]*--llm-cache=replay/);
     const replay = ws.nx('run', 'calc:generate', '--skip-nx-cache', '--llmCache=replay');
     expect(replay.code).toBe(0);
-    expect(replay.stdout + replay.stderr).toContain('(response cache, $0)'); // calc.py has hand edits: a warning, on stderr
+    expect(replay.stdout + replay.stderr).toContain('(response cache, $0)');
     writeFileSync(ws.path('prompts/calc_python.prompt'), 'VERSION FOUR: never recorded.\n');
     const miss = ws.nx('run', 'calc:generate', '--llmCache=replay');
     expect(miss.code).toBe(1);

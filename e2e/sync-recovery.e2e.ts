@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { FakeLlmProcess, spawnFakeLlm } from '../tools/fake-llm/fake-llm';
 import { E2EWorkspace } from './support/e2e-workspace';
+import { fakeModelTable } from './support/fake-model';
 
-const TABLE_HEADER = 'provider,model,input,output,coding_arena_elo,model_rank_score,model_rank_source,base_url,api_key,max_reasoning_tokens,structured_output,reasoning_type,location,interactive_only,context_limit';
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 const fence = (tag: string, body: string) => '```' + tag + '\n' + body + '\n```';
 const out = (r: { stdout: string; stderr: string }) => r.stdout + r.stderr;
@@ -11,7 +11,7 @@ const out = (r: { stdout: string; stderr: string }) => r.stdout + r.stderr;
 async function workspace(fake: FakeLlmProcess, files: Record<string, string>): Promise<E2EWorkspace> {
   const ws = new E2EWorkspace({
     '.gitignore': 'node_modules\n.nx\n.pdd/cache/\n.pdd/state.db*\n.pdd/runs/\n.pdd/locks/\n.pdd/journal/\n',
-    '.pdd/llm_model.csv': `${TABLE_HEADER}\nOpenAI,gpt-fake,1.0,2.0,1400,1400,static,${fake.url}/v1,OPENAI_API_KEY,0,True,none,,False,\n`,
+    '.pdd/llm_model.csv': fakeModelTable(fake.url),
     ...files,
   });
   ws.env = { OPENAI_API_KEY: 'k' };

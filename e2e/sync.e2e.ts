@@ -1,9 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { FakeLlmProcess, spawnFakeLlm } from '../tools/fake-llm/fake-llm';
 import { E2EWorkspace } from './support/e2e-workspace';
+import { calcWorkspace, py } from './support/fake-model';
 
-const TABLE_HEADER = 'provider,model,input,output,coding_arena_elo,model_rank_score,model_rank_source,base_url,api_key,max_reasoning_tokens,structured_output,reasoning_type,location,interactive_only,context_limit';
-const py = (body: string) => '```python\n' + body + '\n```';
 
 /*
  * A Python unit through the whole loop against tools/fake-llm, scripted like a real model that
@@ -33,12 +32,7 @@ describe('nx run calc:sync (real nx, real pytest, tools/fake-llm)', () => {
         ],
       },
     });
-    ws = new E2EWorkspace({
-      '.gitignore': 'node_modules\n.nx\n.pdd/cache/\n.pdd/state.db*\n.pdd/runs/\n.pdd/locks/\n',
-      'prompts/calc_python.prompt': 'Write add(a, b) returning the sum of two numbers.\n',
-      '.pdd/llm_model.csv': `${TABLE_HEADER}\nOpenAI,gpt-fake,1.0,2.0,1400,1400,static,${fake.url}/v1,OPENAI_API_KEY,0,True,none,,False,\n`,
-    });
-    ws.env = { OPENAI_API_KEY: 'e2e-key' };
+    ws = calcWorkspace(fake.url);
   });
   afterAll(async () => {
     ws?.dispose();

@@ -59,21 +59,22 @@ export function mergeChunks(base: Chunk[], ours: Chunk[], theirs: Chunk[]): Decl
   };
 
   // theirs' new chunks go after their anchor and after the chunks ours added right behind it.
-  let pending: string | null = null;
-  insertAfter(null);
+  // (Those theirs has first wait for the first chunk ours shares with base or theirs.)
+  let pending: { key: string | null } | null = { key: null };
+  const flush = () => {
+    if (pending) insertAfter(pending.key);
+    pending = null;
+  };
   for (const o of ours) {
     const t = theirsBy.get(o.key);
-    if (t && pending !== null) {
-      insertAfter(pending);
-      pending = null;
-    }
+    if (t) flush();
     mergeChunk(out, o, baseBy.get(o.key), t, renames.get(o.key)?.fromKey);
     if (t || baseBy.has(o.key)) {
-      if (pending !== null) insertAfter(pending);
-      pending = o.key;
+      flush();
+      pending = { key: o.key };
     }
   }
-  if (pending !== null) insertAfter(pending);
+  flush();
   return out.result();
 }
 

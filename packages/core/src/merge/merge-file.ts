@@ -24,6 +24,8 @@ export interface MergeOutcome {
   text: string;
   /** What produced the result: the line merge, or the declaration merge after the line merge conflicted. */
   method: 'line' | 'declaration';
+  /** The result as merged stretches and conflicts (what `text` renders). */
+  pieces: MergedPiece[];
   /** Conflicts left, where they are in the proposal and what they are. */
   conflicts: PlacedConflict[];
   /** What the declaration merge took from where (empty after a line merge). */
@@ -52,7 +54,7 @@ export async function mergeGeneration(input: MergeInput): Promise<MergeOutcome> 
 
   const finish = (method: MergeOutcome['method'], pieces: MergedPiece[], decisions: ChunkDecision[]): MergeOutcome => {
     const rendered = renderMerge(pieces, labels);
-    return { clean: rendered.conflicts.length === 0, text: write(rendered.lines), method, conflicts: rendered.conflicts, decisions, notes, theirs: theirsText };
+    return { clean: rendered.conflicts.length === 0, text: write(rendered.lines), pieces, method, conflicts: rendered.conflicts, decisions, notes, theirs: theirsText };
   };
 
   const byLines = mergeLines(ours.lines, base, theirs);
@@ -79,4 +81,12 @@ export async function mergeGeneration(input: MergeInput): Promise<MergeOutcome> 
 function unparsable(outcome: MergeOutcome, notes: string[]): MergeOutcome {
   notes.push('the merged file does not parse: it is proposed for you to correct');
   return { ...outcome, clean: false, conflicts: [{ ours: [], base: [], theirs: [], where: 'the whole file (does not parse)', line: 1 }], notes };
+}
+
+/** theirs with ours' pdd-keep regions carried in (theirs' line endings); theirs itself when ours has none. */
+export function withKeepRegions(ours: string, theirs: string): string {
+  if (!ours.includes('pdd-keep')) return theirs;
+  const t = toLines(theirs);
+  const kept = carryKeepRegions(toLines(ours).lines, t.lines);
+  return fromLines(kept.lines, t.eol, t.finalNewline);
 }

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { writeFileAtomic } from '../atomic-write';
+import { mergeGeneration, MergeOutcome, withKeepRegions } from '../merge/merge-file';
 import { PromptUnit } from '../units';
+import { ConflictRecord, writeConflict } from './conflict-store';
 import { joinPosix } from '../workspace-paths';
 
 export type ArtifactKind = 'code' | 'example' | 'test';
@@ -17,9 +19,16 @@ export interface FileOutcome {
    * unchanged: it already did; kept-manual-edits: it differs from the last generation (a user
    * edited it), so it was left as it is and the new generation waits in `pristine`;
    * extended: it had manual edits, the model was shown them and asked to keep them, and the
-   * answer does keep every one of their lines in order, so it replaced the file.
+   * answer does keep every one of their lines in order, so it replaced the file;
+   * merged: it had manual edits, and the three-way merge (docs/merge.md) put them and the new
+   * generation together; conflict: the merge conflicts: nothing changed, see `conflict`.
+   * (kept-manual-edits: the file was left as it is; from before merges, still read in reports.)
    */
-  action: 'created' | 'updated' | 'unchanged' | 'kept-manual-edits' | 'extended';
+  action: 'created' | 'updated' | 'unchanged' | 'kept-manual-edits' | 'extended' | 'merged' | 'conflict';
+  /** The merge, for merged and conflict. */
+  merge?: Pick<MergeOutcome, 'method' | 'decisions' | 'notes'>;
+  /** The open conflict (action conflict). */
+  conflict?: ConflictRecord;
 }
 
 /** The working file of a kind (null when the unit's language derives none). */
@@ -47,24 +56,39 @@ export function readIfExists(workspaceRoot: string, path: string): string | null
 }
 
 /**
- * Store a new generation and update the working file only where that loses nothing: when it
- * does not exist, or still equals the previous generation. Invariant 1: a manual edit is
- * never overwritten.
+ * Store a new generation. The working file takes it where that loses nothing (it does not
+ * exist, or still equals the previous generation); where the user edited it, the edits and the
+ * generation are merged three-way against the previous generation (docs/merge.md). A merge
+ * that conflicts changes neither the working file nor the base: the proposal goes under
+ * `.pdd/conflicts/`. Invariant 1: a manual edit is never overwritten.
  */
-export function applyGeneration(workspaceRoot: string, unit: PromptUnit, kind: ArtifactKind, content: string, options: { shownToModel?: string } = {}): FileOutcome {
+export async function applyGeneration(workspaceRoot: string, unit: PromptUnit, kind: ArtifactKind, generated: string, options: { shownToModel?: string } = {}): Promise<FileOutcome> {
   const path = workingPath(unit, kind)!;
   const pristine = pristinePath(unit, kind);
   const previous = readIfExists(workspaceRoot, pristine);
   const current = readIfExists(workspaceRoot, path);
-  writeFileAtomic(join(workspaceRoot, pristine), content);
-  let action: FileOutcome['action'];
-  if (current === content) action = 'unchanged';
-  else if (current === null) action = 'created';
-  else if (current === previous) action = 'updated';
-  else if (current === options.shownToModel && keepsEveryLine(content, current)) action = 'extended';
-  else action = 'kept-manual-edits';
-  if (action !== 'unchanged' && action !== 'kept-manual-edits') writeFileAtomic(join(workspaceRoot, path), content);
-  return { kind, path, pristine, action };
+  // Protected regions of the working file go into every generation verbatim.
+  const content = current === null ? generated : withKeepRegions(current, generated);
+  const write = (file: string, text: string) => writeFileAtomic(join(workspaceRoot, file), text);
+  if (current === null || current === previous || current === content) {
+    write(pristine, content);
+    if (current !== content) write(path, content);
+    return { kind, path, pristine, action: current === content ? 'unchanged' : current === null ? 'created' : 'updated' };
+  }
+  if (current === options.shownToModel && keepsEveryLine(content, current)) {
+    write(pristine, content);
+    write(path, content);
+    return { kind, path, pristine, action: 'extended' };
+  }
+  const merged = await mergeGeneration({ languageId: unit.language.id, base: previous, ours: current, theirs: content, labels: { ours: path, theirs: 'new generation' } });
+  const merge = { method: merged.method, decisions: merged.decisions, notes: merged.notes };
+  if (!merged.clean) {
+    const conflict = writeConflict(workspaceRoot, unit, { kind, working: path, base: pristine, ours: current, baseText: previous, theirs: merged.theirs, proposal: merged.text, conflicts: merged.conflicts, notes: merged.notes });
+    return { kind, path, pristine, action: 'conflict', merge, conflict };
+  }
+  write(pristine, merged.theirs);
+  if (merged.text !== current) write(path, merged.text);
+  return { kind, path, pristine, action: merged.text === current ? 'unchanged' : 'merged', merge };
 }
 
 /** Whether every non-blank line of `original` is in `result`, in the same order (trailing blanks ignored). */

@@ -38,15 +38,15 @@ describe('generating operations', () => {
     expect(calls[0].request.messages[0].content).toContain('exactly one fenced code block tagged py');
   });
 
-  it('updates an untouched working file, keeps a hand-edited one and reports it', async () => {
+  it('updates an untouched working file, merges the new generation into a hand-edited one', async () => {
     answers.push(code('v1 = 1'), code('v2 = 2'), code('v3 = 3'));
     await runGeneratingOperation('generate', unit(), env());
     expect((await runGeneratingOperation('generate', unit(), env())).files[0].action).toBe('updated');
     expect(read('calc.py')).toBe('v2 = 2\n');
     writeFileSync(ws.path('calc.py'), 'v2 = 2\n# my edit\n');
     const r = await runGeneratingOperation('generate', unit(), env());
-    expect(r.files[0].action).toBe('kept-manual-edits');
-    expect(read('calc.py')).toBe('v2 = 2\n# my edit\n');
+    expect(r.files[0].action).toBe('merged');
+    expect(read('calc.py')).toBe('v3 = 3\n# my edit\n');
     expect(read('.pdd/generated/calc_python/calc.py')).toBe('v3 = 3\n');
   });
 
@@ -79,12 +79,12 @@ describe('generating operations', () => {
     expect(read('tests/test_calc.py')).toBe('def test_mine():\n    assert True\n\ndef test_add():\n    assert add(1, 2) == 3\n');
   });
 
-  it('keeps hand-written tests when the answer drops one of their lines', async () => {
+  it('merges hand-written tests with an answer that dropped them: both are kept', async () => {
     ws.write({ 'calc.py': 'def add(a, b): return a + b\n', 'tests/test_calc.py': 'def test_mine():\n    assert add(2, 2) == 4\n' });
     answers.push(code('def test_add():\n    assert add(1, 2) == 3'));
     const r = await runGeneratingOperation('generate-tests', unit(), env());
-    expect(r.files[0].action).toBe('kept-manual-edits');
-    expect(read('tests/test_calc.py')).toBe('def test_mine():\n    assert add(2, 2) == 4\n');
+    expect(r.files[0].action).toBe('merged');
+    expect(read('tests/test_calc.py')).toBe('def test_mine():\n    assert add(2, 2) == 4\ndef test_add():\n    assert add(1, 2) == 3\n');
     expect(read('.pdd/generated/calc_python/test_calc.py')).toContain('def test_add');
   });
 

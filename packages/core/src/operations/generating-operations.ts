@@ -64,7 +64,7 @@ export async function runGeneratingOperation(operation: GeneratingOperation, uni
   const messages = renderTemplate(operation, vars);
   const result = await env.llm.complete(messages, { unit: unit.id, operation });
   const content = extractCode(result.content, unit.language, `${unit.id} ${operation} (${result.model})`);
-  const file = applyGeneration(env.workspaceRoot, unit, kind, content, { shownToModel: handWrittenTests });
+  const file = await applyGeneration(env.workspaceRoot, unit, kind, content, { shownToModel: handWrittenTests });
   return reportOf(operation, unit, result, [file]);
 }
 

@@ -7,3 +7,5 @@ export * from './prompt-operations';
 export * from './run-operation';
 export * from './llm-session';
 export * from './run-operations';
+export * from './conflict-store';
+export * from './resolve-conflict';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PddError } from '../errors';
 import { LlmMessage } from '../llm/types';
 
-export type TemplateName = 'generate' | 'example' | 'generate-tests' | 'update' | 'auto-deps' | 'crash' | 'verify' | 'fix';
+export type TemplateName = 'generate' | 'example' | 'generate-tests' | 'update' | 'auto-deps' | 'crash' | 'verify' | 'fix' | 'resolve';
 
 /** Where nx-pdd's own prompt templates live (shipped in the package, versioned with it). */
 export const TEMPLATES_DIR = join(__dirname, '..', '..', 'templates');

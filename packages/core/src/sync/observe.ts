@@ -4,6 +4,7 @@ import { currentHashes, FileHashes, Fingerprint, readFingerprint, runReportPath,
 import { readRunReport, RunReport } from '../run-report';
 import { PromptUnit } from '../units';
 import { FileStatus, Observation, SyncState } from './decision';
+import { conflictRecordPath } from '../operations/conflict-store';
 import { journalPath } from './transaction';
 
 /**
@@ -121,7 +122,9 @@ export function observeUnit(workspaceRoot: string, unit: PromptUnit, state: Sync
       verified: extras.verified === key,
       testRun: testRunValid ? { failed: runReport!.tests_failed, passed: runReport!.tests_passed, exitCode: runReport!.exit_code, coverage: measuredCoverage(runReport!) } : null,
       depsAnalyzed: !!hashes.prompt_hash && extras.deps_analyzed === hashes.prompt_hash,
-      state,
+      // The conflict files are the conflict state (they outlive a deleted state.db); a stored
+      // `conflict` whose files were removed by hand is no conflict any more.
+      state: existsSync(join(workspaceRoot, conflictRecordPath(unit))) ? 'conflict' : state === 'conflict' ? null : state,
       journalOpen: existsSync(join(workspaceRoot, journalPath(unit))),
     },
   };

@@ -6,7 +6,9 @@ import { PddError } from '../errors';
 import { callCost, chooseModels } from '../llm/model-choice';
 import { loadModelTable } from '../llm/model-table';
 import { LlmCacheMode } from '../llm/response-cache';
+import { describeConflict, readConflict } from '../operations/conflict-store';
 import { createLlmClient } from '../operations/llm-session';
+import { resolveConflict, Resolution } from '../operations/resolve-conflict';
 import { runOperation } from '../operations/run-operation';
 import { JsTestRunner } from '../run/unit-runner';
 import { PromptUnit } from '../units';
@@ -48,6 +50,10 @@ export interface SyncCommandOptions {
   interactive: boolean;
   /** Asks the person; true = go on. */
   confirm?: (question: string) => Promise<boolean>;
+  /** How to end an open merge conflict (docs/merge.md). */
+  resolve?: Resolution;
+  /** The Nx project the unit is, for the commands messages suggest (default: the unit id). */
+  project?: string;
 }
 
 export interface SyncCommandResult {
@@ -87,8 +93,8 @@ export function syncOptionsFor(unit: PromptUnit, o: SyncCommandOptions): SyncOpt
     skipTests: pick(o.skipTests, profile.skipTests, false),
     targetCoverage: pick(o.targetCoverage, profile.targetCoverage, unit.settings.targetCoverage),
     autoDeps: pick(o.autoDeps, profile.autoDeps, false),
-    mergeAvailable: false,
-    resolve: null,
+    mergeAvailable: true,
+    resolve: o.resolve ?? null,
     maxAttempts: pick(o.maxAttempts, profile.maxAttempts, unit.settings.maxAttempts),
     maxSteps: 40,
     ...(o.timeout !== undefined ? { maxSeconds: o.timeout } : {}),
@@ -165,11 +171,19 @@ export async function runSyncCommand(unit: PromptUnit, workspaceRoot: string, en
       const r = await runOperation(op, u, opEnv);
       const lines = [...r.files.map((f) => `${f.path} ${f.action}`), ...r.notes];
       if (r.model) lines.push(r.cached ? 'answered from the response cache ($0)' : `${r.model}: $${r.costUsd.toFixed(4)}`);
-      return { costUsd: r.costUsd, model: r.model, lines, exampleOk: r.outcome?.exampleOk, verified: r.outcome?.verified, depsAnalyzed: op === 'auto-deps' ? true : undefined };
+      const conflict = r.files.find((f) => f.conflict)?.conflict;
+      for (const f of r.files) if (f.merge && f.action === 'merged') lines.push(`${f.path}: your edits merged with the new generation (${f.merge.method === 'line' ? 'by lines' : 'by declarations'})`, ...f.merge.notes);
+      return { costUsd: r.costUsd, model: r.model, lines, exampleOk: r.outcome?.exampleOk, verified: r.outcome?.verified, depsAnalyzed: op === 'auto-deps' ? true : undefined, ...(conflict ? { conflict: describeConflict(conflict, o.project ?? unit.id) } : {}) };
     };
+    const resolve = async (u: PromptUnit, resolution: Resolution) => {
+      const r = await resolveConflict(u, resolution, opEnv);
+      if (r.model) r.lines.push(`${r.model}: $${r.costUsd.toFixed(4)}`);
+      return r;
+    };
+    if (o.resolve && !readConflict(workspaceRoot, unit)) log(`note: --resolve=${o.resolve} ignored: ${unit.id} has no open conflict`);
     const ops: SyncOperation[] = ['auto-deps', 'generate', 'update', 'example', 'crash', 'verify', 'generate-tests', 'test', 'fix'];
     const started = Date.now();
-    const outcome = await syncUnit(unit, { workspaceRoot, store, runId, operations: Object.fromEntries(ops.map((op) => [op, impl(op)])), version: `nx-pdd`, log }, options);
+    const outcome = await syncUnit(unit, { workspaceRoot, store, runId, operations: Object.fromEntries(ops.map((op) => [op, impl(op)])), resolve, version: `nx-pdd`, log }, options);
     const seconds = (Date.now() - started) / 1000;
     const ran = outcome.steps.filter((s) => s.operation);
     const summary = [
@@ -177,6 +191,8 @@ export async function runSyncCommand(unit: PromptUnit, workspaceRoot: string, en
       `  operations: ${ran.length ? ran.map((s) => `${s.operation}${s.status === 'failed' ? ' (failed)' : ''}`).join(', ') : 'none'}; cost $${outcome.costUsd.toFixed(4)}; ${seconds.toFixed(1)} s`,
       ...outcome.warnings.map((w) => `  warning: ${w}`),
     ];
+    const conflict = outcome.state === 'conflict' ? readConflict(workspaceRoot, unit) : null;
+    if (conflict && !outcome.reason.includes(conflict.proposal)) summary.push(`  ${describeConflict(conflict, o.project ?? unit.id)}`);
     const reportFile = joinPosix(unit.pddRoot, '.pdd/runs', `${runId}-${unit.id.replace(/\//g, '_')}.json`);
     writeFileAtomic(join(workspaceRoot, reportFile), JSON.stringify({ runId, host: hostname(), profile: o.profile, seconds, ...outcome }, null, 2));
     return { outcome, plan: null, reportFile, ok: outcome.ok, summary };

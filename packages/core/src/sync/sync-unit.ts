@@ -21,6 +21,8 @@ export interface StepResult {
   verified?: boolean;
   /** auto-deps ran. */
   depsAnalyzed?: boolean;
+  /** The generation's merge with hand edits conflicts: what to tell the user (nothing was recorded). */
+  conflict?: string;
 }
 
 export type OperationImpl = (unit: PromptUnit) => Promise<StepResult>;
@@ -41,6 +43,8 @@ export interface SyncEnvironment {
   runId: string;
   /** The operations this build can run; a decision for another one stops the run and says so. */
   operations: Partial<Record<SyncOperation, OperationImpl>>;
+  /** Ends a merge conflict the way `--resolve` says (throws when refused; nothing changes then). */
+  resolve?: (unit: PromptUnit, resolution: NonNullable<DecisionOptions['resolve']>) => Promise<StepResult>;
   /** Written as the fingerprint's pdd_version. */
   version: string;
   log: (line: string) => void;
@@ -109,7 +113,8 @@ function record(env: SyncEnvironment, unit: PromptUnit, previous: Fingerprint | 
  * also covers the fingerprint it records. Decisions come only from `decide` (a pure function);
  * the caller holds the unit's lock and provides the ledger inside the operations.
  */
-export async function syncUnit(unit: PromptUnit, env: SyncEnvironment, options: SyncOptions): Promise<SyncOutcome> {
+export async function syncUnit(unit: PromptUnit, env: SyncEnvironment, initialOptions: SyncOptions): Promise<SyncOutcome> {
+  let options = initialOptions;
   const steps: SyncStep[] = [];
   const warnings: string[] = [];
   const attempts = new Map<SyncOperation, number>();
@@ -168,7 +173,25 @@ export async function syncUnit(unit: PromptUnit, env: SyncEnvironment, options: 
       continue;
     }
     if (decision.kind === 'resolve') {
-      return finish('conflict', false, `--resolve=${decision.resolution} needs the merge of regenerated code with hand edits, which this build does not have yet`);
+      if (!env.resolve) return finish('conflict', false, `--resolve=${decision.resolution}: this build cannot resolve conflicts`);
+      env.log(`[${step}] resolve: ${decision.reason}`);
+      const files = (['code', 'example', 'test'] as const).flatMap((k) => (workingPath(unit, k) ? [workingPath(unit, k)!, pristinePath(unit, k)] : []));
+      try {
+        const result = await Transaction.run(env.workspaceRoot, journalPath(unit), { unit: unit.id, operation: 'resolve' }, [...files, unit.metaFile], async () => {
+          const r = await env.resolve!(unit, decision.resolution);
+          record(env, unit, obs.fingerprint, 'generate', {});
+          return r;
+        });
+        costUsd += result.costUsd;
+        for (const line of result.lines) env.log(`    ${line}`);
+        steps.push({ decision, status: 'ok', costUsd: result.costUsd });
+        env.store.setState(unit.id, 'code_generated', { operation: 'generate', status: 'ok' });
+        options = { ...options, resolve: null };
+      } catch (e) {
+        steps.push({ decision, status: 'failed', costUsd: 0, error: (e as Error).message });
+        return finish('conflict', false, (e as Error).message);
+      }
+      continue;
     }
     if (decision.kind === 'record') {
       env.log(`[${step}] record: ${decision.reason}`);
@@ -190,6 +213,7 @@ export async function syncUnit(unit: PromptUnit, env: SyncEnvironment, options: 
     try {
       const result = await Transaction.run(env.workspaceRoot, journalPath(unit), { unit: unit.id, operation }, filesWrittenBy(unit, operation), async () => {
         const r = await impl(unit);
+        if (r.conflict) return r; // nothing is recorded: the files are as they were
         const after = currentHashes(env.workspaceRoot, unit, obs.fingerprint);
         const extras: NxPddFingerprintExtras = {};
         if (r.exampleOk !== undefined) extras.example_run = { ok: r.exampleOk, files: exampleKey(after) };
@@ -200,6 +224,11 @@ export async function syncUnit(unit: PromptUnit, env: SyncEnvironment, options: 
       });
       costUsd += result.costUsd;
       for (const line of result.lines) env.log(`    ${line}`);
+      if (result.conflict) {
+        steps.push({ decision, operation, status: 'failed', costUsd: result.costUsd, error: 'merge conflict' });
+        env.store.logOperation({ run_id: env.runId, unit_id: unit.id, operation, status: 'failed', attempt, cost_usd: result.costUsd, model: result.model, error: 'merge conflict', duration_ms: Date.now() - started.getTime(), started_at: started.toISOString(), ended_at: new Date().toISOString() });
+        return finish('conflict', false, result.conflict);
+      }
       steps.push({ decision, operation, status: 'ok', costUsd: result.costUsd });
       env.store.setState(unit.id, STATE_AFTER[operation], { operation, status: 'ok' });
       env.store.logOperation({ run_id: env.runId, unit_id: unit.id, operation, status: 'ok', attempt, cost_usd: result.costUsd, model: result.model, duration_ms: Date.now() - started.getTime(), started_at: started.toISOString(), ended_at: new Date().toISOString() });

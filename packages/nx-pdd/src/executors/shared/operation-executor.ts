@@ -1,5 +1,5 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { createLlmClient, FileOutcome, LLM_CACHE_MODES, LlmCacheMode, OperationName, PddError, PromptUnit, resolveUnits, runOperation } from '@nx-pdd/core';
+import { createLlmClient, describeConflict, FileOutcome, LLM_CACHE_MODES, LlmCacheMode, OperationName, PddError, PromptUnit, resolveUnits, runOperation } from '@nx-pdd/core';
 import { NormalizedPluginOptions, pluginOptionsFromNxJson } from '../../plugins/options';
 
 export interface OperationExecutorOptions {
@@ -43,9 +43,12 @@ export async function runOperationExecutor(operation: OperationName, options: Op
     const report = await runOperation(operation, unit, { workspaceRoot: context.root, llm, allowShell: options.allowShell, contextDirs: options.contextDirs, runTimeoutMs: (options.runTimeout ?? 120) * 1000, testRunners: plugin.testRunners });
     const source = report.model === null ? 'no LLM call' : report.cached ? 'response cache, $0' : `${report.model}, $${report.costUsd.toFixed(4)}`;
     for (const file of report.files) {
-      if (file.action === 'kept-manual-edits') console.warn(`nx-pdd: ${unit.id} ${operation}: ${describe(file)} (${source})`);
+      if (file.conflict) console.error(`nx-pdd: ${unit.id} ${operation}: ${describeConflict(file.conflict, context.projectName)} (${source})`);
+      else if (file.action === 'kept-manual-edits') console.warn(`nx-pdd: ${unit.id} ${operation}: ${describe(file)} (${source})`);
       else console.log(`nx-pdd: ${unit.id} ${operation}: ${describe(file)} (${source})`);
+      for (const note of file.merge?.notes ?? []) console.log(`nx-pdd: ${unit.id} ${operation}: ${note}`);
     }
+    if (report.files.some((f) => f.conflict)) return { success: false };
     for (const note of report.notes) console.log(`nx-pdd: ${unit.id} ${operation}: ${note}`);
     // crash, verify, fix and test succeed only when what they ran works (invariant 4).
     const o = report.outcome;
@@ -70,6 +73,7 @@ export function resolveExecutorUnit(options: Pick<OperationExecutorOptions, 'pro
 function describe(file: FileOutcome): string {
   if (file.action === 'kept-manual-edits') return `${file.path} has manual edits and was left as it is; the new generation is in ${file.pristine}`;
   if (file.kind === 'prompt' && file.action === 'updated' && file.pristine) return `${file.path} updated (the previous version is in ${file.pristine})`;
+  if (file.action === 'merged') return `${file.path}: your edits merged with the new generation (${file.merge?.method === 'declaration' ? 'by declarations' : 'by lines'}); the generation alone is in ${file.pristine}`;
   return `${file.path} ${file.action}`;
 }
 

@@ -1,6 +1,6 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { createInterface } from 'node:readline/promises';
-import { assertProfile, executionOrder, LLM_CACHE_MODES, LlmCacheMode, runSyncCommand } from '@nx-pdd/core';
+import { assertProfile, executionOrder, LLM_CACHE_MODES, LlmCacheMode, Resolution, runSyncCommand } from '@nx-pdd/core';
 import { resolveExecutorUnit } from '../shared/operation-executor';
 
 export interface SyncExecutorOptions {
@@ -20,6 +20,7 @@ export interface SyncExecutorOptions {
   callTimeout?: number;
   rateLimit?: number;
   resumeFrom?: string;
+  resolve?: string;
   runTimeout?: number;
   json?: boolean;
   strength?: number;
@@ -28,6 +29,8 @@ export interface SyncExecutorOptions {
   model?: string;
   nxPddVersion?: string;
 }
+
+const RESOLUTIONS: Resolution[] = ['ours', 'theirs', 'merged', 'llm'];
 
 async function ask(question: string): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
@@ -45,6 +48,7 @@ export default async function syncExecutor(options: SyncExecutorOptions, context
   try {
     const llmCache = (options.llmCache ?? process.env.NX_PDD_LLM_CACHE ?? 'readwrite') as LlmCacheMode;
     if (!LLM_CACHE_MODES.includes(llmCache)) throw new Error(`unknown llmCache "${llmCache}" (use one of ${LLM_CACHE_MODES.join(', ')})`);
+    if (options.resolve !== undefined && !RESOLUTIONS.includes(options.resolve as Resolution)) throw new Error(`unknown --resolve "${options.resolve}" (use one of ${RESOLUTIONS.join(', ')})`);
     const { unit, plugin } = resolveExecutorUnit(options, context);
     const result = await runSyncCommand(
       unit,
@@ -69,6 +73,8 @@ export default async function syncExecutor(options: SyncExecutorOptions, context
         testRunners: plugin.testRunners,
         interactive: process.stdin.isTTY === true && process.stderr.isTTY === true,
         confirm: ask,
+        resolve: options.resolve as Resolution | undefined,
+        project: context.projectName,
       },
       (line) => log(`nx-pdd: ${line}`),
     );
