@@ -25,6 +25,13 @@ const config: Config = {
       setupFiles: ['<rootDir>/../../tools/jest/nx-env.js'],
     },
     {
+      displayName: 'tools',
+      rootDir: '<rootDir>/tools',
+      testEnvironment: 'node',
+      transform: swc,
+      testMatch: ['<rootDir>/**/*.spec.ts'],
+    },
+    {
       displayName: 'e2e',
       rootDir: '<rootDir>/e2e',
       testEnvironment: 'node',

@@ -32,3 +32,7 @@ export * from './run/unit-runner';
 export * from './sync/sync-command';
 export * from './run/coverage';
 export * from './merge';
+export * from './code-interface';
+export * from './sync/record-time';
+export * from './unit-cycles';
+export * from './sync/invocation-report';

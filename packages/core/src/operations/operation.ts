@@ -23,6 +23,10 @@ export interface OperationEnvironment {
   secretVars?: readonly string[];
   /** Folders auto-deps offers files from, relative to the unit's PDD root (default examples, context). */
   contextDirs?: string[];
+  /** The key of the interfaces of the units this one depends on, recorded with a test run ('' or absent: none). */
+  dependenciesKey?: string;
+  /** The time written into run reports (default now). */
+  recordedAt?: Date;
 }
 
 /** What one operation did: the files it touched and what its LLM call cost. */

@@ -145,7 +145,7 @@ function recordTests(unit: PromptUnit, env: OperationEnvironment, t: TestsRun): 
   for (const f of unitTestFiles(root, unit)) testFiles[f.slice(f.lastIndexOf('/') + 1)] = sha256(readIfExists(root, f) ?? '');
   const failed = t.result.failed + t.result.errored;
   writeRunReport(root, runReportPath(unit), {
-    timestamp: new Date().toISOString().replace(/\.\d{3}Z$/, '+00:00'),
+    timestamp: (env.recordedAt ?? new Date()).toISOString().replace(/\.\d{3}Z$/, '+00:00'),
     exit_code: t.run.timedOut ? 124 : (t.run.exitCode ?? 1),
     tests_passed: t.result.passed,
     tests_failed: failed,
@@ -153,6 +153,7 @@ function recordTests(unit: PromptUnit, env: OperationEnvironment, t: TestsRun): 
     test_hash: unit.paths.test ? sha256(readIfExists(root, unit.paths.test) ?? '') : null,
     test_files: testFiles,
     nx_pdd_code_hash: sha256(readIfExists(root, unit.paths.code) ?? ''),
+    ...(env.dependenciesKey ? { nx_pdd_deps_key: env.dependenciesKey } : {}),
     nx_pdd_coverage_measured: t.coverage !== null,
     nx_pdd_skipped: t.result.skipped,
     nx_pdd_failures: t.result.tests.filter((c) => c.status === 'failed' || c.status === 'errored').slice(0, 20).map((c) => ({ test: `${c.classname ? `${c.classname}::` : ''}${c.name}`, class: c.failureClass, message: (c.message ?? '').slice(0, 500) })),

@@ -41,6 +41,8 @@ export interface Observation {
   state: SyncState | null;
   /** A transaction journal was found (a run died mid-operation). */
   journalOpen: boolean;
+  /** Units this one depends on whose interface changed since the last sync (their ids). */
+  dependencyChanges?: string[];
 }
 
 export interface DecisionOptions {
@@ -93,14 +95,15 @@ export function decide(o: Observation, opt: DecisionOptions): Decision {
   if (codeChanged) return { kind: 'run', operation: 'update', rule: 8, reason: 'the code was edited by hand: update the prompt to match it' };
   if (o.example === 'missing') return { kind: 'run', operation: 'example', rule: 9, reason: 'no usage example yet' };
   if (changedOrNew(o.example) || (!opt.skipTests && changedOrNew(o.tests))) return { kind: 'record', rule: 10, reason: 'the example or tests were edited by hand: keep them as they are' };
+  const becauseOf = o.dependencyChanges?.length ? ` (the interface of ${o.dependencyChanges.join(', ')} changed)` : '';
   if (o.example !== null) {
-    if (o.exampleRun === null) return { kind: 'run', operation: 'crash', rule: 11, reason: 'the example has not run against the current code' };
+    if (o.exampleRun === null) return { kind: 'run', operation: 'crash', rule: 11, reason: `the example has not run against the current code${becauseOf}` };
     if (!o.exampleRun.ok) return { kind: 'run', operation: 'crash', rule: 11, reason: 'the example crashed: fix it' };
   }
-  if (o.example !== null && !opt.skipVerify && !o.verified) return { kind: 'run', operation: 'verify', rule: 12, reason: 'the example\'s output has not been checked against the prompt' };
+  if (o.example !== null && !opt.skipVerify && !o.verified) return { kind: 'run', operation: 'verify', rule: 12, reason: `the example's output has not been checked against the prompt${becauseOf}` };
   if (o.tests !== null && !opt.skipTests) {
     if (o.tests === 'missing') return { kind: 'run', operation: 'generate-tests', rule: 13, reason: 'no unit tests yet' };
-    if (o.testRun === null) return { kind: 'run', operation: 'test', rule: 14, reason: 'the tests have not run against the current code' };
+    if (o.testRun === null) return { kind: 'run', operation: 'test', rule: 14, reason: `the tests have not run against the current code${becauseOf}` };
     if (o.testRun.failed > 0 || o.testRun.exitCode !== 0) return { kind: 'run', operation: 'fix', rule: 15, reason: `${o.testRun.failed || 'some'} test${o.testRun.failed === 1 ? '' : 's'} failing` };
     if (o.testRun.coverage !== null && o.testRun.coverage < opt.targetCoverage) {
       return { kind: 'run', operation: 'generate-tests', rule: 16, reason: `coverage ${o.testRun.coverage}% is below the target ${opt.targetCoverage}%: extend the tests` };

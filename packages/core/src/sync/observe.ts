@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { currentHashes, FileHashes, Fingerprint, readFingerprint, runReportPath, sha256 } from '../fingerprint';
+import { dependenciesKey } from '../code-interface';
 import { readRunReport, RunReport } from '../run-report';
 import { PromptUnit } from '../units';
 import { FileStatus, Observation, SyncState } from './decision';
@@ -18,6 +19,8 @@ export interface NxPddFingerprintExtras {
   verified?: string;
   /** auto-deps ran for this prompt hash. */
   deps_analyzed?: string;
+  /** The interface hashes of the units this one depends on, as they were at this sync. */
+  dependencies?: Record<string, string>;
 }
 
 export const EXTRAS_KEY = 'nx_pdd';
@@ -28,15 +31,21 @@ export const RUN_REPORT_CODE_KEY = 'nx_pdd_code_hash';
 export interface UnitObservation {
   observation: Observation;
   hashes: FileHashes;
+  /** The dependencies' interface hashes now, and their one key. */
+  dependencies: Record<string, string>;
+  depsKey: string;
   fingerprint: Fingerprint | null;
   runReport: RunReport | null;
   warnings: string[];
 }
 
-/** The key results are stored under: the code and example as they are. */
-export function exampleKey(hashes: Pick<FileHashes, 'code_hash' | 'example_hash'>): string {
-  return sha256(`${hashes.code_hash ?? '-'}:${hashes.example_hash ?? '-'}`);
+/** The key results are stored under: the code and example as they are, and the interfaces of the units they depend on. */
+export function exampleKey(hashes: Pick<FileHashes, 'code_hash' | 'example_hash'>, depsKey = ''): string {
+  return sha256(`${hashes.code_hash ?? '-'}:${hashes.example_hash ?? '-'}${depsKey ? `:${depsKey}` : ''}`);
 }
+
+/** The run report key nx-pdd adds: the interfaces of the dependencies the tests ran against. */
+export const RUN_REPORT_DEPS_KEY = 'nx_pdd_deps_key';
 
 export function extrasOf(fp: Fingerprint | null): NxPddFingerprintExtras {
   const v = fp?.[EXTRAS_KEY];
@@ -91,7 +100,7 @@ export function measuredCoverage(report: RunReport): number | null {
 }
 
 /** Read a unit's files, fingerprint, run report and state into the decision engine's input. */
-export function observeUnit(workspaceRoot: string, unit: PromptUnit, state: SyncState | null): UnitObservation {
+export function observeUnit(workspaceRoot: string, unit: PromptUnit, state: SyncState | null, dependencies: Record<string, string> = {}): UnitObservation {
   const warnings: string[] = [];
   const fpRead = readFingerprint(workspaceRoot, unit.metaFile);
   if (fpRead.warning) warnings.push(fpRead.warning);
@@ -101,15 +110,20 @@ export function observeUnit(workspaceRoot: string, unit: PromptUnit, state: Sync
   if (rr.warning) warnings.push(rr.warning);
   const runReport = rr.report;
   const extras = { ...adoptedFromPdd(fingerprint, hashes), ...extrasOf(fingerprint) };
-  const key = exampleKey(hashes);
+  const depsKey = dependenciesKey(dependencies);
+  const key = exampleKey(hashes, depsKey);
+  const recordedDeps = extrasOf(fingerprint).dependencies;
+  const dependencyChanges = recordedDeps ? [...new Set([...Object.keys(recordedDeps), ...Object.keys(dependencies)])].filter((d) => recordedDeps[d] !== dependencies[d]).sort() : [];
   const hasExample = unit.paths.example !== null;
   const hasTests = unit.paths.test !== null;
   // PDD's run reports do not say which code the tests ran against: the fingerprint's code hash stands in.
   const ranAgainst = runReport?.[RUN_REPORT_CODE_KEY] ?? (fingerprint?.code_hash ?? null);
-  const testRunValid = runReport !== null && hashes.test_hash !== null && runReport.test_hash === hashes.test_hash && ranAgainst === hashes.code_hash;
+  const testRunValid = runReport !== null && hashes.test_hash !== null && runReport.test_hash === hashes.test_hash && ranAgainst === hashes.code_hash && (runReport[RUN_REPORT_DEPS_KEY] ?? '') === depsKey;
   return {
     fingerprint,
     hashes,
+    dependencies,
+    depsKey,
     runReport,
     warnings,
     observation: {
@@ -126,6 +140,7 @@ export function observeUnit(workspaceRoot: string, unit: PromptUnit, state: Sync
       // `conflict` whose files were removed by hand is no conflict any more.
       state: existsSync(join(workspaceRoot, conflictRecordPath(unit))) ? 'conflict' : state === 'conflict' ? null : state,
       journalOpen: existsSync(join(workspaceRoot, journalPath(unit))),
+      dependencyChanges,
     },
   };
 }

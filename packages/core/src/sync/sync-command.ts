@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { dependenciesKey, dependencyInterfaces, InterfaceSource } from '../code-interface';
+import { recordTime } from './record-time';
 import { hostname, homedir } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../atomic-write';
@@ -54,6 +56,8 @@ export interface SyncCommandOptions {
   resolve?: Resolution;
   /** The Nx project the unit is, for the commands messages suggest (default: the unit id). */
   project?: string;
+  /** The units this one depends on (from the project graph): their interfaces are part of what its results hold for. */
+  dependencies?: InterfaceSource[];
 }
 
 export interface SyncCommandResult {
@@ -63,6 +67,8 @@ export interface SyncCommandResult {
   reportFile: string | null;
   ok: boolean;
   summary: string[];
+  /** Seconds the sync took (not for a dry run). */
+  seconds?: number;
 }
 
 /** Profiles (seed solution 9): a bundle of option defaults; explicit flags win. */
@@ -76,6 +82,8 @@ export const PROFILES: Record<SyncProfile, Partial<SyncOptions>> = {
 /** What shares one budget: NX_PDD_BUDGET_SCOPE, else the Nx process that started this task (all tasks of one invocation). */
 export function budgetScope(env: NodeJS.ProcessEnv): string {
   if (env.NX_PDD_BUDGET_SCOPE) return env.NX_PDD_BUDGET_SCOPE;
+  // Set by the plugin's preTasksExecution for every task of one nx run / run-many / affected.
+  if (env.NX_PDD_INVOCATION) return `nx:${env.NX_PDD_INVOCATION}`;
   let started = '';
   try {
     started = readFileSync(`/proc/${process.ppid}/stat`, 'utf8').split(') ')[1]?.split(' ')[19] ?? '';
@@ -130,16 +138,18 @@ export async function runSyncCommand(unit: PromptUnit, workspaceRoot: string, en
     }
   };
   const storeFile = join(workspaceRoot, joinPosix(unit.pddRoot, '.pdd/state.db'));
+  const dependencies = await dependencyInterfaces(workspaceRoot, o.dependencies ?? []);
+  const recordedAt = recordTime(workspaceRoot, env);
 
   if (o.dryRun || (o.profile === 'safe' && !o.interactive)) {
-    const plan = planSync(workspaceRoot, unit, StateStore.peekState(storeFile, unit.id), options, estimate);
+    const plan = planSync(workspaceRoot, unit, StateStore.peekState(storeFile, unit.id), options, estimate, dependencies);
     const summary = [...plan.warnings.map((w) => `warning: ${w}`), ...planLines(unit, plan.steps)];
     if (!o.dryRun) summary.push('safe profile with no terminal to ask: the plan above was not carried out (run with --profile=standard, or in a terminal)');
     return { outcome: null, plan: plan.steps, reportFile: null, ok: o.dryRun && plan.steps.every((s) => s.decision.kind !== 'stop'), summary };
   }
 
   if (o.profile === 'safe') {
-    const plan = planSync(workspaceRoot, unit, null, options, estimate);
+    const plan = planSync(workspaceRoot, unit, null, options, estimate, dependencies);
     planLines(unit, plan.steps).forEach(log);
     const willWrite = plan.steps.some((s) => s.decision.kind === 'run');
     if (willWrite && !(await o.confirm?.(`Carry out this plan for ${unit.id}?`))) {
@@ -166,7 +176,7 @@ export async function runSyncCommand(unit: PromptUnit, workspaceRoot: string, en
   try {
     const ledger = new SharedLedger(store, { scope: budgetScope(env), budgetUsd: o.budget ?? unit.settings.budget, unitId: unit.id, ...(o.dailyCeiling !== undefined ? { dailyCeilingUsd: o.dailyCeiling } : {}), ...(o.rateLimit !== undefined ? { callsPerMinute: o.rateLimit } : {}) });
     const llm = createLlmClient({ workspaceRoot, unit, env, cacheMode: o.llmCache, ledger, table, timeoutMs: o.callTimeout * 1000, log });
-    const opEnv = { workspaceRoot, llm, runTimeoutMs: o.runTimeout * 1000, secretVars: table.rows.flatMap((r) => r.apiKeyVars), testRunners: o.testRunners };
+    const opEnv = { workspaceRoot, llm, runTimeoutMs: o.runTimeout * 1000, secretVars: table.rows.flatMap((r) => r.apiKeyVars), testRunners: o.testRunners, dependenciesKey: dependenciesKey(dependencies), recordedAt };
     const impl = (op: SyncOperation): OperationImpl => async (u) => {
       const r = await runOperation(op, u, opEnv);
       const lines = [...r.files.map((f) => `${f.path} ${f.action}`), ...r.notes];
@@ -183,7 +193,7 @@ export async function runSyncCommand(unit: PromptUnit, workspaceRoot: string, en
     if (o.resolve && !readConflict(workspaceRoot, unit)) log(`note: --resolve=${o.resolve} ignored: ${unit.id} has no open conflict`);
     const ops: SyncOperation[] = ['auto-deps', 'generate', 'update', 'example', 'crash', 'verify', 'generate-tests', 'test', 'fix'];
     const started = Date.now();
-    const outcome = await syncUnit(unit, { workspaceRoot, store, runId, operations: Object.fromEntries(ops.map((op) => [op, impl(op)])), resolve, version: `nx-pdd`, log }, options);
+    const outcome = await syncUnit(unit, { workspaceRoot, store, runId, operations: Object.fromEntries(ops.map((op) => [op, impl(op)])), resolve, version: `nx-pdd`, log, dependencies, recordedAt }, options);
     const seconds = (Date.now() - started) / 1000;
     const ran = outcome.steps.filter((s) => s.operation);
     const summary = [
@@ -195,7 +205,7 @@ export async function runSyncCommand(unit: PromptUnit, workspaceRoot: string, en
     if (conflict && !outcome.reason.includes(conflict.proposal)) summary.push(`  ${describeConflict(conflict, o.project ?? unit.id)}`);
     const reportFile = joinPosix(unit.pddRoot, '.pdd/runs', `${runId}-${unit.id.replace(/\//g, '_')}.json`);
     writeFileAtomic(join(workspaceRoot, reportFile), JSON.stringify({ runId, host: hostname(), profile: o.profile, seconds, ...outcome }, null, 2));
-    return { outcome, plan: null, reportFile, ok: outcome.ok, summary };
+    return { outcome, plan: null, reportFile, ok: outcome.ok, summary, seconds };
   } finally {
     process.off('SIGINT', interrupted);
     process.off('SIGTERM', interrupted);

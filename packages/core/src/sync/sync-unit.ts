@@ -1,3 +1,4 @@
+import { writeInterfaceFile } from '../code-interface';
 import { currentHashes, FileHashes, Fingerprint, nextFingerprint, runReportPath, writeFingerprint } from '../fingerprint';
 import { LlmError } from '../llm/errors';
 import { pristinePath, workingPath } from '../operations/artifact-store';
@@ -47,6 +48,10 @@ export interface SyncEnvironment {
   resolve?: (unit: PromptUnit, resolution: NonNullable<DecisionOptions['resolve']>) => Promise<StepResult>;
   /** Written as the fingerprint's pdd_version. */
   version: string;
+  /** The interface hashes of the units this one depends on (`dependencyInterfaces`). */
+  dependencies?: Record<string, string>;
+  /** The time written into fingerprints (default now; sync-command uses the commit's time, so machines agree). */
+  recordedAt?: Date;
   log: (line: string) => void;
 }
 
@@ -102,8 +107,9 @@ const STATE_AFTER: Record<SyncOperation, SyncState> = {
 };
 
 function record(env: SyncEnvironment, unit: PromptUnit, previous: Fingerprint | null, command: string, extras: NxPddFingerprintExtras, hashes: FileHashes = currentHashes(env.workspaceRoot, unit, previous)): void {
-  const fp = nextFingerprint(previous, hashes, command, env.version);
-  const merged: NxPddFingerprintExtras = { ...extrasOf(previous), ...extras };
+  const fp = nextFingerprint(previous, hashes, command, env.version, env.recordedAt);
+  const deps = env.dependencies ?? {};
+  const merged: NxPddFingerprintExtras = { ...extrasOf(previous), ...extras, ...(Object.keys(deps).length || extrasOf(previous).dependencies ? { dependencies: deps } : {}) };
   writeFingerprint(env.workspaceRoot, unit.metaFile, { ...fp, [EXTRAS_KEY]: merged });
 }
 
@@ -120,8 +126,10 @@ export async function syncUnit(unit: PromptUnit, env: SyncEnvironment, initialOp
   const attempts = new Map<SyncOperation, number>();
   const seen = new Set<string>();
   let costUsd = 0;
-  const finish = (state: SyncState, ok: boolean, reason: string, limit?: SyncOutcome['limit']): SyncOutcome => {
+  const finish = async (state: SyncState, ok: boolean, reason: string, limit?: SyncOutcome['limit']): Promise<SyncOutcome> => {
     env.store.setState(unit.id, state);
+    // What dependents hash (named input pdd-interface): written from the code as it now is.
+    await writeInterfaceFile(env.workspaceRoot, unit);
     return { unit: unit.id, ok, state, reason, steps, costUsd, warnings, ...(limit ? { limit } : {}) };
   };
 
@@ -141,7 +149,7 @@ export async function syncUnit(unit: PromptUnit, env: SyncEnvironment, initialOp
     }
     const stateRow = env.store.getState(unit.id);
     const seenState = stateRow?.state === 'interrupted' ? 'initial' : (stateRow?.state ?? null);
-    const obs = observeUnit(env.workspaceRoot, unit, seenState);
+    const obs = observeUnit(env.workspaceRoot, unit, seenState, env.dependencies);
     for (const w of obs.warnings) if (!warnings.includes(w)) warnings.push(w);
     let decision = decide(obs.observation, options);
     if (step === 1 && options.resumeFrom) {
@@ -216,8 +224,8 @@ export async function syncUnit(unit: PromptUnit, env: SyncEnvironment, initialOp
         if (r.conflict) return r; // nothing is recorded: the files are as they were
         const after = currentHashes(env.workspaceRoot, unit, obs.fingerprint);
         const extras: NxPddFingerprintExtras = {};
-        if (r.exampleOk !== undefined) extras.example_run = { ok: r.exampleOk, files: exampleKey(after) };
-        if (r.verified) extras.verified = exampleKey(after);
+        if (r.exampleOk !== undefined) extras.example_run = { ok: r.exampleOk, files: exampleKey(after, obs.depsKey) };
+        if (r.verified) extras.verified = exampleKey(after, obs.depsKey);
         if (r.depsAnalyzed && after.prompt_hash) extras.deps_analyzed = after.prompt_hash;
         record(env, unit, obs.fingerprint, operation, extras, after);
         return r;
@@ -297,8 +305,8 @@ export interface PlannedStep {
  * `--dry-run`: the steps sync would take if each succeeded, from the same `decide`, with an
  * estimated cost each. Reads files, writes nothing, calls no model.
  */
-export function planSync(workspaceRoot: string, unit: PromptUnit, state: SyncState | null, options: SyncOptions, estimate: (op: SyncOperation) => number): { steps: PlannedStep[]; warnings: string[] } {
-  const observed = observeUnit(workspaceRoot, unit, state);
+export function planSync(workspaceRoot: string, unit: PromptUnit, state: SyncState | null, options: SyncOptions, estimate: (op: SyncOperation) => number, dependencies: Record<string, string> = {}): { steps: PlannedStep[]; warnings: string[] } {
+  const observed = observeUnit(workspaceRoot, unit, state, dependencies);
   let o = observed.observation;
   const steps: PlannedStep[] = [];
   for (let i = 0; i < options.maxSteps; i++) {

@@ -75,6 +75,10 @@ describe('nx-pdd plugin', () => {
   },
   "name": "calc",
   "namedInputs": {
+    "pdd-interface": [
+      "{workspaceRoot}/examples/calc_example.py",
+      "{workspaceRoot}/.pdd/interface/calc_python.txt",
+    ],
     "pdd-llm-config": [
       "{workspaceRoot}/.pdd/llm_model.csv",
       {
@@ -407,7 +411,7 @@ describe('nx-pdd plugin', () => {
       "executor": "nx-pdd:sync",
       "inputs": [
         "pdd-prompt",
-        "^pdd-prompt",
+        "^pdd-interface",
         "pdd-llm-config",
         "{workspaceRoot}/prompts/calc_python.prompt",
         "{workspaceRoot}/calc.py",
@@ -458,6 +462,7 @@ describe('nx-pdd plugin', () => {
         "{workspaceRoot}/.pdd/generated/calc_python/calc_python.prompt.before-update",
         "{workspaceRoot}/.pdd/meta/calc_python.json",
         "{workspaceRoot}/.pdd/meta/calc_python_run.json",
+        "{workspaceRoot}/.pdd/interface/calc_python.txt",
       ],
     },
     "test": {
@@ -616,8 +621,10 @@ describe('nx-pdd plugin', () => {
     // sync: dependencies first; every working file it may write is also its input (invariant 1).
     const sync = p.calc.targets!.sync;
     expect(sync.dependsOn).toEqual(['^sync']);
-    expect(sync.inputs).toEqual(expect.arrayContaining(['pdd-prompt', '^pdd-prompt', 'pdd-llm-config']));
-    for (const output of sync.outputs!) expect(sync.inputs).toContain(output);
+    expect(sync.inputs).toEqual(expect.arrayContaining(['pdd-prompt', '^pdd-interface', 'pdd-llm-config']));
+    // Every output a person may edit is an input too; the interface file is written from the code.
+    for (const output of sync.outputs!) if (!output.includes('.pdd/interface/')) expect(sync.inputs).toContain(output);
+    expect(p.calc.namedInputs!['pdd-interface']).toEqual(['{workspaceRoot}/examples/calc_example.py', '{workspaceRoot}/.pdd/interface/calc_python.txt']);
     expect(sync.outputs).toEqual(expect.arrayContaining(['{workspaceRoot}/calc.py', '{workspaceRoot}/tests/test_calc*.py', '{workspaceRoot}/.pdd/meta/calc_python.json', '{workspaceRoot}/.pdd/meta/calc_python_run.json']));
     for (const t of ['generate', 'example', 'generate-tests', 'update', 'crash', 'verify', 'fix']) for (const output of p.calc.targets![t].outputs!) expect(p.calc.targets![t].inputs).toContain(output);
     expect(p.calc.targets!['generate-tests'].dependsOn).toEqual(['example']);

@@ -11,8 +11,9 @@ import {
   readJsonFile,
 } from '@nx/devkit';
 import { existsSync } from 'node:fs';
-import { computeUnitEdges, ImportLanguage, importLanguageOf, ImportRef, ModuleResolver, scanImports, TsPathAliases, UnitEdge, UnitEdgeKind, UnitGraphNode } from '@nx-pdd/core';
+import { computeUnitEdges, describeCycle, edgeLine, findUnitCycles, ImportLanguage, importLanguageOf, ImportRef, ModuleResolver, scanImports, TsPathAliases, UnitEdge, UnitEdgeKind, UnitGraphNode } from '@nx-pdd/core';
 import { JsonCache } from '../utils/json-cache';
+import { writeUnitCycles } from './unit-cycles-file';
 import { workspaceDataDirectory } from '../utils/nx-internals';
 import { normalizeOptions, NxPddPluginOptions } from './options';
 import { assignProjectNames } from './project-names';
@@ -95,6 +96,14 @@ export const createDependencies: CreateDependencies<NxPddPluginOptions> = async 
     const key = `${e.source}\0${e.target}`;
     const kept = pairs.get(key);
     if (!kept || EDGE_PRIORITY[e.kind] < EDGE_PRIORITY[kept.kind]) pairs.set(key, e);
+  }
+  // A cycle would make Nx refuse every `^sync` task graph with no word of why: its edges are
+  // left out of the graph and recorded, and the sync of each unit in it fails naming the cycle.
+  const cycles = findUnitCycles([...pairs.values()]);
+  writeUnitCycles(context.workspaceRoot, cycles.map((c) => describeCycle(c.map((e) => ({ ...e, line: edgeLine(context.workspaceRoot, e) })))), cycles);
+  for (const cycle of cycles) {
+    const members = new Set(cycle.map((e) => e.source));
+    for (const [key, e] of pairs) if (members.has(e.source) && members.has(e.target)) pairs.delete(key);
   }
   if (!normalizeOptions(rawOptions).staticEdges) {
     return [...pairs.values()].map((e) => ({ source: e.source, target: e.target, type: DependencyType.implicit }));

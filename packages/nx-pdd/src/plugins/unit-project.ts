@@ -1,5 +1,5 @@
 import type { ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
-import { ArtifactKind, joinPosix, pristinePath, promptBackupPath, PromptUnit, runReportPath, templateDigest, TemplateName, workingPath } from '@nx-pdd/core';
+import { ArtifactKind, interfacePath, joinPosix, pristinePath, promptBackupPath, PromptUnit, runReportPath, templateDigest, TemplateName, workingPath } from '@nx-pdd/core';
 import { PLUGIN_VERSION } from '../utils/plugin-version';
 import { NormalizedPluginOptions } from './options';
 import { PromptSummary } from './unit-inference';
@@ -23,6 +23,13 @@ export interface UnitProjectMetadata {
 
 /** The named input with a unit's prompt and everything that changes its text. */
 export const PROMPT_INPUT = 'pdd-prompt';
+
+/**
+ * The named input with what dependents rely on: the unit's example and its interface file (the
+ * public declarations of its code, written by sync). Dependents' sync takes it as `^pdd-interface`,
+ * so a change behind an unchanged interface leaves their hash, and their cache entry, as it was.
+ */
+export const INTERFACE_INPUT = 'pdd-interface';
 
 /** The named input with what changes which model answers (and so what it answers). API keys are deliberately not in it. */
 export const LLM_CONFIG_INPUT = 'pdd-llm-config';
@@ -175,10 +182,11 @@ export function buildUnitProject(unit: PromptUnit, summary: PromptSummary, name:
   targets[names.sync] = {
     executor: 'nx-pdd:sync',
     cache: !(summary.usesShell && options.allowShell),
-    // ^pdd-prompt: a dependency's prompt (and what it includes) is part of this unit's task hash,
-    // so Nx 24's task-based `affected` selects dependents too.
-    inputs: [PROMPT_INPUT, `^${PROMPT_INPUT}`, LLM_CONFIG_INPUT, ...unitFiles.map(ws), ...runnerConfig],
-    outputs: unitFiles.map(ws),
+    // ^pdd-interface: what this unit relies on of its dependencies (their examples and public
+    // declarations), not their prompts or implementations: those re-sync this unit only
+    // through a changed interface (docs/multi-unit.md).
+    inputs: [PROMPT_INPUT, `^${INTERFACE_INPUT}`, LLM_CONFIG_INPUT, ...unitFiles.map(ws), ...runnerConfig],
+    outputs: [...unitFiles, interfacePath(unit)].map(ws),
     dependsOn: [`^${names.sync}`],
     options: { ...llmOptions, ...runOptions, templates: (['generate', 'example', 'generate-tests', 'update', 'crash', 'verify', 'fix'] as const).map((t) => templateDigest(t)).join('.') },
     metadata: {
@@ -198,7 +206,11 @@ export function buildUnitProject(unit: PromptUnit, summary: PromptSummary, name:
     root: unitProjectRoot(unit),
     projectType: 'library',
     tags: ['pdd', `lang:${unit.language.id}`, ...(unit.context ? [`pdd-context:${unit.context}`] : [])],
-    namedInputs: { [PROMPT_INPUT]: promptInputs, [LLM_CONFIG_INPUT]: [...modelTables, ...LLM_ENV.map((env) => ({ env }))] },
+    namedInputs: {
+      [PROMPT_INPUT]: promptInputs,
+      [INTERFACE_INPUT]: [...(unit.paths.example ? [unit.paths.example] : []), interfacePath(unit)].map(ws),
+      [LLM_CONFIG_INPUT]: [...modelTables, ...LLM_ENV.map((env) => ({ env }))],
+    },
     targets,
     metadata: {
       description: `PDD prompt unit ${unit.id}: ${unit.promptFile} -> ${[unit.paths.code, unit.paths.example, unit.paths.test].filter(Boolean).join(', ')}`,

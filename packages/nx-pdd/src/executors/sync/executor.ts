@@ -1,6 +1,8 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { createInterface } from 'node:readline/promises';
-import { assertProfile, executionOrder, LLM_CACHE_MODES, LlmCacheMode, Resolution, runSyncCommand } from '@nx-pdd/core';
+import { assertProfile, executionOrder, InterfaceSource, saveRunRecord, LLM_CACHE_MODES, LlmCacheMode, Resolution, runSyncCommand } from '@nx-pdd/core';
+import { unitCycleOf } from '../../plugins/unit-cycles-file';
+import { UnitProjectMetadata } from '../../plugins/unit-project';
 import { resolveExecutorUnit } from '../shared/operation-executor';
 
 export interface SyncExecutorOptions {
@@ -32,6 +34,16 @@ export interface SyncExecutorOptions {
 
 const RESOLUTIONS: Resolution[] = ['ours', 'theirs', 'merged', 'llm'];
 
+/** The prompt units this task's project depends on directly, from the project graph. */
+function dependencyUnits(context: ExecutorContext): InterfaceSource[] {
+  const graph = context.projectGraph;
+  if (!graph || !context.projectName) return [];
+  return (graph.dependencies[context.projectName] ?? []).flatMap((d) => {
+    const pdd = (graph.nodes[d.target]?.data.metadata as { pdd?: UnitProjectMetadata } | undefined)?.pdd;
+    return pdd ? [{ unit: pdd.unit, languageId: pdd.language, code: pdd.code, example: pdd.example }] : [];
+  });
+}
+
 async function ask(question: string): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
@@ -49,6 +61,8 @@ export default async function syncExecutor(options: SyncExecutorOptions, context
     const llmCache = (options.llmCache ?? process.env.NX_PDD_LLM_CACHE ?? 'readwrite') as LlmCacheMode;
     if (!LLM_CACHE_MODES.includes(llmCache)) throw new Error(`unknown llmCache "${llmCache}" (use one of ${LLM_CACHE_MODES.join(', ')})`);
     if (options.resolve !== undefined && !RESOLUTIONS.includes(options.resolve as Resolution)) throw new Error(`unknown --resolve "${options.resolve}" (use one of ${RESOLUTIONS.join(', ')})`);
+    const cycle = context.projectName ? unitCycleOf(context.root, context.projectName) : null;
+    if (cycle) throw new Error(`${context.projectName} is in a dependency cycle between units: ${cycle.description}. Units must depend on each other one way only: remove one of these includes or imports (the cycle's edges are left out of the project graph until then).`);
     const { unit, plugin } = resolveExecutorUnit(options, context);
     const result = await runSyncCommand(
       unit,
@@ -75,10 +89,16 @@ export default async function syncExecutor(options: SyncExecutorOptions, context
         confirm: ask,
         resolve: options.resolve as Resolution | undefined,
         project: context.projectName,
+        dependencies: dependencyUnits(context),
       },
       (line) => log(`nx-pdd: ${line}`),
     );
     for (const line of result.summary) log(line);
+    const invocation = process.env.NX_PDD_INVOCATION;
+    if (invocation && context.projectName && result.outcome) {
+      const o = result.outcome;
+      saveRunRecord(context.root, invocation, { project: context.projectName, unit: unit.id, ok: o.ok, state: o.state, reason: o.reason, operations: o.steps.flatMap((s) => (s.operation ? [`${s.operation}${s.status === 'failed' ? ' (failed)' : ''}`] : [])), costUsd: o.costUsd, seconds: result.seconds ?? 0, reportFile: result.reportFile });
+    }
     if (result.reportFile) log(`run report: ${result.reportFile}`);
     if (options.json) console.log(JSON.stringify({ unit: unit.id, ok: result.ok, outcome: result.outcome, plan: result.plan, reportFile: result.reportFile }, null, 2));
     return { success: result.ok };

@@ -1,0 +1,116 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../atomic-write';
+
+/** What one sync task of an invocation left for the end-of-run summary. */
+export interface UnitRunRecord {
+  project: string;
+  unit: string;
+  ok: boolean;
+  state: string;
+  reason: string;
+  operations: string[];
+  costUsd: number;
+  seconds: number;
+  /** The unit's run report (`.pdd/runs/...json`). */
+  reportFile: string | null;
+}
+
+/** How Nx ended a sync task. */
+export type TaskEnd = 'ran' | 'cache' | 'skipped' | 'failed-to-start';
+
+export interface SummaryRow {
+  project: string;
+  end: TaskEnd;
+  record: UnitRunRecord | null;
+  /** For skipped tasks: the failed dependencies that stopped it. */
+  blockedBy: string[];
+}
+
+const recordsDir = (workspaceRoot: string, invocation: string) => join(workspaceRoot, '.pdd/runs/invocations', invocation.replace(/[^\w.-]/g, '_'));
+
+/** Called by the sync executor: leave this unit's outcome for the invocation's summary. */
+export function saveRunRecord(workspaceRoot: string, invocation: string, record: UnitRunRecord): void {
+  writeFileAtomic(join(recordsDir(workspaceRoot, invocation), `${record.project}.json`), JSON.stringify(record));
+}
+
+/** The records of one invocation (then removed). */
+export function takeRunRecords(workspaceRoot: string, invocation: string): Map<string, UnitRunRecord> {
+  const dir = recordsDir(workspaceRoot, invocation);
+  const out = new Map<string, UnitRunRecord>();
+  if (!existsSync(dir)) return out;
+  for (const f of readdirSync(dir)) {
+    try {
+      const r = JSON.parse(readFileSync(join(dir, f), 'utf8')) as UnitRunRecord;
+      out.set(r.project, r);
+    } catch {
+      // a record cut short: the row says "no record"
+    }
+  }
+  rmSync(dir, { recursive: true, force: true });
+  return out;
+}
+
+function describe(row: SummaryRow): string {
+  if (row.end === 'cache') return 'in sync (Nx cache: no work)';
+  if (row.end === 'skipped') return `not run: ${row.blockedBy.length ? `its dependency ${row.blockedBy.join(', ')} failed` : 'a dependency failed'}`;
+  if (!row.record) return row.end === 'failed-to-start' ? 'failed before sync ran (see its output above)' : 'no record (see its output above)';
+  const r = row.record;
+  return `${r.ok ? 'in sync' : `NOT in sync (${r.state})`}: ${r.operations.length ? r.operations.join(', ') : 'no operation'}; $${r.costUsd.toFixed(4)}; ${r.seconds.toFixed(1)} s${r.ok ? '' : ` — ${r.reason.split('\n')[0]}`}`;
+}
+
+/** The end-of-invocation table: one line per unit, then the totals. */
+export function summaryLines(rows: SummaryRow[]): string[] {
+  const width = Math.max(...rows.map((r) => r.project.length), 4);
+  const cost = rows.reduce((n, r) => n + (r.record?.costUsd ?? 0), 0);
+  const failed = rows.filter((r) => (r.record && !r.record.ok) || r.end === 'failed-to-start').length;
+  const skipped = rows.filter((r) => r.end === 'skipped').length;
+  return [
+    'nx-pdd sync summary',
+    ...rows.map((r) => `  ${r.project.padEnd(width)}  ${describe(r)}`),
+    `  ${rows.length} unit${rows.length === 1 ? '' : 's'}: ${rows.length - failed - skipped} in sync, ${failed} failed, ${skipped} not run; cost $${cost.toFixed(4)}`,
+  ];
+}
+
+const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+
+/** The same as JUnit XML (one test case per unit), so CI systems show the sync results natively. */
+export function summaryJunit(rows: SummaryRow[]): string {
+  const failures = rows.filter((r) => (r.record && !r.record.ok) || r.end === 'failed-to-start').length;
+  const skipped = rows.filter((r) => r.end === 'skipped').length;
+  const time = rows.reduce((n, r) => n + (r.record?.seconds ?? 0), 0);
+  const cases = rows.map((r) => {
+    const head = `    <testcase classname="nx-pdd.sync" name="${xml(r.project)}" time="${(r.record?.seconds ?? 0).toFixed(3)}">`;
+    const body =
+      r.end === 'skipped'
+        ? `      <skipped message="${xml(describe(r))}"/>`
+        : (r.record && !r.record.ok) || r.end === 'failed-to-start'
+          ? `      <failure message="${xml(r.record ? `${r.record.state}: ${r.record.reason.split('\n')[0]}` : describe(r))}">${xml(r.record?.reason ?? describe(r))}</failure>`
+          : `      <system-out>${xml(describe(r))}</system-out>`;
+    return `${head}\n${body}\n    </testcase>`;
+  });
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="nx-pdd sync" tests="${rows.length}" failures="${failures}" skipped="${skipped}" time="${time.toFixed(3)}">`,
+    `  <testsuite name="nx-pdd sync" tests="${rows.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${time.toFixed(3)}">`,
+    ...cases,
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n');
+}
+
+/** Write `.pdd/runs/last-invocation.json` and `.junit.xml` (and the JUnit file to `junitPath` when given). */
+export function writeInvocationReports(workspaceRoot: string, rows: SummaryRow[], junitPath?: string): string[] {
+  const dir = join(workspaceRoot, '.pdd/runs');
+  mkdirSync(dir, { recursive: true });
+  const junit = summaryJunit(rows);
+  writeFileAtomic(join(dir, 'last-invocation.json'), JSON.stringify({ units: rows }, null, 2) + '\n');
+  writeFileAtomic(join(dir, 'last-invocation.junit.xml'), junit);
+  const written = ['.pdd/runs/last-invocation.json', '.pdd/runs/last-invocation.junit.xml'];
+  if (junitPath) {
+    writeFileAtomic(join(workspaceRoot, junitPath), junit);
+    written.push(junitPath);
+  }
+  return written;
+}

@@ -1,0 +1,93 @@
+import { readFileSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
+import { UnitEdge } from './unit-dependencies';
+
+/** One edge of a cycle, with where it comes from (file and 1-based line, when found). */
+export interface CycleEdge extends UnitEdge {
+  line: number | null;
+}
+
+/**
+ * The dependency cycles between units: one cycle (as its edges, in order) per group of units
+ * that depend on each other (a strongly connected component), found from its smallest unit.
+ */
+export function findUnitCycles(edges: UnitEdge[]): UnitEdge[][] {
+  const out = new Map<string, UnitEdge[]>();
+  for (const e of edges) out.set(e.source, [...(out.get(e.source) ?? []), e]);
+  // Tarjan's strongly connected components.
+  let index = 0;
+  const idx = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const components: string[][] = [];
+  const visit = (v: string) => {
+    idx.set(v, index);
+    low.set(v, index++);
+    stack.push(v);
+    onStack.add(v);
+    for (const e of out.get(v) ?? []) {
+      if (!idx.has(e.target)) {
+        visit(e.target);
+        low.set(v, Math.min(low.get(v)!, low.get(e.target)!));
+      } else if (onStack.has(e.target)) low.set(v, Math.min(low.get(v)!, idx.get(e.target)!));
+    }
+    if (low.get(v) === idx.get(v)) {
+      const c: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        c.push(w);
+      } while (w !== v);
+      if (c.length > 1) components.push(c.sort());
+    }
+  };
+  for (const v of [...new Set(edges.flatMap((e) => [e.source, e.target]))].sort()) if (!idx.has(v)) visit(v);
+  // A concrete cycle in each component: breadth-first from its smallest unit back to itself.
+  return components.map((members) => {
+    const inside = new Set(members);
+    const start = members[0];
+    const via = new Map<string, UnitEdge>();
+    const queue = [start];
+    while (queue.length) {
+      const v = queue.shift()!;
+      for (const e of (out.get(v) ?? []).filter((x) => inside.has(x.target)).sort((a, b) => a.target.localeCompare(b.target))) {
+        if (e.target === start) {
+          const path = [e];
+          for (let at = v; at !== start; at = via.get(at)!.source) path.unshift(via.get(at)!);
+          return path;
+        }
+        if (!via.has(e.target)) {
+          via.set(e.target, e);
+          queue.push(e.target);
+        }
+      }
+    }
+    return [];
+  });
+}
+
+/** The 1-based line of `edge.sourceFile` that names what the edge goes to (the include or the import); null if not found. */
+export function edgeLine(workspaceRoot: string, edge: UnitEdge): number | null {
+  let text: string;
+  try {
+    text = readFileSync(join(workspaceRoot, edge.sourceFile), 'utf8');
+  } catch {
+    return null;
+  }
+  const lines = text.split('\n');
+  const module = basename(edge.via, extname(edge.via));
+  for (const needle of [edge.via, basename(edge.via)]) {
+    const i = lines.findIndex((l) => l.includes(needle));
+    if (i >= 0) return i + 1;
+  }
+  const i = lines.findIndex((l) => new RegExp(`\\b${module.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(l) && /\b(import|from|require|include)\b/.test(l));
+  return i >= 0 ? i + 1 : null;
+}
+
+/** "a -> b (prompts/a_python.prompt:3 includes examples/b_example.py) -> a (...)". */
+export function describeCycle(cycle: CycleEdge[]): string {
+  const verb = { include: 'includes', declared: 'declares the dependency', import: 'imports' } as const;
+  return [cycle[0]?.source, ...cycle.map((e) => `${e.target} (${e.sourceFile}${e.line ? `:${e.line}` : ''} ${verb[e.kind]} ${e.via})`)].join(' -> ');
+}

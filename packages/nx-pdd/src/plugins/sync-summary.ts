@@ -1,0 +1,55 @@
+import { readCachedProjectGraph, type PostTasksExecution, type PreTasksExecution } from '@nx/devkit';
+import { summaryLines, SummaryRow, takeRunRecords, TaskEnd, writeInvocationReports } from '@nx-pdd/core';
+import { normalizeOptions, NxPddPluginOptions } from './options';
+
+/** The id every sync task of one Nx invocation shares: its budget scope and where it leaves its record. */
+export const INVOCATION_ENV = 'NX_PDD_INVOCATION';
+
+/** Before the tasks: give them the invocation's id (Nx passes env changes made here to every task). */
+export const preTasksExecution: PreTasksExecution<NxPddPluginOptions> = (_options, context) => {
+  if (!process.env[INVOCATION_ENV]) process.env[INVOCATION_ENV] = context.id;
+};
+
+/**
+ * After the tasks: one table of what each unit's sync did and cost (cache hits and units not
+ * run because a dependency failed included), `.pdd/runs/last-invocation.json` and
+ * `.junit.xml`, and the JUnit file at NX_PDD_JUNIT when set. Printed where Nx prints plugin
+ * output (the terminal without the Nx daemon, e.g. in CI; the daemon's log with it).
+ */
+export const postTasksExecution: PostTasksExecution<NxPddPluginOptions> = (rawOptions, context) => {
+  const syncTarget = normalizeOptions(rawOptions).targetNames.sync;
+  const invocation = process.env[INVOCATION_ENV] ?? context.id;
+  const results = Object.values(context.taskResults).filter((r) => r.task.target.target === syncTarget);
+  const records = takeRunRecords(context.workspaceRoot, invocation);
+  if (!results.length) return;
+  const failed = new Set(results.filter((r) => r.status === 'failure').map((r) => r.task.target.project));
+  let deps: Record<string, { target: string }[]> = {};
+  try {
+    deps = readCachedProjectGraph().dependencies;
+  } catch {
+    // no cached graph: skipped units name no dependency
+  }
+  const blockers = (project: string): string[] => {
+    const seen = new Set<string>();
+    const out: string[] = [];
+    const walk = (p: string) => {
+      for (const d of deps[p] ?? []) {
+        if (seen.has(d.target)) continue;
+        seen.add(d.target);
+        if (failed.has(d.target)) out.push(d.target);
+        else walk(d.target);
+      }
+    };
+    walk(project);
+    return out.sort();
+  };
+  const rows: SummaryRow[] = results
+    .map((r): SummaryRow => {
+      const project = r.task.target.project;
+      const end: TaskEnd = /cache/.test(r.status) ? 'cache' : r.status === 'skipped' ? 'skipped' : records.has(project) ? 'ran' : 'failed-to-start';
+      return { project, end, record: records.get(project) ?? null, blockedBy: end === 'skipped' ? blockers(project) : [] };
+    })
+    .sort((a, b) => a.project.localeCompare(b.project));
+  const written = writeInvocationReports(context.workspaceRoot, rows, process.env.NX_PDD_JUNIT);
+  console.log(['', ...summaryLines(rows), `  reports: ${written.join(', ')}`, ''].join('\n'));
+};

@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+// node tools/cache-server/cli.js --token <read-write> [--read-only-token <t>] [--dir <folder>] [--port <n>]
+// Prints "cache-server listening on http://127.0.0.1:PORT"; point Nx at it with
+//   NX_SELF_HOSTED_REMOTE_CACHE_SERVER=http://127.0.0.1:PORT NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN=<token>
+const { startCacheServer } = require('./cache-server');
+
+const arg = (name) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const readWriteToken = arg('token');
+if (!readWriteToken) {
+  console.error('usage: node tools/cache-server/cli.js --token <read-write token> [--read-only-token <token>] [--dir <folder>] [--port <n>]');
+  process.exit(2);
+}
+startCacheServer({ readWriteToken, readOnlyToken: arg('read-only-token'), dir: arg('dir'), port: Number(arg('port') ?? 0) }).then((server) => {
+  console.log(`cache-server listening on ${server.url}`);
+  const stop = () => server.close().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+});
