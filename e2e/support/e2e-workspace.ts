@@ -19,8 +19,14 @@ export class E2EWorkspace extends TempWorkspace {
   /** Extra environment for every nx command (e.g. a fake API key). */
   env: NodeJS.ProcessEnv = {};
 
-  constructor(files: Record<string, string>, nxJson: object = { plugins: ['nx-pdd'] }) {
+  /** A new workspace; with `cloneOf`, a `git clone` of that one instead (a second machine: its own .nx cache, no untracked files). */
+  constructor(files: Record<string, string>, nxJson: object = { plugins: ['nx-pdd'] }, cloneOf?: E2EWorkspace) {
     super('nx-pdd-e2e-');
+    if (cloneOf) {
+      this.git('clone', '-q', cloneOf.root, '.');
+      this.link('node_modules', join(this.installDir, 'node_modules'));
+      return;
+    }
     this.link('node_modules', join(this.installDir, 'node_modules'));
     this.write({
       'package.json': JSON.stringify({ name: 'e2e-workspace', private: true }, null, 2),

@@ -117,7 +117,8 @@ export async function interfaceDocument(workspaceRoot: string, unit: InterfaceSo
   if (code === null) return null;
   const lines = await publicInterface(unit.languageId, code);
   const body = lines ? lines.join('\n') : `(no parsed interface: the whole code counts) ${sha256(code)}`;
-  return `# public interface of ${unit.unit} (${unit.code}), written by nx-pdd sync; dependents re-sync when it changes\n${body}\n`;
+  const example = unit.example ? readOrNull(join(workspaceRoot, unit.example)) : null;
+  return `# public interface of ${unit.unit} (${unit.code}), written by nx-pdd sync; dependents re-sync when it changes\n${body}\n# example ${unit.example ?? '(none)'}: ${example === null ? '(none)' : sha256(example)}\n`;
 }
 
 /** What the interface of a unit is read from (a unit this one depends on, as the graph says). */
@@ -134,15 +135,13 @@ export function interfaceSourceOf(unit: PromptUnit): InterfaceSource {
 }
 
 /**
- * What a dependent relies on of each unit it depends on: a hash of its interface document and
- * its example, per unit id. A unit with no code yet hashes as absent.
+ * What a dependent relies on of each unit it depends on: a hash of its interface document (public
+ * declarations and the example's hash), per unit id. A unit with no code yet hashes as absent.
  */
 export async function dependencyInterfaces(workspaceRoot: string, deps: InterfaceSource[]): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const d of [...deps].sort((a, b) => a.unit.localeCompare(b.unit))) {
-    const doc = await interfaceDocument(workspaceRoot, d);
-    const example = d.example ? readOrNull(join(workspaceRoot, d.example)) : null;
-    out[d.unit] = sha256(`${doc ?? '(no code)'}\0${example ?? '(no example)'}`);
+    out[d.unit] = sha256((await interfaceDocument(workspaceRoot, d)) ?? '(no code)');
   }
   return out;
 }

@@ -75,10 +75,6 @@ describe('nx-pdd plugin', () => {
   },
   "name": "calc",
   "namedInputs": {
-    "pdd-interface": [
-      "{workspaceRoot}/examples/calc_example.py",
-      "{workspaceRoot}/.pdd/interface/calc_python.txt",
-    ],
     "pdd-llm-config": [
       "{workspaceRoot}/.pdd/llm_model.csv",
       {
@@ -406,12 +402,19 @@ describe('nx-pdd plugin', () => {
     "sync": {
       "cache": true,
       "dependsOn": [
-        "^sync",
+        {
+          "dependencies": true,
+          "params": "forward",
+          "target": "sync",
+        },
       ],
       "executor": "nx-pdd:sync",
       "inputs": [
         "pdd-prompt",
-        "^pdd-interface",
+        {
+          "dependentTasksOutputFiles": "**/.pdd/interface/*.txt",
+          "transitive": false,
+        },
         "pdd-llm-config",
         "{workspaceRoot}/prompts/calc_python.prompt",
         "{workspaceRoot}/calc.py",
@@ -620,11 +623,11 @@ describe('nx-pdd plugin', () => {
     expect(Object.keys(p.calc.targets!)).toEqual(['preprocess', 'generate', 'example', 'generate-tests', 'update', 'auto-deps', 'crash', 'verify', 'test', 'fix', 'sync']);
     // sync: dependencies first; every working file it may write is also its input (invariant 1).
     const sync = p.calc.targets!.sync;
-    expect(sync.dependsOn).toEqual(['^sync']);
-    expect(sync.inputs).toEqual(expect.arrayContaining(['pdd-prompt', '^pdd-interface', 'pdd-llm-config']));
+    expect(sync.dependsOn).toEqual([{ dependencies: true, target: 'sync', params: 'forward' }]);
+    expect(sync.inputs).toEqual(expect.arrayContaining(['pdd-prompt', { dependentTasksOutputFiles: '**/.pdd/interface/*.txt', transitive: false }, 'pdd-llm-config']));
     // Every output a person may edit is an input too; the interface file is written from the code.
     for (const output of sync.outputs!) if (!output.includes('.pdd/interface/')) expect(sync.inputs).toContain(output);
-    expect(p.calc.namedInputs!['pdd-interface']).toEqual(['{workspaceRoot}/examples/calc_example.py', '{workspaceRoot}/.pdd/interface/calc_python.txt']);
+    expect(sync.outputs).toContain('{workspaceRoot}/.pdd/interface/calc_python.txt');
     expect(sync.outputs).toEqual(expect.arrayContaining(['{workspaceRoot}/calc.py', '{workspaceRoot}/tests/test_calc*.py', '{workspaceRoot}/.pdd/meta/calc_python.json', '{workspaceRoot}/.pdd/meta/calc_python_run.json']));
     for (const t of ['generate', 'example', 'generate-tests', 'update', 'crash', 'verify', 'fix']) for (const output of p.calc.targets![t].outputs!) expect(p.calc.targets![t].inputs).toContain(output);
     expect(p.calc.targets!['generate-tests'].dependsOn).toEqual(['example']);

@@ -24,10 +24,13 @@ export const postTasksExecution: PostTasksExecution<NxPddPluginOptions> = (rawOp
   if (!results.length) return;
   const failed = new Set(results.filter((r) => r.status === 'failure').map((r) => r.task.target.project));
   let deps: Record<string, { target: string }[]> = {};
+  let graphNodes: Record<string, { data: { targets?: Record<string, unknown> } }> = {};
   try {
-    deps = readCachedProjectGraph().dependencies;
+    const graph = readCachedProjectGraph();
+    deps = graph.dependencies;
+    graphNodes = graph.nodes;
   } catch {
-    // no cached graph: skipped units name no dependency
+    // no cached graph: units not run are not listed
   }
   const blockers = (project: string): string[] => {
     const seen = new Set<string>();
@@ -43,13 +46,23 @@ export const postTasksExecution: PostTasksExecution<NxPddPluginOptions> = (rawOp
     walk(project);
     return out.sort();
   };
-  const rows: SummaryRow[] = results
-    .map((r): SummaryRow => {
-      const project = r.task.target.project;
-      const end: TaskEnd = /cache/.test(r.status) ? 'cache' : r.status === 'skipped' ? 'skipped' : records.has(project) ? 'ran' : 'failed-to-start';
-      return { project, end, record: records.get(project) ?? null, blockedBy: end === 'skipped' ? blockers(project) : [] };
-    })
-    .sort((a, b) => a.project.localeCompare(b.project));
+  const rows: SummaryRow[] = results.map((r): SummaryRow => {
+    const project = r.task.target.project;
+    const end: TaskEnd = /cache/.test(r.status) ? 'cache' : r.status === 'skipped' ? 'skipped' : records.has(project) ? 'ran' : 'failed-to-start';
+    return { project, end, record: records.get(project) ?? null, blockedBy: end === 'skipped' ? blockers(project) : [] };
+  });
+  // Nx leaves the tasks it did not run (a dependency failed) out of taskResults. For run-many
+  // and affected over every project, those are the units that depend on a failed one.
+  const everyProject = /\b(run-many|affected)\b/.test(context.argv.join(' ')) && !context.argv.some((a) => /^(--projects|-p|--exclude)\b/.test(a));
+  if (failed.size && everyProject) {
+    const ran = new Set(rows.map((r) => r.project));
+    for (const [project, node] of Object.entries(graphNodes)) {
+      if (ran.has(project) || !node.data.targets?.[syncTarget]) continue;
+      const blockedBy = blockers(project);
+      if (blockedBy.length) rows.push({ project, end: 'skipped', record: null, blockedBy });
+    }
+  }
+  rows.sort((a, b) => a.project.localeCompare(b.project));
   const written = writeInvocationReports(context.workspaceRoot, rows, process.env.NX_PDD_JUNIT);
   console.log(['', ...summaryLines(rows), `  reports: ${written.join(', ')}`, ''].join('\n'));
 };

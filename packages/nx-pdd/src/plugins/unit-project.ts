@@ -25,11 +25,13 @@ export interface UnitProjectMetadata {
 export const PROMPT_INPUT = 'pdd-prompt';
 
 /**
- * The named input with what dependents rely on: the unit's example and its interface file (the
- * public declarations of its code, written by sync). Dependents' sync takes it as `^pdd-interface`,
- * so a change behind an unchanged interface leaves their hash, and their cache entry, as it was.
+ * What a sync task takes of the units it depends on: their interface files (public declarations
+ * of the code and the example's hash, written by their sync), as outputs of their sync tasks, of
+ * the direct dependencies only. Not `^<named input>`: Nx resolves `^` through every level of
+ * dependencies, so a change two levels down would re-run a unit whose direct dependencies'
+ * interfaces did not change (docs/multi-unit.md).
  */
-export const INTERFACE_INPUT = 'pdd-interface';
+export const DEPENDENCY_INTERFACES_INPUT = { dependentTasksOutputFiles: '**/.pdd/interface/*.txt', transitive: false };
 
 /** The named input with what changes which model answers (and so what it answers). API keys are deliberately not in it. */
 export const LLM_CONFIG_INPUT = 'pdd-llm-config';
@@ -182,12 +184,12 @@ export function buildUnitProject(unit: PromptUnit, summary: PromptSummary, name:
   targets[names.sync] = {
     executor: 'nx-pdd:sync',
     cache: !(summary.usesShell && options.allowShell),
-    // ^pdd-interface: what this unit relies on of its dependencies (their examples and public
-    // declarations), not their prompts or implementations: those re-sync this unit only
-    // through a changed interface (docs/multi-unit.md).
-    inputs: [PROMPT_INPUT, `^${INTERFACE_INPUT}`, LLM_CONFIG_INPUT, ...unitFiles.map(ws), ...runnerConfig],
+    // What this unit relies on of its dependencies (their examples and public declarations),
+    // not their prompts or implementations: those re-sync it only through a changed interface.
+    inputs: [PROMPT_INPUT, DEPENDENCY_INTERFACES_INPUT, LLM_CONFIG_INPUT, ...unitFiles.map(ws), ...runnerConfig],
     outputs: [...unitFiles, interfacePath(unit)].map(ws),
-    dependsOn: [`^${names.sync}`],
+    // Dependencies first; flags given to `nx run app:sync --budget=5 ...` apply to them too.
+    dependsOn: [{ dependencies: true, target: names.sync, params: 'forward' }],
     options: { ...llmOptions, ...runOptions, templates: (['generate', 'example', 'generate-tests', 'update', 'crash', 'verify', 'fix'] as const).map((t) => templateDigest(t)).join('.') },
     metadata: {
       technologies: ['pdd'],
@@ -208,7 +210,6 @@ export function buildUnitProject(unit: PromptUnit, summary: PromptSummary, name:
     tags: ['pdd', `lang:${unit.language.id}`, ...(unit.context ? [`pdd-context:${unit.context}`] : [])],
     namedInputs: {
       [PROMPT_INPUT]: promptInputs,
-      [INTERFACE_INPUT]: [...(unit.paths.example ? [unit.paths.example] : []), interfacePath(unit)].map(ws),
       [LLM_CONFIG_INPUT]: [...modelTables, ...LLM_ENV.map((env) => ({ env }))],
     },
     targets,

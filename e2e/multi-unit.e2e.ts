@@ -1,0 +1,113 @@
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { FakeLlmProcess, spawnFakeLlm } from '../tools/fake-llm/fake-llm';
+import { E2EWorkspace } from './support/e2e-workspace';
+import { calcWorkspace, py } from './support/fake-model';
+
+/*
+ * Issue #7: a diamond (a -> b, a -> c, b -> d, c -> d: "a depends on b") and a chain
+ * (w -> x -> y -> z) of Python units declared with <pdd-dependency>, synced by real
+ * `nx run-many` against tools/fake-llm: order, parallelism, an implementation-only vs an
+ * interface change of d, a failed dependency, and a cycle.
+ */
+const FLAGS = ['--skipVerify', '--skipTests', '--outputStyle=stream'];
+const prompt = (name: string, deps: string[], text = `Write ${name}() returning a number.`) => `${text}\n${deps.map((d) => `<pdd-dependency>${d}_python.prompt</pdd-dependency>`).join('\n')}\n`;
+const code = (name: string, deps: string[], body = deps.length ? deps.map((d) => `${d}()`).join(' + ') + ' + 1' : '1') =>
+  `${deps.map((d) => `from ${d} import ${d}`).join('\n')}${deps.length ? '\n\n\n' : ''}def ${name}():\n    return ${body}`;
+const UNITS: Record<string, string[]> = { a: ['b', 'c'], b: ['d'], c: ['d'], d: [], w: ['x'], x: ['y'], y: ['z'], z: [] };
+
+describe('many units: dependency order, interfaces, failures, cycles (real nx run-many, tools/fake-llm)', () => {
+  let fake: FakeLlmProcess;
+  let ws: E2EWorkspace;
+  const out = (r: { stdout: string; stderr: string }) => r.stdout + r.stderr;
+  const generateRequests = async () => (await fake.requests()).filter((r) => /Write the module "(\w)"/.test(r.text)).map((r) => ({ unit: /Write the module "(\w)"/.exec(r.text)![1], at: Date.parse(r.at) }));
+
+  beforeAll(async () => {
+    fake = await spawnFakeLlm({
+      scenario: {
+        requireKey: 'e2e-key',
+        rules: [
+          { match: 'API THREE', responses: [{ content: py('def d(scale=1):\n    return scale') }] },
+          { match: 'IMPL TWO', responses: [{ content: py('def d():\n    # the same, said differently\n    return 2 - 1') }] },
+          ...Object.entries(UNITS).flatMap(([name, deps]) => [
+            { match: `Write examples/${name}_example.py`, responses: [{ content: py(`from ${name} import ${name}\nprint(${name}())`) }] },
+            { match: `Write the module "${name}"`, responses: [{ content: py(code(name, deps)), ...(name === 'b' || name === 'c' ? { delayMs: 1500 } : {}) }] },
+          ]),
+          { match: 'Write the module "g"', responses: [{ content: py('def g():\n    raise RuntimeError("g is broken")') }] },
+          { match: 'Write the module "h"', responses: [{ content: py('from g import g\n\n\ndef h():\n    return g()') }] },
+          { match: 'Write examples/g_example.py', responses: [{ content: py('from g import g\nprint(g())') }] },
+          { match: 'Running the example failed', responses: [{ content: 'FILE: g.py\n' + py('def g():\n    raise RuntimeError("still broken")') }] },
+        ],
+      },
+    });
+    ws = calcWorkspace(fake.url, Object.fromEntries(Object.entries(UNITS).map(([n, deps]) => [`prompts/${n}_python.prompt`, prompt(n, deps)])));
+    rmSync(ws.path('prompts/calc_python.prompt'));
+    ws.commit('units');
+  });
+  afterAll(async () => {
+    ws?.dispose();
+    await fake?.close();
+  });
+
+  it('syncs dependencies first and independent units in parallel, then prints one summary', async () => {
+    const r = ws.nx('run-many', '-t', 'sync', '--parallel=2', ...FLAGS);
+    expect({ code: r.code, out: out(r) }).toMatchObject({ code: 0 });
+    const order = await generateRequests();
+    const at = (u: string) => order.find((o) => o.unit === u)!.at;
+    for (const [unit, deps] of Object.entries(UNITS)) for (const d of deps) expect({ [unit]: at(unit) > at(d) }).toEqual({ [unit]: true });
+    // b and c wait 1.5 s for their answer: in parallel, the second was asked before the first was answered.
+    expect(Math.abs(at('b') - at('c'))).toBeLessThan(1500);
+    expect(out(r)).toMatch(/nx-pdd sync summary\n(.*\n)*\s+a\s+in sync: generate, example, crash; \$0\.\d{4}/);
+    expect(out(r)).toMatch(/8 units: 8 in sync, 0 failed, 0 not run; cost \$0\.\d+/);
+    expect(readFileSync(ws.path('.pdd/runs/last-invocation.junit.xml'), 'utf8')).toContain('<testsuite name="nx-pdd sync" tests="8" failures="0" errors="0" skipped="0"');
+    expect(readFileSync(ws.path('.pdd/interface/d_python.txt'), 'utf8')).toContain('\ndef d():\n');
+    // A second pass finds everything in sync (and leaves Nx cache entries for this state).
+    expect(out(ws.nx('run-many', '-t', 'sync', '--parallel=2', ...FLAGS))).toMatch(/8 units: 8 in sync/);
+  });
+
+  it('an implementation-only change of d re-syncs d alone: its dependents are Nx cache hits', async () => {
+    const before = (await fake.requests()).length;
+    writeFileSync(ws.path('prompts/d_python.prompt'), prompt('d', [], 'Write d() returning a number. IMPL TWO'));
+    const r = ws.nx('run-many', '-t', 'sync', '--parallel=2', ...FLAGS);
+    expect({ code: r.code, out: out(r) }).toMatchObject({ code: 0 });
+    expect(readFileSync(ws.path('d.py'), 'utf8')).toContain('2 - 1');
+    expect(out(r)).toMatch(/\n\s+d\s+in sync: generate, crash/);
+    for (const u of ['a', 'b', 'c']) expect(out(r)).toMatch(new RegExp(`\\n\\s+${u}\\s+in sync \\(Nx cache: no work\\)`));
+    expect((await fake.requests()).length).toBe(before + 1);
+  });
+
+  it('an interface change of d re-syncs b and c (the dry run names d), and not a, whose interface did not change', async () => {
+    writeFileSync(ws.path('prompts/d_python.prompt'), prompt('d', [], 'Write d(scale) returning scale. API THREE'));
+    ws.nxOk('run', 'd:sync', ...FLAGS);
+    expect(ws.nx('run', 'b:sync', '--dryRun', '--skipVerify', '--skipTests', '--exclude-task-dependencies').stdout).toMatch(/1\. crash — the example has not run against the current code \(the interface of d_python changed\)/);
+    const r = ws.nx('run-many', '-t', 'sync', '--parallel=2', ...FLAGS);
+    expect({ code: r.code, out: out(r) }).toMatchObject({ code: 0 });
+    for (const u of ['b', 'c']) expect(out(r)).toMatch(new RegExp(`\\n\\s+${u}\\s+in sync: crash; \\$0\\.0000`));
+    expect(out(r)).toMatch(/\n\s+a\s+in sync \(Nx cache: no work\)/);
+  });
+
+  it('a failed dependency stops its dependents and names it; unrelated units go on', () => {
+    writeFileSync(ws.path('prompts/g_python.prompt'), prompt('g', []));
+    writeFileSync(ws.path('prompts/h_python.prompt'), prompt('h', ['g']));
+    const r = ws.nx('run-many', '-t', 'sync', '--parallel=2', '--maxAttempts=1', ...FLAGS);
+    expect(r.code).not.toBe(0);
+    expect(out(r)).toMatch(/\n\s+g\s+NOT in sync \(failed\): generate, example, crash \(failed\)|\n\s+g\s+NOT in sync \(failed\)/);
+    expect(out(r)).toMatch(/\n\s+h\s+not run: its dependency g failed/);
+    expect(out(r)).toMatch(/\n\s+w\s+in sync/);
+    expect(out(r)).toMatch(/10 units: 8 in sync, 1 failed, 1 not run/);
+    const junit = readFileSync(ws.path('.pdd/runs/last-invocation.junit.xml'), 'utf8');
+    expect(junit).toMatch(/<testcase classname="nx-pdd.sync" name="g"[^>]*>\n\s+<failure message="failed: /);
+    expect(junit).toMatch(/<testcase classname="nx-pdd.sync" name="h"[^>]*>\n\s+<skipped message="not run: its dependency g failed"\/>/);
+  });
+
+  it('a dependency cycle is a clear error naming the files and lines, before any LLM call', async () => {
+    const before = (await fake.requests()).length;
+    writeFileSync(ws.path('prompts/e_python.prompt'), prompt('e', ['f']));
+    writeFileSync(ws.path('prompts/f_python.prompt'), 'Write f().\nIt calls e.\n<pdd-dependency>e_python.prompt</pdd-dependency>\n');
+    const r = ws.nx('run', 'e:sync', ...FLAGS);
+    expect(r.code).not.toBe(0);
+    expect(out(r)).toContain('e is in a dependency cycle between units: e -> f (prompts/e_python.prompt:2 declares the dependency f_python.prompt) -> e (prompts/f_python.prompt:3 declares the dependency e_python.prompt)');
+    expect((await fake.requests()).length).toBe(before);
+    // The rest of the graph still works.
+    expect(ws.nx('run', 'a:sync', ...FLAGS).code).toBe(0);
+  });
+});
