@@ -1,7 +1,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { FakeLlmProcess, spawnFakeLlm } from '../tools/fake-llm/fake-llm';
 import { E2EWorkspace } from './support/e2e-workspace';
-import { calcWorkspace, py } from './support/fake-model';
+import { calcWorkspace, py, unitPrompt as prompt, unitRules } from './support/fake-model';
 
 /*
  * Issue #7: a diamond (a -> b, a -> c, b -> d, c -> d: "a depends on b") and a chain
@@ -10,9 +10,6 @@ import { calcWorkspace, py } from './support/fake-model';
  * interface change of d, a failed dependency, and a cycle.
  */
 const FLAGS = ['--skipVerify', '--skipTests', '--outputStyle=stream'];
-const prompt = (name: string, deps: string[], text = `Write ${name}() returning a number.`) => `${text}\n${deps.map((d) => `<pdd-dependency>${d}_python.prompt</pdd-dependency>`).join('\n')}\n`;
-const code = (name: string, deps: string[], body = deps.length ? deps.map((d) => `${d}()`).join(' + ') + ' + 1' : '1') =>
-  `${deps.map((d) => `from ${d} import ${d}`).join('\n')}${deps.length ? '\n\n\n' : ''}def ${name}():\n    return ${body}`;
 const UNITS: Record<string, string[]> = { a: ['b', 'c'], b: ['d'], c: ['d'], d: [], w: ['x'], x: ['y'], y: ['z'], z: [] };
 
 describe('many units: dependency order, interfaces, failures, cycles (real nx run-many, tools/fake-llm)', () => {
@@ -28,10 +25,7 @@ describe('many units: dependency order, interfaces, failures, cycles (real nx ru
         rules: [
           { match: 'API THREE', responses: [{ content: py('def d(scale=1):\n    return scale') }] },
           { match: 'IMPL TWO', responses: [{ content: py('def d():\n    # the same, said differently\n    return 2 - 1') }] },
-          ...Object.entries(UNITS).flatMap(([name, deps]) => [
-            { match: `Write examples/${name}_example.py`, responses: [{ content: py(`from ${name} import ${name}\nprint(${name}())`) }] },
-            { match: `Write the module "${name}"`, responses: [{ content: py(code(name, deps)), ...(name === 'b' || name === 'c' ? { delayMs: 1500 } : {}) }] },
-          ]),
+          ...unitRules(UNITS, ['b', 'c']),
           { match: 'Write the module "g"', responses: [{ content: py('def g():\n    raise RuntimeError("g is broken")') }] },
           { match: 'Write the module "h"', responses: [{ content: py('from g import g\n\n\ndef h():\n    return g()') }] },
           { match: 'Write examples/g_example.py', responses: [{ content: py('from g import g\nprint(g())') }] },

@@ -20,3 +20,17 @@ export function calcWorkspace(url: string, files: Record<string, string> = {}): 
   ws.env = { OPENAI_API_KEY: 'e2e-key' };
   return ws;
 }
+
+/** A prompt asking for `name()`, declaring the units it depends on. */
+export const unitPrompt = (name: string, deps: string[], text = `Write ${name}() returning a number.`) => `${text}\n${deps.map((d) => `<pdd-dependency>${d}_python.prompt</pdd-dependency>`).join('\n')}\n`;
+
+/** The code of `name()`: calls each dependency. */
+export const unitCode = (name: string, deps: string[], body = deps.length ? deps.map((d) => `${d}()`).join(' + ') + ' + 1' : '1') =>
+  `${deps.map((d) => `from ${d} import ${d}`).join('\n')}${deps.length ? '\n\n\n' : ''}def ${name}():\n    return ${body}`;
+
+/** Fake-LLM rules that generate each unit's code and example (`delayed` units wait 1.5 s for their code). */
+export const unitRules = (units: Record<string, string[]>, delayed: string[] = []) =>
+  Object.entries(units).flatMap(([name, deps]) => [
+    { match: `Write examples/${name}_example.py`, responses: [{ content: py(`from ${name} import ${name}\nprint(${name}())`) }] },
+    { match: `Write the module "${name}"`, responses: [{ content: py(unitCode(name, deps)), ...(delayed.includes(name) ? { delayMs: 1500 } : {}) }] },
+  ]);
