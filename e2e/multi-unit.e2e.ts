@@ -93,6 +93,20 @@ describe('many units: dependency order, interfaces, failures, cycles (real nx ru
     expect(junit).toMatch(/<testcase classname="nx-pdd.sync" name="h"[^>]*>\n\s+<skipped message="not run: its dependency g failed"\/>/);
   });
 
+  it('--dryRun reports what changed; a comment-only edit of the code is recorded without an LLM call', async () => {
+    const before = (await fake.requests()).length;
+    writeFileSync(ws.path('a.py'), '# the top unit\n' + readFileSync(ws.path('a.py'), 'utf8'));
+    const dry = ws.nx('run', 'a:sync', '--dryRun', ...FLAGS, '--exclude-task-dependencies');
+    expect(dry.stdout).toMatch(/1\. record — only comments or whitespace of the code changed: recorded as it is \(no update\)/);
+    expect(dry.stdout).toMatch(/changes \(impact low\):\n(a: )?\s+a\.py against last sync: comments\/whitespace only; \+1 -0 lines; public interface unchanged/);
+    expect(dry.stdout).toMatch(/a\.py against git HEAD: added/); // synced files are not committed in this workspace
+    expect(dry.stdout).toMatch(/\n\s+a\s+dry run: record, crash; estimated \$0\.\d{4}/);
+    const r = ws.nx('run', 'a:sync', ...FLAGS);
+    expect({ code: r.code, out: out(r) }).toMatchObject({ code: 0 });
+    expect(out(r)).toContain('record: only comments or whitespace of the code changed');
+    expect((await fake.requests()).length).toBe(before);
+  });
+
   it('a dependency cycle is a clear error naming the files and lines, before any LLM call', async () => {
     const before = (await fake.requests()).length;
     writeFileSync(ws.path('prompts/e_python.prompt'), prompt('e', ['f']));

@@ -73,7 +73,7 @@ export class E2EWorkspace extends TempWorkspace {
   }
 
   private childEnv(): NodeJS.ProcessEnv {
-    return withoutUndefined({ ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', NX_INTERACTIVE: 'false', CI: 'true', FORCE_COLOR: '0', ...this.env });
+    return withoutUndefined({ ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', NX_INTERACTIVE: 'false', NX_NATIVE_COMMAND_RUNNER: 'false', CI: 'true', FORCE_COLOR: '0', ...this.env });
   }
 
   /** Runs nx and fails the test with its output when it exits non-zero. */

@@ -115,11 +115,24 @@ function readOrNull(file: string): string | null {
 export async function interfaceDocument(workspaceRoot: string, unit: InterfaceSource): Promise<string | null> {
   const code = readOrNull(join(workspaceRoot, unit.code));
   if (code === null) return null;
+  const example = unit.example ? readOrNull(join(workspaceRoot, unit.example)) : null;
+  // Content-addressed memo (.pdd/cache/, not committed): a sync that changed nothing parses nothing.
+  const memo = join(workspaceRoot, '.pdd/cache/interfaces', `${sha256(`${INTERFACE_FORMAT}\0${unit.unit}\0${unit.languageId}\0${unit.code}\0${code}\0${unit.example}\0${example}`)}.txt`);
+  const known = readOrNull(memo);
+  if (known !== null) return known;
   const lines = await publicInterface(unit.languageId, code);
   const body = lines ? lines.join('\n') : `(no parsed interface: the whole code counts) ${sha256(code)}`;
-  const example = unit.example ? readOrNull(join(workspaceRoot, unit.example)) : null;
-  return `# public interface of ${unit.unit} (${unit.code}), written by nx-pdd sync; dependents re-sync when it changes\n${body}\n# example ${unit.example ?? '(none)'}: ${example === null ? '(none)' : sha256(example)}\n`;
+  const doc = `# public interface of ${unit.unit} (${unit.code}), written by nx-pdd sync; dependents re-sync when it changes\n${body}\n# example ${unit.example ?? '(none)'}: ${example === null ? '(none)' : sha256(example)}\n`;
+  try {
+    writeFileAtomic(memo, doc);
+  } catch {
+    // a read-only workspace: no memo
+  }
+  return doc;
 }
+
+/** Bumped when the document's form changes, so memos of the old form are not used. */
+const INTERFACE_FORMAT = 1;
 
 /** What the interface of a unit is read from (a unit this one depends on, as the graph says). */
 export interface InterfaceSource {

@@ -36,3 +36,4 @@ export * from './code-interface';
 export * from './sync/record-time';
 export * from './unit-cycles';
 export * from './sync/invocation-report';
+export * from './sync/change-report';

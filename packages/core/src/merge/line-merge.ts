@@ -77,6 +77,11 @@ interface Hunk {
 
 const same = (x: string[], y: string[]) => x.length === y.length && x.every((l, i) => l === y[i]);
 
+/** How many lines `after` added and removed against `before` (Myers' diff). */
+export function lineChanges(before: string[], after: string[]): { added: number; removed: number } {
+  return diffHunks(before, after).reduce((n, h) => ({ added: n.added + h.sideEnd - h.sideStart, removed: n.removed + h.baseEnd - h.baseStart }), { added: 0, removed: 0 });
+}
+
 /** The changed ranges from base to side (Myers' diff over interned lines, common ends trimmed first). */
 function diffHunks(base: string[], side: string[]): Hunk[] {
   let head = 0;

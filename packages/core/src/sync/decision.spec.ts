@@ -48,6 +48,8 @@ describe('decide: one test per row of the decision table (docs/sync-engine.md)',
   });
   it('8: code-only change -> update', () => {
     expect(d({ code: 'changed' })).toMatchObject({ kind: 'run', operation: 'update', rule: 8 });
+    // Comments or whitespace only: taken as they are, no LLM call.
+    expect(d({ code: 'changed', codeCommentOnly: true })).toMatchObject({ kind: 'record', rule: 8 });
   });
   it('9: no example -> example', () => {
     expect(d({ example: 'missing', exampleRun: null })).toMatchObject({ kind: 'run', operation: 'example', rule: 9 });

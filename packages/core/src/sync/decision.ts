@@ -43,6 +43,8 @@ export interface Observation {
   journalOpen: boolean;
   /** Units this one depends on whose interface changed since the last sync (their ids). */
   dependencyChanges?: string[];
+  /** The code changed in comments and whitespace only (by its syntax tree) since the last sync. */
+  codeCommentOnly?: boolean;
 }
 
 export interface DecisionOptions {
@@ -92,6 +94,7 @@ export function decide(o: Observation, opt: DecisionOptions): Decision {
     return { kind: 'stop', state: 'conflict', rule: 6, reason: 'prompt and code both changed since the last sync, and no merge is available: neither side is taken silently' };
   }
   if (promptChanged) return { kind: 'run', operation: 'generate', rule: 7, reason: 'the prompt changed' };
+  if (codeChanged && o.codeCommentOnly) return { kind: 'record', rule: 8, reason: 'only comments or whitespace of the code changed: recorded as it is (no update)' };
   if (codeChanged) return { kind: 'run', operation: 'update', rule: 8, reason: 'the code was edited by hand: update the prompt to match it' };
   if (o.example === 'missing') return { kind: 'run', operation: 'example', rule: 9, reason: 'no usage example yet' };
   if (changedOrNew(o.example) || (!opt.skipTests && changedOrNew(o.tests))) return { kind: 'record', rule: 10, reason: 'the example or tests were edited by hand: keep them as they are' };

@@ -11,7 +11,11 @@ export interface UnitRunRecord {
   reason: string;
   operations: string[];
   costUsd: number;
+  /** A dry run (state `planned`): what the plan would cost at the most. */
+  estimatedUsd?: number;
   seconds: number;
+  /** Milliseconds the executor took, from its start to its answer to Nx (process start and module loading not included). */
+  executorMs?: number;
   /** The unit's run report (`.pdd/runs/...json`). */
   reportFile: string | null;
 }
@@ -56,6 +60,7 @@ function describe(row: SummaryRow): string {
   if (row.end === 'skipped') return `not run: ${row.blockedBy.length ? `its dependency ${row.blockedBy.join(', ')} failed` : 'a dependency failed'}`;
   if (!row.record) return row.end === 'failed-to-start' ? 'failed before sync ran (see its output above)' : 'no record (see its output above)';
   const r = row.record;
+  if (r.state === 'planned') return `dry run: ${r.operations.length ? r.operations.join(', ') : 'nothing to do'}; estimated $${(r.estimatedUsd ?? 0).toFixed(4)}${r.ok ? '' : ` — stops: ${r.reason.split('\n')[0]}`}`;
   return `${r.ok ? 'in sync' : `NOT in sync (${r.state})`}: ${r.operations.length ? r.operations.join(', ') : 'no operation'}; $${r.costUsd.toFixed(4)}; ${r.seconds.toFixed(1)} s${r.ok ? '' : ` — ${r.reason.split('\n')[0]}`}`;
 }
 
@@ -65,6 +70,8 @@ export function summaryLines(rows: SummaryRow[]): string[] {
   const cost = rows.reduce((n, r) => n + (r.record?.costUsd ?? 0), 0);
   const failed = rows.filter((r) => (r.record && !r.record.ok) || r.end === 'failed-to-start').length;
   const skipped = rows.filter((r) => r.end === 'skipped').length;
+  const planned = rows.filter((r) => r.record?.state === 'planned').length;
+  if (planned === rows.length) return ['nx-pdd sync summary (dry run: nothing written, nothing spent)', ...rows.map((r) => `  ${r.project.padEnd(width)}  ${describe(r)}`)];
   return [
     'nx-pdd sync summary',
     ...rows.map((r) => `  ${r.project.padEnd(width)}  ${describe(r)}`),

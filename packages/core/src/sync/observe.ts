@@ -78,10 +78,11 @@ const PDD_AFTER_VERIFY = new Set(['verify', 'skip:verify', 'test', 'test_extend'
  * PDD's workflow had run and verified the example before the command it records, so an
  * adopted project that is in sync costs nothing.
  */
-function adoptedFromPdd(fp: Fingerprint | null, hashes: FileHashes): NxPddFingerprintExtras {
+function adoptedFromPdd(fp: Fingerprint | null, hashes: FileHashes, depsKey: string): NxPddFingerprintExtras {
   if (!fp || fp[EXTRAS_KEY] !== undefined) return {};
   if (fp.code_hash !== hashes.code_hash || (fp.example_hash ?? null) !== hashes.example_hash) return {};
-  const key = exampleKey(hashes);
+  // PDD ran them with the dependencies as they are now (it records no interfaces).
+  const key = exampleKey(hashes, depsKey);
   return {
     ...(PDD_AFTER_CRASH.has(fp.command) ? { example_run: { ok: true, files: key } } : {}),
     ...(PDD_AFTER_VERIFY.has(fp.command) ? { verified: key } : {}),
@@ -109,8 +110,8 @@ export function observeUnit(workspaceRoot: string, unit: PromptUnit, state: Sync
   const rr = readRunReport(workspaceRoot, runReportPath(unit));
   if (rr.warning) warnings.push(rr.warning);
   const runReport = rr.report;
-  const extras = { ...adoptedFromPdd(fingerprint, hashes), ...extrasOf(fingerprint) };
   const depsKey = dependenciesKey(dependencies);
+  const extras = { ...adoptedFromPdd(fingerprint, hashes, depsKey), ...extrasOf(fingerprint) };
   const key = exampleKey(hashes, depsKey);
   const recordedDeps = extrasOf(fingerprint).dependencies;
   const dependencyChanges = recordedDeps ? [...new Set([...Object.keys(recordedDeps), ...Object.keys(dependencies)])].filter((d) => recordedDeps[d] !== dependencies[d]).sort() : [];
@@ -118,7 +119,7 @@ export function observeUnit(workspaceRoot: string, unit: PromptUnit, state: Sync
   const hasTests = unit.paths.test !== null;
   // PDD's run reports do not say which code the tests ran against: the fingerprint's code hash stands in.
   const ranAgainst = runReport?.[RUN_REPORT_CODE_KEY] ?? (fingerprint?.code_hash ?? null);
-  const testRunValid = runReport !== null && hashes.test_hash !== null && runReport.test_hash === hashes.test_hash && ranAgainst === hashes.code_hash && (runReport[RUN_REPORT_DEPS_KEY] ?? '') === depsKey;
+  const testRunValid = runReport !== null && hashes.test_hash !== null && runReport.test_hash === hashes.test_hash && ranAgainst === hashes.code_hash && (runReport[RUN_REPORT_CODE_KEY] === undefined || (runReport[RUN_REPORT_DEPS_KEY] ?? '') === depsKey);
   return {
     fingerprint,
     hashes,

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { dependenciesKey, dependencyInterfaces, InterfaceSource } from '../code-interface';
 import { recordTime } from './record-time';
+import { ChangeReport, changeReport, changeReportLines } from './change-report';
+import { readFingerprint } from '../fingerprint';
 import { hostname, homedir } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../atomic-write';
@@ -69,6 +71,8 @@ export interface SyncCommandResult {
   summary: string[];
   /** Seconds the sync took (not for a dry run). */
   seconds?: number;
+  /** A dry run: what changed in the unit's files since the last sync and since git HEAD. */
+  changes?: ChangeReport;
 }
 
 /** Profiles (seed solution 9): a bundle of option defaults; explicit flags win. */
@@ -142,14 +146,15 @@ export async function runSyncCommand(unit: PromptUnit, workspaceRoot: string, en
   const recordedAt = recordTime(workspaceRoot, env);
 
   if (o.dryRun || (o.profile === 'safe' && !o.interactive)) {
-    const plan = planSync(workspaceRoot, unit, StateStore.peekState(storeFile, unit.id), options, estimate, dependencies);
-    const summary = [...plan.warnings.map((w) => `warning: ${w}`), ...planLines(unit, plan.steps)];
+    const plan = await planSync(workspaceRoot, unit, StateStore.peekState(storeFile, unit.id), options, estimate, dependencies);
+    const changes = await changeReport(workspaceRoot, unit, readFingerprint(workspaceRoot, unit.metaFile).fingerprint);
+    const summary = [...plan.warnings.map((w) => `warning: ${w}`), ...planLines(unit, plan.steps), ...changeReportLines(changes)];
     if (!o.dryRun) summary.push('safe profile with no terminal to ask: the plan above was not carried out (run with --profile=standard, or in a terminal)');
-    return { outcome: null, plan: plan.steps, reportFile: null, ok: o.dryRun && plan.steps.every((s) => s.decision.kind !== 'stop'), summary };
+    return { outcome: null, plan: plan.steps, changes, reportFile: null, ok: o.dryRun && plan.steps.every((s) => s.decision.kind !== 'stop'), summary };
   }
 
   if (o.profile === 'safe') {
-    const plan = planSync(workspaceRoot, unit, null, options, estimate, dependencies);
+    const plan = await planSync(workspaceRoot, unit, null, options, estimate, dependencies);
     planLines(unit, plan.steps).forEach(log);
     const willWrite = plan.steps.some((s) => s.decision.kind === 'run');
     if (willWrite && !(await o.confirm?.(`Carry out this plan for ${unit.id}?`))) {
@@ -157,23 +162,26 @@ export async function runSyncCommand(unit: PromptUnit, workspaceRoot: string, en
     }
   }
 
-  const lock = acquireUnitLock(workspaceRoot, unit);
-  if (lock.tookOver) log(`took over the lock of pid ${lock.tookOver.pid} (no longer running)`);
-  const store = StateStore.open(storeFile);
-  if (store.warning) log(`warning: ${store.warning}`);
-  const runId = `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`;
   // Ctrl-C (or a TERM from CI): put back what the open step had written, free the lock, say so.
+  // Installed before the lock is taken, so a signal at any point never leaves the lock behind.
+  let lock: ReturnType<typeof acquireUnitLock> | null = null;
+  let store: StateStore | null = null;
   const interrupted = (signal: NodeJS.Signals) => {
-    const recovery = recoverJournal(workspaceRoot, journalPath(unit));
-    store.setState(unit.id, recovery ? 'initial' : (store.getState(unit.id)?.state ?? 'initial'));
-    store.close();
-    lock.release();
+    const recovery = lock ? recoverJournal(workspaceRoot, journalPath(unit)) : null;
+    store?.setState(unit.id, recovery ? 'initial' : (store.getState(unit.id)?.state ?? 'initial'));
+    store?.close();
+    lock?.release();
     process.stderr.write(`nx-pdd: ${unit.id}: interrupted (${signal})${recovery ? `; "${recovery.operation}" rolled back: ${recovery.restored.join(', ')}` : ''}\n`);
     process.exit(signal === 'SIGINT' ? 130 : 143);
   };
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
   try {
+    lock = acquireUnitLock(workspaceRoot, unit);
+    if (lock.tookOver) log(`took over the lock of pid ${lock.tookOver.pid} (no longer running)`);
+    store = StateStore.open(storeFile);
+    if (store.warning) log(`warning: ${store.warning}`);
+    const runId = `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`;
     const ledger = new SharedLedger(store, { scope: budgetScope(env), budgetUsd: o.budget ?? unit.settings.budget, unitId: unit.id, ...(o.dailyCeiling !== undefined ? { dailyCeilingUsd: o.dailyCeiling } : {}), ...(o.rateLimit !== undefined ? { callsPerMinute: o.rateLimit } : {}) });
     const llm = createLlmClient({ workspaceRoot, unit, env, cacheMode: o.llmCache, ledger, table, timeoutMs: o.callTimeout * 1000, log });
     const opEnv = { workspaceRoot, llm, runTimeoutMs: o.runTimeout * 1000, secretVars: table.rows.flatMap((r) => r.apiKeyVars), testRunners: o.testRunners, dependenciesKey: dependenciesKey(dependencies), recordedAt };
@@ -209,8 +217,8 @@ export async function runSyncCommand(unit: PromptUnit, workspaceRoot: string, en
   } finally {
     process.off('SIGINT', interrupted);
     process.off('SIGTERM', interrupted);
-    store.close();
-    lock.release();
+    store?.close();
+    lock?.release();
   }
 }
 

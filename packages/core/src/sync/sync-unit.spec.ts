@@ -183,8 +183,8 @@ describe('syncUnit: the engine loop', () => {
     expect(out).toMatchObject({ ok: false, limit: 'time', reason: 'stopped by --timeout: 0.01 s passed; done: generate' });
   });
 
-  it('--dry-run plans with reasons and estimates, and writes nothing', () => {
-    const plan = planSync(ws.root, unit(), null, options, (op) => (op === 'crash' ? 0 : 0.01));
+  it('--dry-run plans with reasons and estimates, and writes nothing', async () => {
+    const plan = await planSync(ws.root, unit(), null, options, (op) => (op === 'crash' ? 0 : 0.01));
     expect(plan.steps.map((s) => `${s.decision.kind === 'run' ? s.decision.operation : s.decision.kind}:${s.estimatedUsd}`)).toEqual([
       'generate:0.01', 'example:0.01', 'crash:0', 'verify:0.01', 'generate-tests:0.01', 'test:0', 'done:0',
     ]);

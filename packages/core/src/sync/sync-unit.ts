@@ -1,4 +1,5 @@
 import { writeInterfaceFile } from '../code-interface';
+import { codeChangeIsCommentOnly } from './change-report';
 import { currentHashes, FileHashes, Fingerprint, nextFingerprint, runReportPath, writeFingerprint } from '../fingerprint';
 import { LlmError } from '../llm/errors';
 import { pristinePath, workingPath } from '../operations/artifact-store';
@@ -150,6 +151,7 @@ export async function syncUnit(unit: PromptUnit, env: SyncEnvironment, initialOp
     const stateRow = env.store.getState(unit.id);
     const seenState = stateRow?.state === 'interrupted' ? 'initial' : (stateRow?.state ?? null);
     const obs = observeUnit(env.workspaceRoot, unit, seenState, env.dependencies);
+    if (obs.observation.code === 'changed') obs.observation.codeCommentOnly = await codeChangeIsCommentOnly(env.workspaceRoot, unit, obs.fingerprint);
     for (const w of obs.warnings) if (!warnings.includes(w)) warnings.push(w);
     let decision = decide(obs.observation, options);
     if (step === 1 && options.resumeFrom) {
@@ -305,8 +307,9 @@ export interface PlannedStep {
  * `--dry-run`: the steps sync would take if each succeeded, from the same `decide`, with an
  * estimated cost each. Reads files, writes nothing, calls no model.
  */
-export function planSync(workspaceRoot: string, unit: PromptUnit, state: SyncState | null, options: SyncOptions, estimate: (op: SyncOperation) => number, dependencies: Record<string, string> = {}): { steps: PlannedStep[]; warnings: string[] } {
+export async function planSync(workspaceRoot: string, unit: PromptUnit, state: SyncState | null, options: SyncOptions, estimate: (op: SyncOperation) => number, dependencies: Record<string, string> = {}): Promise<{ steps: PlannedStep[]; warnings: string[] }> {
   const observed = observeUnit(workspaceRoot, unit, state, dependencies);
+  if (observed.observation.code === 'changed') observed.observation.codeCommentOnly = await codeChangeIsCommentOnly(workspaceRoot, unit, observed.fingerprint);
   let o = observed.observation;
   const steps: PlannedStep[] = [];
   for (let i = 0; i < options.maxSteps; i++) {

@@ -1,6 +1,6 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { createInterface } from 'node:readline/promises';
-import { assertProfile, executionOrder, InterfaceSource, saveRunRecord, LLM_CACHE_MODES, LlmCacheMode, Resolution, runSyncCommand } from '@nx-pdd/core';
+import { assertProfile, describeDecision, executionOrder, InterfaceSource, saveRunRecord, LLM_CACHE_MODES, LlmCacheMode, Resolution, runSyncCommand } from '@nx-pdd/core';
 import { unitCycleOf } from '../../plugins/unit-cycles-file';
 import { UnitProjectMetadata } from '../../plugins/unit-project';
 import { resolveExecutorUnit } from '../shared/operation-executor';
@@ -55,6 +55,7 @@ async function ask(question: string): Promise<boolean> {
 
 /** `nx run <unit>:sync`: parse the flags, run core's sync, print, and succeed only when the unit is in sync. */
 export default async function syncExecutor(options: SyncExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
+  const started = performance.now();
   // With --json, stdout carries only the JSON; the progress lines go to stderr.
   const log = (line: string) => (options.json ? console.error(line) : console.log(line));
   try {
@@ -97,10 +98,14 @@ export default async function syncExecutor(options: SyncExecutorOptions, context
     const invocation = process.env.NX_PDD_INVOCATION;
     if (invocation && context.projectName && result.outcome) {
       const o = result.outcome;
-      saveRunRecord(context.root, invocation, { project: context.projectName, unit: unit.id, ok: o.ok, state: o.state, reason: o.reason, operations: o.steps.flatMap((s) => (s.operation ? [`${s.operation}${s.status === 'failed' ? ' (failed)' : ''}`] : [])), costUsd: o.costUsd, seconds: result.seconds ?? 0, reportFile: result.reportFile });
+      saveRunRecord(context.root, invocation, { project: context.projectName, unit: unit.id, ok: o.ok, state: o.state, reason: o.reason, operations: o.steps.flatMap((s) => (s.operation ? [`${s.operation}${s.status === 'failed' ? ' (failed)' : ''}`] : [])), costUsd: o.costUsd, seconds: result.seconds ?? 0, executorMs: Math.round(performance.now() - started), reportFile: result.reportFile });
+    } else if (invocation && context.projectName && result.plan) {
+      const steps = result.plan.filter((s) => s.decision.kind === 'run' || s.decision.kind === 'record' || s.decision.kind === 'resolve');
+      const last = result.plan[result.plan.length - 1]?.decision;
+      saveRunRecord(context.root, invocation, { project: context.projectName, unit: unit.id, ok: result.ok, state: 'planned', reason: last?.reason ?? '', operations: steps.map((s) => describeDecision(s.decision)), costUsd: 0, estimatedUsd: result.plan.reduce((n, s) => n + s.estimatedUsd, 0), seconds: 0, reportFile: null });
     }
     if (result.reportFile) log(`run report: ${result.reportFile}`);
-    if (options.json) console.log(JSON.stringify({ unit: unit.id, ok: result.ok, outcome: result.outcome, plan: result.plan, reportFile: result.reportFile }, null, 2));
+    if (options.json) console.log(JSON.stringify({ unit: unit.id, ok: result.ok, outcome: result.outcome, plan: result.plan, ...(result.changes ? { changes: result.changes } : {}), reportFile: result.reportFile }, null, 2));
     return { success: result.ok };
   } catch (e) {
     console.error(`nx-pdd: sync failed: ${(e as Error).message}`);

@@ -1,0 +1,70 @@
+// `nx run-many -t sync` fully cached over N synced units, against `nx run-many -t noop` over the
+// same workspace (target: within 1.2x), and a no-op sync with the Nx cache skipped (target:
+// under 50 ms of executor work per unit).
+//   npm run build && node tools/bench/sync-cached.mjs [units=500]
+// The units are Python units in sync as PDD would leave them (code, example, a fingerprint
+// whose command is verify), each depending on unit floor(i/2) (a tree, so tasks have order).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const require = createRequire(import.meta.url);
+const core = require(join(repo, 'packages/core/dist/index.js'));
+const nxBin = join(repo, 'node_modules/nx/dist/bin/nx.js');
+const units = Number(process.argv[2] ?? 500);
+const ws = mkdtempSync(join(tmpdir(), 'nx-pdd-bench-sync-'));
+const write = (file, text) => {
+  mkdirSync(dirname(join(ws, file)), { recursive: true });
+  writeFileSync(join(ws, file), text);
+};
+const nx = (...args) => {
+  const started = Date.now();
+  const r = spawnSync(process.execPath, [nxBin, ...args], { cwd: ws, env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true' }, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`nx ${args.join(' ')} failed:\n${(r.stdout + r.stderr).slice(-3000)}`);
+  return { ms: Date.now() - started, out: r.stdout };
+};
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+try {
+  for (let i = 0; i < units; i++) {
+    const dep = i > 0 ? Math.floor(i / 2) : null;
+    write(`prompts/u${i}_python.prompt`, `Write u${i}() returning ${i}.\n${dep !== null ? `<pdd-dependency>u${dep}_python.prompt</pdd-dependency>\n` : ''}`);
+    write(`u${i}.py`, `${dep !== null ? `from u${dep} import u${dep}\n\n\n` : ''}def u${i}():\n    return ${i}\n`);
+    write(`examples/u${i}_example.py`, `from u${i} import u${i}\nprint(u${i}())\n`);
+  }
+  write('nx.json', JSON.stringify({ analytics: false, plugins: ['nx-pdd', './noop-target-plugin.js'] }));
+  writeFileSync(join(ws, 'noop-target-plugin.js'), readFileSync(join(repo, 'tools/bench/noop-target-plugin.js')));
+  write('package.json', '{"name":"bench","private":true}');
+  write('tsconfig.json', '{}'); // Nx resolves local plugins through a tsconfig
+  write('.gitignore', 'node_modules\n.nx\n.pdd/state.db*\n.pdd/runs/\n.pdd/locks/\n');
+  symlinkSync(join(repo, 'node_modules'), join(ws, 'node_modules'));
+  const { units: resolved } = core.resolveUnits(Array.from({ length: units }, (_, i) => `prompts/u${i}_python.prompt`), { workspaceRoot: ws });
+  for (const unit of resolved) core.writeFingerprint(ws, unit.metaFile, core.nextFingerprint(null, core.currentHashes(ws, unit, null), 'verify', '0.0.80'));
+  const git = (...args) => execFileSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@example.com', ...args], { cwd: ws });
+  git('init', '-q');
+  git('add', '-A');
+  git('commit', '-qm', 'bench');
+  const sync = ['run-many', '-t', 'sync', '--skipTests', '--parallel=2', '--outputStyle=static'];
+  console.log(`${units} units in ${ws}`);
+  const first = nx(...sync);
+  console.log(`first run-many -t sync (adopts every unit, writes its interface file): ${(first.ms / 1000).toFixed(1)} s`);
+  nx(...sync); // the synced state's entries (see docs/multi-unit.md)
+  const cached = [0, 1, 2].map(() => nx(...sync).ms);
+  const noop = [0, 1, 2].map(() => nx('run-many', '-t', 'noop', '--parallel=2', '--outputStyle=static').ms);
+  console.log(`run-many -t sync, fully cached: median ${median(cached)} ms (${cached.join(', ')})`);
+  console.log(`run-many -t noop (nx:noop):      median ${median(noop)} ms (${noop.join(', ')})`);
+  console.log(`ratio: ${(median(cached) / median(noop)).toFixed(2)}x (target: within 1.2x)`);
+  const cold = nx(...sync, '--skip-nx-cache');
+  const rows = JSON.parse(readFileSync(join(ws, '.pdd/runs/last-invocation.json'), 'utf8')).units.filter((r) => r.record);
+  const executor = rows.map((r) => r.record.executorMs ?? 0);
+  const engine = rows.map((r) => r.record.seconds * 1000);
+  console.log(`no-op sync with the Nx cache skipped: ${(cold.ms / 1000).toFixed(1)} s wall for ${units} tasks (--parallel=2)`);
+  console.log(`  executor work per unit: median ${median(executor)} ms, max ${Math.max(...executor)} ms (target: under 50 ms); of which engine: median ${median(engine).toFixed(0)} ms`);
+  console.log(`  wall per task (process start, module load, Nx): ${(cold.ms / units * 2).toFixed(0)} ms at --parallel=2`);
+} finally {
+  if (!process.env.KEEP) rmSync(ws, { recursive: true, force: true });
+}
