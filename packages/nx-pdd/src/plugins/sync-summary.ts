@@ -25,12 +25,15 @@ export const postTasksExecution: PostTasksExecution<NxPddPluginOptions> = (rawOp
   const failed = new Set(results.filter((r) => r.status === 'failure').map((r) => r.task.target.project));
   let deps: Record<string, { target: string }[]> = {};
   let graphNodes: Record<string, { data: { targets?: Record<string, unknown> } }> = {};
-  try {
-    const graph = readCachedProjectGraph();
-    deps = graph.dependencies;
-    graphNodes = graph.nodes;
-  } catch {
-    // no cached graph: units not run are not listed
+  // The graph is needed only to name what a failure stopped (reading it costs ~0.1 s at 1,000 units).
+  if (failed.size) {
+    try {
+      const graph = readCachedProjectGraph();
+      deps = graph.dependencies;
+      graphNodes = graph.nodes;
+    } catch {
+      // no cached graph: units not run are not listed
+    }
   }
   const blockers = (project: string): string[] => {
     const seen = new Set<string>();
