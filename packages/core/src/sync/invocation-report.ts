@@ -58,7 +58,7 @@ export function takeRunRecords(workspaceRoot: string, invocation: string): Map<s
 function describe(row: SummaryRow): string {
   if (row.end === 'cache') return 'in sync (Nx cache: no work)';
   if (row.end === 'skipped') return `not run: ${row.blockedBy.length ? `its dependency ${row.blockedBy.join(', ')} failed` : 'a dependency failed'}`;
-  if (!row.record) return row.end === 'failed-to-start' ? 'failed before sync ran (see its output above)' : 'no record (see its output above)';
+  if (!row.record) return row.end === 'failed-to-start' ? 'failed before sync ran (see its output above)' : 'succeeded (no record of its work: see its output above)';
   const r = row.record;
   if (r.state === 'planned') return `dry run: ${r.operations.length ? r.operations.join(', ') : 'nothing to do'}; estimated $${(r.estimatedUsd ?? 0).toFixed(4)}${r.ok ? '' : ` — stops: ${r.reason.split('\n')[0]}`}`;
   return `${r.ok ? 'in sync' : `NOT in sync (${r.state})`}: ${r.operations.length ? r.operations.join(', ') : 'no operation'}; $${r.costUsd.toFixed(4)}; ${r.seconds.toFixed(1)} s${r.ok ? '' : ` — ${r.reason.split('\n')[0]}`}`;

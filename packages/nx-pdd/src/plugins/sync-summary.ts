@@ -51,7 +51,9 @@ export const postTasksExecution: PostTasksExecution<NxPddPluginOptions> = (rawOp
   };
   const rows: SummaryRow[] = results.map((r): SummaryRow => {
     const project = r.task.target.project;
-    const end: TaskEnd = /cache/.test(r.status) ? 'cache' : r.status === 'skipped' ? 'skipped' : records.has(project) ? 'ran' : 'failed-to-start';
+    // No record of a task that ran: it failed before the sync started (a cycle, a bad flag), or
+    // it ran without this invocation's id (then only Nx's status is known).
+    const end: TaskEnd = /cache/.test(r.status) ? 'cache' : r.status === 'skipped' ? 'skipped' : records.has(project) || r.status === 'success' ? 'ran' : 'failed-to-start';
     return { project, end, record: records.get(project) ?? null, blockedBy: end === 'skipped' ? blockers(project) : [] };
   });
   // Nx leaves the tasks it did not run (a dependency failed) out of taskResults. For run-many
