@@ -79,18 +79,9 @@ function startCacheServer(options) {
 
 /** Run the server in a child process (a test's spawnSync would block an in-process one). */
 async function spawnCacheServer({ readWriteToken, readOnlyToken, dir }) {
-  const { spawn } = require('node:child_process');
-  const args = [join(__dirname, 'cli.js'), '--token', readWriteToken, ...(readOnlyToken ? ['--read-only-token', readOnlyToken] : []), ...(dir ? ['--dir', dir] : [])];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      const found = /listening on (http:\/\/\S+)/.exec(out);
-      if (found) resolve(found[1]);
-    });
-    child.on('exit', (code) => reject(new Error(`cache-server exited with ${code} before listening`)));
-  });
+  const { spawnServer } = require('../testing/spawn-server');
+  const args = ['--token', readWriteToken, ...(readOnlyToken ? ['--read-only-token', readOnlyToken] : []), ...(dir ? ['--dir', dir] : [])];
+  const { url, stop } = await spawnServer('cache-server', join(__dirname, 'cli.js'), args);
   const requests = () =>
     new Promise((resolve, reject) => {
       http
@@ -101,15 +92,7 @@ async function spawnCacheServer({ readWriteToken, readOnlyToken, dir }) {
         })
         .on('error', reject);
     });
-  return {
-    url,
-    requests,
-    close: () =>
-      new Promise((resolve) => {
-        child.once('exit', () => resolve(undefined));
-        child.kill('SIGTERM');
-      }),
-  };
+  return { url, requests, close: stop };
 }
 
 module.exports = { startCacheServer, spawnCacheServer };

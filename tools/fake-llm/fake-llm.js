@@ -191,23 +191,14 @@ function stream(res, api, model, content, usage) {
  * @returns {Promise<{ url: string, port: number, pid: number, requests(): Promise<LoggedRequest[]>, setScenario(s: Scenario): Promise<void>, close(): Promise<void> }>}
  */
 async function spawnFakeLlm({ scenario, port = 0 }) {
-  const { spawn } = require('node:child_process');
+  const { spawnServer } = require('../testing/spawn-server');
   const { mkdtempSync, writeFileSync, rmSync } = require('node:fs');
   const { tmpdir } = require('node:os');
   const { join } = require('node:path');
   const dir = mkdtempSync(join(tmpdir(), 'fake-llm-'));
   const file = join(dir, 'scenario.json');
   writeFileSync(file, JSON.stringify(scenario));
-  const child = spawn(process.execPath, [join(__dirname, 'cli.js'), '--scenario', file, '--port', String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.on('exit', (code) => reject(new Error(`fake-llm exited with ${code} before listening`)));
-  });
+  const { child, url, stop } = await spawnServer('fake-llm', join(__dirname, 'cli.js'), ['--scenario', file, '--port', String(port)]);
   // A fresh connection per call (agent: false): a kept-alive socket that the server closes
   // while the test waits for a slow nx command fails the next call ("other side closed").
   const call = (method, path, body) =>
@@ -230,13 +221,10 @@ async function spawnFakeLlm({ scenario, port = 0 }) {
     pid: /** @type {number} */ (child.pid),
     requests: () => call('GET', '/__log'),
     setScenario: async (s) => void (await call('PUT', '/__scenario', s)),
-    close: () =>
-      new Promise((resolve) => {
-        rmSync(dir, { recursive: true, force: true });
-        if (child.exitCode !== null) return resolve(undefined);
-        child.once('exit', () => resolve(undefined));
-        child.kill('SIGTERM');
-      }),
+    close: () => {
+      rmSync(dir, { recursive: true, force: true });
+      return stop();
+    },
   };
 }
 

@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-write';
 import { sha256 } from './fingerprint';
+import { squash } from './merge/declarations';
 import { SyntaxNode, withSyntaxTree } from './merge/syntax';
+import { readIfExists } from './operations/artifact-store';
 import { PromptUnit } from './units';
 import { joinPosix } from './workspace-paths';
 
@@ -25,7 +26,6 @@ export async function publicInterface(languageId: string, code: string): Promise
   return lines ? [...new Set(lines)].sort() : null;
 }
 
-const squash = (text: string) => text.replace(/\s+/g, ' ').trim();
 const isPublic = (name: string | undefined) => !!name && !name.startsWith('_');
 
 /** The text of a node without its body (a signature); the whole text when it has none. */
@@ -94,17 +94,9 @@ function ecmascript(node: SyntaxNode, out: string[]): void {
   out.push(exported + signature(decl));
 }
 
-/** `.pdd/interface/<unit>.txt`: what dependents' sync tasks hash (named input `pdd-interface`). */
+/** `.pdd/interface/<unit>.txt`: what the sync tasks of dependents hash (as their dependencies' task outputs). */
 export function interfacePath(unit: PromptUnit): string {
   return joinPosix(unit.pddRoot, '.pdd/interface', `${unit.id.replace(/\//g, '_')}.txt`);
-}
-
-function readOrNull(file: string): string | null {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return null;
-  }
 }
 
 /**
@@ -113,18 +105,18 @@ function readOrNull(file: string): string | null {
  * null when the unit has no code yet.
  */
 export async function interfaceDocument(workspaceRoot: string, unit: InterfaceSource): Promise<string | null> {
-  const code = readOrNull(join(workspaceRoot, unit.code));
+  const code = readIfExists(workspaceRoot, unit.code);
   if (code === null) return null;
-  const example = unit.example ? readOrNull(join(workspaceRoot, unit.example)) : null;
+  const example = unit.example ? readIfExists(workspaceRoot, unit.example) : null;
   // Content-addressed memo (.pdd/cache/, not committed): a sync that changed nothing parses nothing.
-  const memo = join(workspaceRoot, '.pdd/cache/interfaces', `${sha256(`${INTERFACE_FORMAT}\0${unit.unit}\0${unit.languageId}\0${unit.code}\0${code}\0${unit.example}\0${example}`)}.txt`);
-  const known = readOrNull(memo);
+  const memo = joinPosix('.pdd/cache/interfaces', `${sha256(`${INTERFACE_FORMAT}\0${unit.unit}\0${unit.languageId}\0${unit.code}\0${code}\0${unit.example}\0${example}`)}.txt`);
+  const known = readIfExists(workspaceRoot, memo);
   if (known !== null) return known;
   const lines = await publicInterface(unit.languageId, code);
   const body = lines ? lines.join('\n') : `(no parsed interface: the whole code counts) ${sha256(code)}`;
   const doc = `# public interface of ${unit.unit} (${unit.code}), written by nx-pdd sync; dependents re-sync when it changes\n${body}\n# example ${unit.example ?? '(none)'}: ${example === null ? '(none)' : sha256(example)}\n`;
   try {
-    writeFileAtomic(memo, doc);
+    writeFileAtomic(join(workspaceRoot, memo), doc);
   } catch {
     // a read-only workspace: no memo
   }
@@ -169,8 +161,7 @@ export function dependenciesKey(interfaces: Record<string, string>): string {
 export async function writeInterfaceFile(workspaceRoot: string, unit: PromptUnit): Promise<boolean> {
   const doc = await interfaceDocument(workspaceRoot, interfaceSourceOf(unit));
   if (doc === null) return false;
-  const file = join(workspaceRoot, interfacePath(unit));
-  if (readOrNull(file) === doc) return false;
-  writeFileAtomic(file, doc);
+  if (readIfExists(workspaceRoot, interfacePath(unit)) === doc) return false;
+  writeFileAtomic(join(workspaceRoot, interfacePath(unit)), doc);
   return true;
 }

@@ -116,7 +116,8 @@ function classBody(node: SyntaxNode, lines: string[], start: number, end: number
   return { header: lines.slice(start, from), members: chunkNodes(members, lines, from, to), footer: lines.slice(to, end) };
 }
 
-function squash(text: string): string {
+/** A text on one line: runs of whitespace as one space. */
+export function squash(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 

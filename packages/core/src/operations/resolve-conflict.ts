@@ -13,6 +13,7 @@ import { PromptUnit } from '../units';
 import { pristinePath, readIfExists } from './artifact-store';
 import { clearConflict, ConflictRecord, readConflict } from './conflict-store';
 import { fenced, OperationEnvironment, usablePrompt } from './operation';
+import { runner } from './run-operations';
 import { renderTemplate } from './templates';
 
 export type Resolution = 'ours' | 'theirs' | 'merged' | 'llm';
@@ -115,14 +116,14 @@ async function mergeWithModel(unit: PromptUnit, record: ConflictRecord, ours: st
 
 /** The unit's tests pass, or (without tests) its example runs. */
 async function checkWorks(unit: PromptUnit, env: OperationEnvironment): Promise<{ ok: boolean; detail: string }> {
-  const runner = { workspaceRoot: env.workspaceRoot, env: process.env, timeoutMs: env.runTimeoutMs ?? 120_000, secretVars: env.secretVars, testRunners: env.testRunners };
+  const o = runner(env);
   if (unit.paths.test && readIfExists(env.workspaceRoot, unit.paths.test) !== null) {
-    const t = await runTests(unit, runner);
+    const t = await runTests(unit, o);
     const ok = t.run.exitCode === 0 && t.result.failed === 0;
     return { ok, detail: ok ? `the tests pass (${t.result.passed})` : `fails the tests (${t.result.failed} failing)` };
   }
   if (unit.paths.example && readIfExists(env.workspaceRoot, unit.paths.example) !== null) {
-    const e = await runExample(unit, runner);
+    const e = await runExample(unit, o);
     return { ok: e.ok, detail: e.ok ? 'the example runs (the unit has no tests)' : `breaks the example (${e.failureClass})` };
   }
   return { ok: false, detail: 'cannot be checked: the unit has neither tests nor an example' };

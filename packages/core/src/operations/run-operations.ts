@@ -14,7 +14,8 @@ import { ArtifactKind, FileOutcome, pristinePath, readIfExists } from './artifac
 import { fenced, OperationEnvironment, OperationReport, reportOf, usablePrompt } from './operation';
 import { renderTemplate } from './templates';
 
-const runner = (env: OperationEnvironment): RunnerOptions => ({ workspaceRoot: env.workspaceRoot, env: process.env, timeoutMs: env.runTimeoutMs ?? 120_000, secretVars: env.secretVars, testRunners: env.testRunners });
+/** How operations run the unit's example and tests: the environment's timeout, secrets and test runners. */
+export const runner = (env: OperationEnvironment): RunnerOptions => ({ workspaceRoot: env.workspaceRoot, env: process.env, timeoutMs: env.runTimeoutMs ?? 120_000, secretVars: env.secretVars, testRunners: env.testRunners });
 const fenceOf = (unit: PromptUnit) => unit.language.extension.replace(/^\./, '') || unit.language.id;
 
 /** Whether `content` parses in the unit's language (Python: ast; JS/TS: TypeScript's parser). Null: it does. */
@@ -38,6 +39,20 @@ export async function syntaxError(unit: PromptUnit, content: string, env: Operat
     return d ? ts.flattenDiagnosticMessageText(d.messageText, '\n') : null;
   }
   return null;
+}
+
+/** What the crash and fix templates share: the unit, its prompt, its code, the files the answer may name. */
+function fixTemplateVars(unit: PromptUnit, env: OperationEnvironment, allowed: string[]): Record<string, string> {
+  const fence = fenceOf(unit);
+  return {
+    language: unit.language.name,
+    module: unit.name,
+    fence,
+    allowed_files: allowed.join(', '),
+    prompt: usablePrompt(unit, env, 'expand').text.trim(),
+    code_path: unit.paths.code,
+    code_block: fenced(fence, readIfExists(env.workspaceRoot, unit.paths.code) ?? ''),
+  };
 }
 
 /** A fix answer: `FILE: <path>` (one of `allowed`), optional `REASON: ...`, one fenced block. */
@@ -70,17 +85,10 @@ function exampleLines(run: ExampleRun): string[] {
  * it corrects (code or example), and the correction is applied only if it parses.
  */
 async function fixCodeOrExample(unit: PromptUnit, env: OperationEnvironment, operation: 'crash' | 'verify', failureClass: string, failure: string): Promise<{ result: LlmResult; file: FileOutcome; path: string }> {
-  const pre = usablePrompt(unit, env, 'expand');
   const fence = fenceOf(unit);
   const allowed = [unit.paths.code, unit.paths.example!];
   const messages = renderTemplate('crash', {
-    language: unit.language.name,
-    module: unit.name,
-    fence,
-    allowed_files: allowed.join(', '),
-    prompt: pre.text.trim(),
-    code_path: unit.paths.code,
-    code_block: fenced(fence, readIfExists(env.workspaceRoot, unit.paths.code) ?? ''),
+    ...fixTemplateVars(unit, env, allowed),
     example_path: unit.paths.example!,
     example_block: fenced(fence, readIfExists(env.workspaceRoot, unit.paths.example!) ?? ''),
     failure_class: failureClass,
@@ -189,19 +197,12 @@ export async function runFix(unit: PromptUnit, env: OperationEnvironment): Promi
     recordTests(unit, env, before);
     return { ...reportOf('fix', unit, null, [], testLines(before)), outcome: { testsPassing: true } };
   }
-  const pre = usablePrompt(unit, env, 'expand');
   const fence = fenceOf(unit);
   const testPath = unit.paths.test!;
   const allowed = [unit.paths.code, testPath];
   const testsBefore = readIfExists(env.workspaceRoot, testPath) ?? '';
   const messages = renderTemplate('fix', {
-    language: unit.language.name,
-    module: unit.name,
-    fence,
-    allowed_files: allowed.join(', '),
-    prompt: pre.text.trim(),
-    code_path: unit.paths.code,
-    code_block: fenced(fence, readIfExists(env.workspaceRoot, unit.paths.code) ?? ''),
+    ...fixTemplateVars(unit, env, allowed),
     test_path: testPath,
     test_block: fenced(fence, testsBefore),
     failed: String(before.result.failed + before.result.errored),

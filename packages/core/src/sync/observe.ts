@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { currentHashes, FileHashes, Fingerprint, readFingerprint, runReportPath, sha256 } from '../fingerprint';
 import { dependenciesKey } from '../code-interface';
+import { codeChangeIsCommentOnly } from './change-report';
 import { readRunReport, RunReport } from '../run-report';
 import { PromptUnit } from '../units';
 import { FileStatus, Observation, SyncState } from './decision';
@@ -144,4 +145,14 @@ export function observeUnit(workspaceRoot: string, unit: PromptUnit, state: Sync
       dependencyChanges,
     },
   };
+}
+
+/**
+ * observeUnit, plus what needs the code's syntax tree: whether a code change is comments or
+ * whitespace only. What the engine and the dry run decide from.
+ */
+export async function observeForDecision(workspaceRoot: string, unit: PromptUnit, state: SyncState | null, dependencies: Record<string, string> = {}): Promise<UnitObservation> {
+  const observed = observeUnit(workspaceRoot, unit, state, dependencies);
+  if (observed.observation.code === 'changed') observed.observation.codeCommentOnly = await codeChangeIsCommentOnly(workspaceRoot, unit, observed.fingerprint);
+  return observed;
 }

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { dependenciesKey, dependencyInterfaces, InterfaceSource } from '../code-interface';
 import { recordTime } from './record-time';
 import { ChangeReport, changeReport, changeReportLines } from './change-report';
-import { readFingerprint } from '../fingerprint';
 import { hostname, homedir } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../atomic-write';
@@ -147,7 +146,7 @@ export async function runSyncCommand(unit: PromptUnit, workspaceRoot: string, en
 
   if (o.dryRun || (o.profile === 'safe' && !o.interactive)) {
     const plan = await planSync(workspaceRoot, unit, StateStore.peekState(storeFile, unit.id), options, estimate, dependencies);
-    const changes = await changeReport(workspaceRoot, unit, readFingerprint(workspaceRoot, unit.metaFile).fingerprint);
+    const changes = await changeReport(workspaceRoot, unit, plan.fingerprint);
     const summary = [...plan.warnings.map((w) => `warning: ${w}`), ...planLines(unit, plan.steps), ...changeReportLines(changes)];
     if (!o.dryRun) summary.push('safe profile with no terminal to ask: the plan above was not carried out (run with --profile=standard, or in a terminal)');
     return { outcome: null, plan: plan.steps, changes, reportFile: null, ok: o.dryRun && plan.steps.every((s) => s.decision.kind !== 'stop'), summary };

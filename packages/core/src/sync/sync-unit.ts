@@ -1,12 +1,11 @@
 import { writeInterfaceFile } from '../code-interface';
-import { codeChangeIsCommentOnly } from './change-report';
 import { currentHashes, FileHashes, Fingerprint, nextFingerprint, runReportPath, writeFingerprint } from '../fingerprint';
 import { LlmError } from '../llm/errors';
 import { pristinePath, workingPath } from '../operations/artifact-store';
 import { promptBackupPath } from '../operations/prompt-operations';
 import { PromptUnit } from '../units';
 import { availableProducts, Decision, decide, DecisionOptions, FileStatus, Observation, SyncState } from './decision';
-import { exampleKey, EXTRAS_KEY, extrasOf, NxPddFingerprintExtras, observeUnit } from './observe';
+import { exampleKey, EXTRAS_KEY, extrasOf, NxPddFingerprintExtras, observeForDecision } from './observe';
 import { checkPrerequisites, SyncOperation } from './operation-graph';
 import { StateStore } from './state-store';
 import { journalPath, recoverJournal, Transaction } from './transaction';
@@ -129,7 +128,7 @@ export async function syncUnit(unit: PromptUnit, env: SyncEnvironment, initialOp
   let costUsd = 0;
   const finish = async (state: SyncState, ok: boolean, reason: string, limit?: SyncOutcome['limit']): Promise<SyncOutcome> => {
     env.store.setState(unit.id, state);
-    // What dependents hash (named input pdd-interface): written from the code as it now is.
+    // What the sync tasks of dependents hash: written from the code as it now is.
     await writeInterfaceFile(env.workspaceRoot, unit);
     return { unit: unit.id, ok, state, reason, steps, costUsd, warnings, ...(limit ? { limit } : {}) };
   };
@@ -150,8 +149,7 @@ export async function syncUnit(unit: PromptUnit, env: SyncEnvironment, initialOp
     }
     const stateRow = env.store.getState(unit.id);
     const seenState = stateRow?.state === 'interrupted' ? 'initial' : (stateRow?.state ?? null);
-    const obs = observeUnit(env.workspaceRoot, unit, seenState, env.dependencies);
-    if (obs.observation.code === 'changed') obs.observation.codeCommentOnly = await codeChangeIsCommentOnly(env.workspaceRoot, unit, obs.fingerprint);
+    const obs = await observeForDecision(env.workspaceRoot, unit, seenState, env.dependencies);
     for (const w of obs.warnings) if (!warnings.includes(w)) warnings.push(w);
     let decision = decide(obs.observation, options);
     if (step === 1 && options.resumeFrom) {
@@ -307,9 +305,8 @@ export interface PlannedStep {
  * `--dry-run`: the steps sync would take if each succeeded, from the same `decide`, with an
  * estimated cost each. Reads files, writes nothing, calls no model.
  */
-export async function planSync(workspaceRoot: string, unit: PromptUnit, state: SyncState | null, options: SyncOptions, estimate: (op: SyncOperation) => number, dependencies: Record<string, string> = {}): Promise<{ steps: PlannedStep[]; warnings: string[] }> {
-  const observed = observeUnit(workspaceRoot, unit, state, dependencies);
-  if (observed.observation.code === 'changed') observed.observation.codeCommentOnly = await codeChangeIsCommentOnly(workspaceRoot, unit, observed.fingerprint);
+export async function planSync(workspaceRoot: string, unit: PromptUnit, state: SyncState | null, options: SyncOptions, estimate: (op: SyncOperation) => number, dependencies: Record<string, string> = {}): Promise<{ steps: PlannedStep[]; warnings: string[]; fingerprint: Fingerprint | null }> {
+  const observed = await observeForDecision(workspaceRoot, unit, state, dependencies);
   let o = observed.observation;
   const steps: PlannedStep[] = [];
   for (let i = 0; i < options.maxSteps; i++) {
@@ -321,5 +318,5 @@ export async function planSync(workspaceRoot: string, unit: PromptUnit, state: S
     else if (decision.kind === 'record') o = { ...o, hasFingerprint: true, prompt: o.prompt === 'missing' ? 'missing' : 'unchanged', code: o.code === 'missing' ? 'missing' : 'unchanged', example: o.example === null || o.example === 'missing' ? o.example : 'unchanged', tests: o.tests === null || o.tests === 'missing' ? o.tests : 'unchanged' };
     else o = assumeSuccess(o, decision.operation);
   }
-  return { steps, warnings: observed.warnings };
+  return { steps, warnings: observed.warnings, fingerprint: observed.fingerprint };
 }
