@@ -1,7 +1,7 @@
 import { writeInterfaceFile } from '../code-interface';
 import { currentHashes, FileHashes, Fingerprint, nextFingerprint, runReportPath, writeFingerprint } from '../fingerprint';
 import { LlmError } from '../llm/errors';
-import { pristinePath, workingPath } from '../operations/artifact-store';
+import { ArtifactKind, pristinePath, workingPath } from '../operations/artifact-store';
 import { promptBackupPath } from '../operations/prompt-operations';
 import { PromptUnit } from '../units';
 import { availableProducts, Decision, decide, DecisionOptions, FileStatus, Observation, SyncState } from './decision';
@@ -76,9 +76,14 @@ export interface SyncOutcome {
   limit?: 'budget' | 'attempts' | 'no-progress' | 'steps' | 'time';
 }
 
+/** Working files of these kinds that the unit's language has, each with its pristine copy. */
+function artifactFiles(unit: PromptUnit, kinds: ArtifactKind[]): string[] {
+  return kinds.flatMap((k) => (workingPath(unit, k) ? [workingPath(unit, k)!, pristinePath(unit, k)] : []));
+}
+
 /** The files an operation may write: snapshotted in its transaction, with the fingerprint. */
 export function filesWrittenBy(unit: PromptUnit, operation: SyncOperation): string[] {
-  const art = (kind: 'code' | 'example' | 'test') => (workingPath(unit, kind) ? [workingPath(unit, kind)!, pristinePath(unit, kind)] : []);
+  const art = (kind: ArtifactKind) => artifactFiles(unit, [kind]);
   const byOp: Record<SyncOperation, string[]> = {
     'auto-deps': [unit.promptFile],
     generate: art('code'),
@@ -183,7 +188,7 @@ export async function syncUnit(unit: PromptUnit, env: SyncEnvironment, initialOp
     if (decision.kind === 'resolve') {
       if (!env.resolve) return finish('conflict', false, `--resolve=${decision.resolution}: this build cannot resolve conflicts`);
       env.log(`[${step}] resolve: ${decision.reason}`);
-      const files = (['code', 'example', 'test'] as const).flatMap((k) => (workingPath(unit, k) ? [workingPath(unit, k)!, pristinePath(unit, k)] : []));
+      const files = artifactFiles(unit, ['code', 'example', 'test']);
       try {
         const result = await Transaction.run(env.workspaceRoot, journalPath(unit), { unit: unit.id, operation: 'resolve' }, [...files, unit.metaFile], async () => {
           const r = await env.resolve!(unit, decision.resolution);
