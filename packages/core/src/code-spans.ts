@@ -4,55 +4,152 @@ export interface Range {
   end: number;
 }
 
-const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})(.*)$/;
-
 /**
- * The ranges of a Markdown-ish text that are code, where prompt tags are literal text:
- * fenced blocks (``` or ~~~, up to a closing fence of the same kind and at least the same
- * length, or to the end) and inline code spans (a run of N backticks closed by a run of
- * exactly N backticks on the same line). A line such as three backticks + `<path>` + three
- * backticks is PDD's backtick include, not a fence: a backtick fence's info string may not
- * contain backticks.
+ * PDD's backtick include tokens: three backticks, `<`, a path, `>`, three backticks, all on
+ * one line (`_legacy_include_spans` in pdd/sync_core/includes.py).
  */
-export function codeRanges(text: string): Range[] {
-  const ranges: Range[] = [];
-  let offset = 0;
-  let fence: { char: string; length: number; start: number } | null = null;
-  for (const line of text.split('\n')) {
-    const lineStart = offset;
-    const lineEnd = offset + line.length;
-    offset = lineEnd + 1;
-    if (fence) {
-      const m = FENCE_OPEN.exec(line);
-      if (m && m[1][0] === fence.char && m[1].length >= fence.length && m[2].trim() === '') {
-        ranges.push({ start: fence.start, end: lineEnd });
-        fence = null;
-      }
+function legacyIncludeSpans(text: string): Range[] {
+  const spans: Range[] = [];
+  let cursor = 0;
+  for (;;) {
+    const start = text.indexOf('```<', cursor);
+    if (start < 0) return spans;
+    const pathStart = start + 4;
+    const pathEnd = text.indexOf('>```', pathStart);
+    if (pathEnd < 0) return spans;
+    if (text.slice(pathStart, pathEnd).includes('\n')) {
+      cursor = pathStart;
       continue;
     }
-    const m = FENCE_OPEN.exec(line);
-    if (m && !(m[1][0] === '`' && m[2].includes('`'))) {
-      fence = { char: m[1][0], length: m[1].length, start: lineStart };
-      continue;
-    }
-    inlineSpans(line, lineStart, ranges);
+    spans.push({ start, end: pathEnd + 4 });
+    cursor = pathEnd + 4;
   }
-  if (fence) ranges.push({ start: fence.start, end: text.length });
-  return ranges.sort((a, b) => a.start - b.start);
 }
 
-function inlineSpans(line: string, base: number, out: Range[]): void {
-  // PDD's backtick include line is an include, not a code span.
-  if (/^\s*```<[^>]+>```\s*$/.test(line)) return;
-  const runs = [...line.matchAll(/`+/g)].map((m) => ({ index: m.index!, length: m[0].length }));
-  for (let i = 0; i < runs.length; i++) {
-    const open = runs[i];
-    const closeAt = runs.findIndex((r, j) => j > i && r.length === open.length);
-    if (closeAt < 0) continue;
-    const close = runs[closeAt];
-    out.push({ start: base + open.index, end: base + close.index + close.length });
-    i = closeAt;
+/** True when `segment` holds a line that is empty or all whitespace. */
+function containsBlankLine(segment: string): boolean {
+  return /\n[ \t\r]*\n/.test(segment);
+}
+
+/**
+ * The ranges of a prompt that are Markdown code, where prompt tags are literal text. The
+ * same rules as PDD's `markdown_literal_spans` (pdd/sync_core/includes.py), which both its
+ * expansion and its dependency discovery use:
+ * - a fence is a line indented at most 3 spaces opening with 3+ backticks or tildes; it runs
+ *   to a line of at least as many of the same character (indented at most 3, nothing after),
+ *   or to the end of the text. A line that is a complete backtick include is no fence.
+ * - an inline code span is a backtick run closed by the next run of exactly the same length;
+ *   it may cross lines but not a blank line, and a run touching a `~` does not cross lines.
+ *   Complete backtick include tokens are stepped over whole.
+ */
+export function codeRanges(text: string): Range[] {
+  const hidden = new Uint8Array(text.length);
+  const legacy = legacyIncludeSpans(text);
+  const legacyStarts = new Set(legacy.map((s) => s.start));
+  const legacyEndAt = (index: number): number | undefined => legacy.find((s) => s.start <= index && index < s.end)?.end;
+  const hide = (start: number, end: number) => hidden.fill(1, start, end);
+
+  let cursor = 0;
+  let lineStart = 0;
+  while (cursor < text.length) {
+    let lineEnd = text.indexOf('\n', cursor);
+    if (lineEnd < 0) lineEnd = text.length;
+    const line = text.slice(lineStart, lineEnd);
+    const indent = line.length - line.replace(/^ +/, '').length;
+    if (indent <= 3 && indent < line.length && (line[indent] === '`' || line[indent] === '~')) {
+      const delimiter = line[indent];
+      let runEnd = indent;
+      while (runEnd < line.length && line[runEnd] === delimiter) runEnd++;
+      const runLength = runEnd - indent;
+      if (runLength >= 3 && !legacyStarts.has(lineStart + indent)) {
+        let closeCursor = lineEnd + (lineEnd < text.length ? 1 : 0);
+        let closed = false;
+        while (closeCursor < text.length) {
+          let closeEnd = text.indexOf('\n', closeCursor);
+          if (closeEnd < 0) closeEnd = text.length;
+          const closeLine = text.slice(closeCursor, closeEnd);
+          const closeIndent = closeLine.length - closeLine.replace(/^ +/, '').length;
+          let closeRunEnd = closeIndent;
+          while (closeRunEnd < closeLine.length && closeLine[closeRunEnd] === delimiter) closeRunEnd++;
+          if (closeIndent <= 3 && closeRunEnd - closeIndent >= runLength && closeLine.slice(closeRunEnd).trim() === '') {
+            hide(lineStart, closeEnd);
+            cursor = closeEnd + (closeEnd < text.length ? 1 : 0);
+            lineStart = cursor;
+            closed = true;
+            break;
+          }
+          closeCursor = closeEnd + (closeEnd < text.length ? 1 : 0);
+        }
+        if (!closed) {
+          hide(lineStart, text.length);
+          break;
+        }
+        continue;
+      }
+    }
+    cursor = lineEnd + (lineEnd < text.length ? 1 : 0);
+    lineStart = cursor;
   }
+
+  cursor = 0;
+  while (cursor < text.length) {
+    const skip = legacyEndAt(cursor);
+    if (skip !== undefined) {
+      cursor = skip;
+      continue;
+    }
+    if (hidden[cursor] || text[cursor] !== '`') {
+      cursor++;
+      continue;
+    }
+    let runEnd = cursor;
+    while (runEnd < text.length && text[runEnd] === '`' && !hidden[runEnd]) runEnd++;
+    const length = runEnd - cursor;
+    let scan = runEnd;
+    let close = -1;
+    let closeEnd = -1;
+    while (scan < text.length) {
+      const probe = text.indexOf('`', scan);
+      if (probe < 0) break;
+      const probeSkip = legacyEndAt(probe);
+      if (probeSkip !== undefined) {
+        scan = probeSkip;
+        continue;
+      }
+      let probeEnd = probe;
+      while (probeEnd < text.length && text[probeEnd] === '`') probeEnd++;
+      if (probeEnd - probe === length) {
+        close = probe;
+        closeEnd = probeEnd;
+        break;
+      }
+      scan = probeEnd;
+    }
+    if (close < 0 || containsBlankLine(text.slice(runEnd, close))) {
+      cursor = runEnd;
+      continue;
+    }
+    const touchesTilde = (cursor > 0 && text[cursor - 1] === '~') || (runEnd < text.length && text[runEnd] === '~');
+    if (touchesTilde && text.slice(runEnd, close).includes('\n')) {
+      cursor = runEnd;
+      continue;
+    }
+    hide(cursor, closeEnd);
+    cursor = closeEnd;
+  }
+
+  const ranges: Range[] = [];
+  let start = -1;
+  for (let i = 0; i < text.length; i++) {
+    if (hidden[i]) {
+      if (start < 0) start = i;
+    } else if (start >= 0) {
+      ranges.push({ start, end: i });
+      start = -1;
+    }
+  }
+  if (start >= 0) ranges.push({ start, end: text.length });
+  return ranges;
 }
 
 /** Whether `offset` falls inside one of the sorted `ranges`. */

@@ -106,19 +106,30 @@ export function writeFingerprint(workspaceRoot: string, metaFile: string, fp: Fi
   writeFileAtomic(join(workspaceRoot, metaFile), serializeFingerprint(fp));
 }
 
-const HASHED_INCLUDE = /<include>([\s\S]*?)<\/include>|```<([^>\n]+)>```/g;
+/**
+ * The include references PDD's v1 `prompt_hash` covers (`_legacy_include_references` in
+ * pdd/sync_determine_operation.py): `<include ...>path</include>` on one line, any
+ * attributes, and the backtick form; code spans are not skipped. Python's `.` stops only at
+ * `\n`, hence `[^\n]`.
+ */
+const HASHED_INCLUDE = /<include\b[^>]*>([^\n]*?)<\/include>|```<([^>]*?)>```/g;
 
-/** The include paths PDD's v1 `prompt_hash` covers: `<include>` and the backtick form, as declared, unique, sorted. */
+/** The include paths PDD's v1 `prompt_hash` covers, as declared (trimmed), unique, sorted. */
 export function promptHashIncludes(promptText: string): string[] {
-  const found = [...promptText.matchAll(HASHED_INCLUDE)].map((m) => (m[1] ?? m[2]).trim()).filter(Boolean);
+  const found = [...promptText.matchAll(HASHED_INCLUDE)].map((m) => (m[1] ?? m[2]).trim());
   return [...new Set(found)].sort();
 }
 
-/** An include path resolved as PDD's hash does: against the prompt's folder, then the PDD root. */
+/**
+ * An include path resolved as PDD's hash does (`_safe_report_include`): against the prompt's
+ * folder (the path PDD knows it by, through a symlinked prompts dir), then the PDD root;
+ * the first regular file that exists, inside the PDD root.
+ */
 function resolveForHash(workspaceRoot: string, unit: PromptUnit, declared: string): { path: string; bytes: Buffer } | null {
-  for (const candidate of [joinPosix(dirnamePosix(unit.promptFile), declared), joinPosix(unit.pddRoot, declared)]) {
+  if (declared.startsWith('/')) return null;
+  for (const candidate of [joinPosix(dirnamePosix(unit.logicalPromptFile ?? unit.promptFile), declared), joinPosix(unit.pddRoot, declared)]) {
     const path = normalizePosix(candidate);
-    if (path.startsWith('..')) continue;
+    if (path.startsWith('..') || (unit.pddRoot && !path.startsWith(unit.pddRoot + '/'))) continue;
     const bytes = readBytes(workspaceRoot, path);
     if (bytes !== null) return { path, bytes };
   }
@@ -128,20 +139,32 @@ function resolveForHash(workspaceRoot: string, unit: PromptUnit, declared: strin
 /**
  * PDD v1's `prompt_hash`: SHA-256 over the prompt's bytes, then each included file's bytes
  * (de-duplicated, sorted by the declared path, missing ones skipped). With no include tags,
- * the previous fingerprint's `include_deps` paths are hashed instead, as PDD does.
+ * the previous fingerprint's `include_deps` paths (relative to the PDD root) are hashed
+ * instead, as PDD does. `include_deps` is keyed by the resolved path relative to the PDD root.
  */
 export function promptHash(workspaceRoot: string, unit: PromptUnit, previousIncludeDeps?: Record<string, string>): { hash: string | null; includeDeps: Record<string, string> } {
   const prompt = readBytes(workspaceRoot, unit.promptFile);
   if (prompt === null) return { hash: null, includeDeps: {} };
-  let declared = promptHashIncludes(prompt.toString('utf8'));
-  if (!declared.length && previousIncludeDeps) declared = Object.keys(previousIncludeDeps).sort();
+  const declared = promptHashIncludes(prompt.toString('utf8'));
   const hash = createHash('sha256').update(prompt);
   const includeDeps: Record<string, string> = {};
-  for (const d of declared) {
-    const found = resolveForHash(workspaceRoot, unit, d);
-    if (!found) continue;
-    hash.update(found.bytes);
-    includeDeps[d] = sha256(found.bytes);
+  const fromRoot = (path: string) => (unit.pddRoot ? path.slice(unit.pddRoot.length + 1) : path);
+  if (declared.length) {
+    for (const d of declared) {
+      const found = resolveForHash(workspaceRoot, unit, d);
+      if (!found) continue;
+      hash.update(found.bytes);
+      includeDeps[fromRoot(found.path)] = sha256(found.bytes);
+    }
+  } else {
+    for (const stored of Object.keys(previousIncludeDeps ?? {}).map((d) => d.trim()).sort()) {
+      const path = normalizePosix(joinPosix(unit.pddRoot, stored));
+      if (stored.startsWith('/') || path.startsWith('..')) continue;
+      const bytes = readBytes(workspaceRoot, path);
+      if (bytes === null) continue;
+      hash.update(bytes);
+      includeDeps[stored] = sha256(bytes);
+    }
   }
   return { hash: hash.digest('hex'), includeDeps };
 }

@@ -140,14 +140,37 @@ describe('preprocessPrompt', () => {
     expect(r.text).toBe(ws.root.split('/').pop());
   });
 
-  it('rejects <web> and unsupported include attributes with the line', () => {
+  it('warns about <web> and narrowing include attributes with the line, and includes the whole file', () => {
     ws.write({ 'context/x.py': 'x' });
     const r = run('<web>https://example.com</web>\n<include path="context/x.py" select="def:foo"/>\n<include colour="red">context/x.py</include>');
-    expect(r.errors.map((e) => [e.code, e.location?.line])).toEqual([
+    expect(r.errors).toEqual([]);
+    expect(r.warnings.map((e) => [e.code, e.location?.line])).toEqual([
       ['WEB_UNSUPPORTED', 1],
       ['INCLUDE_ATTRIBUTE', 2],
-      ['INCLUDE_ATTRIBUTE', 3],
     ]);
+    expect(r.text).toBe('<web>https://example.com</web>\nx\nx');
+  });
+
+  it('leaves a tag that touches a code span literal, and never opens prose as a path (PDD)', () => {
+    ws.write({ 'context/x.py': 'X' });
+    const prose = ['Use `<include>` tags to pull files in.', ...Array.from({ length: 30 }, (_, i) => `line ${i}`), 'end </include>', '<include>context/x.py</include>'].join('\n');
+    const r = run(prose);
+    expect(r.errors).toEqual([]);
+    expect(r.text.endsWith('\nX')).toBe(true);
+    expect(r.text).toContain('Use `<include>` tags');
+  });
+
+  it('an <include> whose body runs over lines is prose, not a file to open; scanning goes on after it', () => {
+    ws.write({ 'context/x.py': 'X' });
+    const r = run('intro <include> tags\nnot\na path <include>context/x.py</include>\n</include>');
+    expect(r.errors).toEqual([]);
+    expect(r.text).toBe('intro <include> tags\nnot\na path X\n</include>');
+  });
+
+  it('a self-closing include does not run on to a later </include>', () => {
+    ws.write({ 'context/a.md': 'A', 'context/b.md': 'B' });
+    const r = run('<include path="context/a.md"/>-<include>context/b.md</include>');
+    expect(r.text).toBe('A-B');
   });
 
   it('records declared dependencies and keeps their tags', () => {

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { codeRanges, isInside } from './code-spans';
+import { codeRanges, Range } from './code-spans';
 import { formatLocation, PddError, SourceLocation } from './errors';
 import { lineLocator } from './text-lines';
 import { dirnamePosix, joinPosix, normalizePosix, toPosix, workspaceRelative } from './workspace-paths';
@@ -41,6 +41,8 @@ export interface PreprocessResult {
   /** `<shell>` commands found (run only in `expand` mode with `allowShell`). */
   shellCommands: Array<{ command: string; from: SourceLocation }>;
   errors: PddError[];
+  /** What nx-pdd did differently from PDD (a `<web>` tag left as is, `select=` not applied), with file:line. */
+  warnings: PddError[];
 }
 
 export interface PreprocessOptions {
@@ -52,6 +54,11 @@ export interface PreprocessOptions {
    * `expand`: also run `<shell>` when `allowShell` is set (an executor, on the user's request).
    */
   mode: 'resolve' | 'expand';
+  /**
+   * The path PDD knows the prompt by when it lies under a symlinked prompts dir (the unit's
+   * `logicalPromptFile`): the prompt's own includes resolve against its folder.
+   */
+  logicalPromptFile?: string;
   allowShell?: boolean;
   /** Runs a `<shell>` command in `cwd` and returns its stdout; default: `sh -c` with a 60 s limit. */
   runShell?: (command: string, cwd: string) => string;
@@ -60,11 +67,21 @@ export interface PreprocessOptions {
 /** Files whose own tags are expanded when included; any other file is included verbatim. */
 const EXPANDABLE = /\.(prompt|md|markdown|mdx|txt)$/i;
 
+/**
+ * PDD's tag grammar (pdd/preprocess.py): `<include attrs>path</include>` and
+ * `<include attrs/>`, `<include-many attrs>a, b</include-many>`, `<pdd>`, `<shell>`, `<web>`
+ * (these four across lines), and the backtick form ```<path>```, as PDD's canonical parser reads them (pdd/sync_core/includes.py,
+ * the one its dependency graph uses): an `<include>` whose body holds `<`, `>` or a line break is
+ * no include (prose that mentions the tag), and scanning goes on right after it. A tag
+ * whose attributes end in `/` is self-closing, as in PDD's canonical parser (sync_core/includes.py);
+ * PDD's preprocess regex would run it on to the next `</include>`.
+ * `<pdd-dependency>` is nx-pdd's declared edge.
+ */
 const TAG =
-  /<pdd>[\s\S]*?<\/pdd>|<include-many>([\s\S]*?)<\/include-many>|<include((?:\s+[^>]*?)?)\s*\/>|<include((?:\s+[^>]*?)?)>([\s\S]*?)<\/include>|<shell>([\s\S]*?)<\/shell>|<web>([\s\S]*?)<\/web>|<pdd-dependency>([\s\S]*?)<\/pdd-dependency>|^[ \t]*```<([^>\n]+)>```[ \t]*$/gm;
+  /<pdd>[\s\S]*?<\/pdd>|<include-many(\s[^>]*)?>([\s\S]*?)<\/include-many>|<include(\s[^>]*?)?(?<!\/)>([^<>\r\n]*)<\/include>|<include(\s[^>]*?)\/>|<shell>([\s\S]*?)<\/shell>|<web>([\s\S]*?)<\/web>|<pdd-dependency>([\s\S]*?)<\/pdd-dependency>|```<([^>\n]*)>```/g;
 
-const ATTRIBUTE = /([A-Za-z_][\w-]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>/]+)))?/g;
-const NOT_YET_SUPPORTED = new Set(['select', 'mode', 'query']);
+const ATTRIBUTE = /(\w+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
+const NARROWING = ['select', 'mode', 'query'];
 
 /**
  * Expand a prompt's tags. Never throws for a problem in the prompt: problems are returned
@@ -80,6 +97,7 @@ export function preprocessPrompt(promptFile: string, options: PreprocessOptions)
     declaredDependencies: [],
     shellCommands: [],
     errors: [],
+    warnings: [],
   };
   const text = readFileSync(join(options.workspaceRoot, promptFile), 'utf8');
   const expanded = expandText(text, promptFile, [], state);
@@ -91,7 +109,16 @@ export function preprocessPrompt(promptFile: string, options: PreprocessOptions)
     declaredDependencies: state.declaredDependencies,
     shellCommands: state.shellCommands,
     errors: state.errors,
+    warnings: state.warnings,
   };
+}
+
+/** Preprocess a unit's prompt: its PDD root and the path PDD knows it by come from the unit. */
+export function preprocessUnit(
+  unit: { promptFile: string; logicalPromptFile?: string; pddRoot: string },
+  options: Omit<PreprocessOptions, 'pddRoot' | 'logicalPromptFile'>,
+): PreprocessResult {
+  return preprocessPrompt(unit.promptFile, { ...options, pddRoot: unit.pddRoot, logicalPromptFile: unit.logicalPromptFile });
 }
 
 interface State {
@@ -102,6 +129,7 @@ interface State {
   declaredDependencies: DeclaredDependency[];
   shellCommands: Array<{ command: string; from: SourceLocation }>;
   errors: PddError[];
+  warnings: PddError[];
 }
 
 /** One level of the include chain: a file being expanded and the line in it that includes the next. */
@@ -113,66 +141,81 @@ interface Frame {
 function expandText(text: string, file: string, chain: Frame[], state: State): string {
   const code = codeRanges(text);
   const lineAt = lineLocator(text);
-  return text.replace(TAG, (whole: string, many?: string, selfAttrs?: string, pairAttrs?: string, pairBody?: string, shell?: string, web?: string, dependency?: string, backtick?: string, offset?: number) => {
-    const at = offset as number;
-    if (isInside(code, at)) return whole;
-    const from: SourceLocation = { file, line: lineAt(at) };
-    if (whole.startsWith('<pdd>')) return '';
-    if (many !== undefined) {
-      const paths = many.split(/[,\n]/).map((p) => p.trim()).filter(Boolean);
-      return paths.map((p) => includeFile('include-many', p, false, from, chain, state)).join('\n\n');
-    }
-    if (selfAttrs !== undefined || pairAttrs !== undefined) {
-      const attrs = parseAttributes(selfAttrs ?? pairAttrs ?? '', from, state);
-      if (!attrs) return whole;
-      const path = attrs.path ?? (pairBody ?? '').trim();
-      if (!path) {
-        state.errors.push(new PddError('INCLUDE_EMPTY', 'include with no path', from));
+  return text.replace(
+    TAG,
+    (whole: string, manyAttrs?: string, many?: string, pairAttrs?: string, pairBody?: string, selfAttrs?: string, shell?: string, web?: string, dependency?: string, backtick?: string, offset?: number) => {
+      const at = offset as number;
+      // PDD leaves a tag literal when any part of it touches Markdown code (a fence or a
+      // code span), and does not look inside what it left: neither do we.
+      if (backtick === undefined && intersects(code, at, at + whole.length)) return whole;
+      const from: SourceLocation = { file, line: lineAt(at) };
+      if (whole.startsWith('<pdd>')) return '';
+      if (many !== undefined) {
+        const attrs = parseAttributes(manyAttrs ?? '', from, state);
+        const paths = many.split(/[,\n]/).map((p) => p.trim()).filter(Boolean);
+        return paths.map((p) => includeFile('include-many', p, attrs.optional, from, chain, state)).join('\n\n');
+      }
+      if (selfAttrs !== undefined || pairAttrs !== undefined || pairBody !== undefined) {
+        const attrs = parseAttributes(selfAttrs ?? pairAttrs ?? '', from, state);
+        const path = (attrs.path ?? pairBody ?? '').trim();
+        if (!path) return whole; // PDD leaves an include with no path as it is
+        return includeFile('include', path, attrs.optional, from, chain, state);
+      }
+      if (backtick !== undefined) {
+        const content = includeFile('backtick', backtick.trim(), false, from, chain, state);
+        return '```\n' + content + (content.endsWith('\n') ? '' : '\n') + '```';
+      }
+      if (shell !== undefined) return runShell(shell.trim(), from, state, whole);
+      if (web !== undefined) {
+        state.warnings.push(
+          new PddError('WEB_UNSUPPORTED', `<web>${web.trim()}</web> is left as it is: nx-pdd builds prompts offline and reproducibly (save the page into a file and <include> it to give the model its text)`, from),
+        );
         return whole;
       }
-      return includeFile('include', path, attrs.optional, from, chain, state);
-    }
-    if (backtick !== undefined) {
-      const content = includeFile('backtick', backtick.trim(), false, from, chain, state);
-      return '```\n' + content + (content.endsWith('\n') ? '' : '\n') + '```';
-    }
-    if (shell !== undefined) return runShell(shell.trim(), from, state, whole);
-    if (web !== undefined) {
-      state.errors.push(
-        new PddError('WEB_UNSUPPORTED', `<web>${web.trim()}</web> is not supported: nx-pdd builds prompts offline and reproducibly; save the page into a file and <include> it`, from),
-      );
+      if (dependency !== undefined) {
+        state.declaredDependencies.push({ prompt: dependency.trim(), from });
+        return whole;
+      }
       return whole;
-    }
-    if (dependency !== undefined) {
-      state.declaredDependencies.push({ prompt: dependency.trim(), from });
-      return whole;
-    }
-    return whole;
-  });
+    },
+  );
 }
 
-function parseAttributes(raw: string, from: SourceLocation, state: State): { path?: string; optional: boolean } | null {
-  const out: { path?: string; optional: boolean } = { optional: false };
-  for (const m of raw.matchAll(ATTRIBUTE)) {
-    const name = m[1];
-    const value = m[2] ?? m[3] ?? m[4];
-    if (name === 'path') out.path = value;
-    else if (name === 'optional') out.optional = value === undefined || !/^(false|0|no)$/i.test(value);
-    else if (NOT_YET_SUPPORTED.has(name)) {
-      state.errors.push(new PddError('INCLUDE_ATTRIBUTE', `include attribute "${name}" is not supported by nx-pdd yet; include the whole file or split it`, from));
-      return null;
-    } else {
-      state.errors.push(new PddError('INCLUDE_ATTRIBUTE', `unknown include attribute "${name}" (known: path, optional)`, from));
-      return null;
+function intersects(ranges: Range[], start: number, end: number): boolean {
+  return ranges.some((r) => start < r.end && end > r.start);
+}
+
+/**
+ * Include attributes as PDD parses them (`_parse_attrs` in pdd/sync_core/includes.py): quoted
+ * `name="value"` pairs and the bare booleans `optional` and `expand`. `select=`, `mode=` and
+ * `query=` narrow or transform what PDD inlines (by selectors, or by asking a model); nx-pdd
+ * inlines the whole file instead and says so with a warning. PDD's prompt hash covers the
+ * whole file either way.
+ */
+function parseAttributes(raw: string, from: SourceLocation, state: State): { path?: string; optional: boolean } {
+  const values: Record<string, string> = {};
+  for (const m of raw.matchAll(ATTRIBUTE)) values[m[1]] = m[2] ?? m[3];
+  const bare = raw.replace(ATTRIBUTE, ' ');
+  for (const flag of ['optional', 'expand']) if (!(flag in values) && new RegExp(`(^|[^\\w])${flag}([^\\w]|$)`).test(bare)) values[flag] = 'true';
+  for (const name of NARROWING) {
+    if (values[name] !== undefined) {
+      state.warnings.push(new PddError('INCLUDE_ATTRIBUTE', `include attribute ${name}="${values[name]}" is not applied by nx-pdd: the whole file is included`, from));
     }
   }
-  return out;
+  const optional = values.optional !== undefined && !/^(|0|false|no|off)$/i.test(values.optional.trim());
+  return { path: values.path, optional };
 }
 
 function includeFile(kind: IncludeKind, declared: string, optional: boolean, from: SourceLocation, chain: Frame[], state: State): string {
   const record: IncludeRecord = { kind, from, declared, resolved: null, optional };
   state.includes.push(record);
-  const resolution = resolveIncludePath(declared, from.file, state.options);
+  if (declared.includes('\n') || declared.length > 1024) {
+    const shown = declared.length > 60 ? `${declared.slice(0, 60).replace(/\n/g, '\\n')}...` : declared.replace(/\n/g, '\\n');
+    state.errors.push(new PddError('INCLUDE_MALFORMED', `include "${shown}" is not a file path (${declared.split('\n').length} lines): an unclosed <include> in prose? Put tags you only mention in backticks`, from));
+    return '';
+  }
+  const includingFile = chain.length === 0 && state.options.logicalPromptFile ? state.options.logicalPromptFile : from.file;
+  const resolution = resolveIncludePath(declared, includingFile, state.options);
   if ('error' in resolution) {
     state.errors.push(new PddError('INCLUDE_OUTSIDE', resolution.error, from));
     return '';

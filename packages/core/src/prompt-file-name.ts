@@ -12,7 +12,7 @@ export type PromptNameVerdict =
   | { kind: 'unit'; parsed: ParsedPromptName }
   | { kind: 'template' }
   | { kind: 'not-a-prompt' }
-  | { kind: 'no-language'; reason: string };
+  | { kind: 'no-language'; reason: string; suspicious: boolean };
 
 const SUFFIX = '.prompt';
 
@@ -23,16 +23,22 @@ const SUFFIX = '.prompt';
 export function parsePromptFileName(relativePath: string, languages: LanguageTable): PromptNameVerdict {
   if (!relativePath.endsWith(SUFFIX)) return { kind: 'not-a-prompt' };
   const stem = relativePath.slice(0, -SUFFIX.length);
-  if (stem.endsWith('_LLM')) return { kind: 'template' };
   const slash = stem.lastIndexOf('/');
   const underscore = stem.lastIndexOf('_');
   if (underscore <= slash + 1) {
-    return { kind: 'no-language', reason: `expected <basename>_<language>.prompt, found no "_<language>" in "${relativePath}"` };
+    return { kind: 'no-language', reason: `expected <basename>_<language>.prompt, found no "_<language>" in "${relativePath}"`, suspicious: true };
   }
   const languageToken = stem.slice(underscore + 1);
-  const language = languages.get(languageToken);
+  // PDD's sync_order: the suffix is `_([a-zA-Z0-9]+)$`, and `_LLM` / `_prompt` files are
+  // runtime prompts (PDD's own templates, `main_gen_prompt.prompt`), never code units.
+  if (/^(llm|prompt)$/i.test(languageToken)) return { kind: 'template' };
+  const language = /^[A-Za-z0-9]+$/.test(languageToken) ? languages.get(languageToken) : undefined;
   if (!language) {
-    return { kind: 'no-language', reason: `unknown language "${languageToken}" in "${relativePath}" (add it with the plugin option "languages")` };
+    return {
+      kind: 'no-language',
+      reason: `unknown language "${languageToken}" in "${relativePath}" (add it with the plugin option "languages")`,
+      suspicious: true,
+    };
   }
   return { kind: 'unit', parsed: { basename: stem.slice(0, underscore), languageToken, language } };
 }

@@ -68,6 +68,72 @@ export function findUnitCycles(edges: UnitEdge[]): UnitEdge[][] {
   });
 }
 
+/** The edges kept in the graph and the edges left out so that no cycle remains. */
+export interface CycleCut {
+  kept: UnitEdge[];
+  cut: UnitEdge[];
+  /** Per group of units that depend on each other: the order they sync in (first syncs first). */
+  orders: string[][];
+}
+
+/**
+ * Make the unit graph acyclic with few edges left out, deterministically. Inside each group
+ * of units that depend on each other (a strongly connected component) the units get a fixed
+ * order, greedily: the unit with the fewest dependencies still unplaced inside the group goes
+ * first (ties by name); an edge `a -> b` (a depends on b) is kept when b comes before a, and
+ * cut otherwise. Edges between groups are all kept. No unit is refused: the group syncs in
+ * that order, and the cut edges are reported (with file and line) instead of enforced.
+ */
+export function cutCycles(edges: UnitEdge[]): CycleCut {
+  const groups = findUnitCycles(edges).map((cycle) => componentOf(cycle[0].source, edges));
+  const rank = new Map<string, number>();
+  const orders: string[][] = [];
+  for (const members of groups) {
+    const remaining = new Set(members);
+    const order: string[] = [];
+    while (remaining.size) {
+      const pending = (u: string) => edges.filter((e) => e.source === u && remaining.has(e.target) && e.target !== u).length;
+      const next = [...remaining].sort((a, b) => pending(a) - pending(b) || a.localeCompare(b))[0];
+      order.push(next);
+      remaining.delete(next);
+    }
+    order.forEach((u, i) => rank.set(u, i));
+    orders.push(order);
+  }
+  const kept: UnitEdge[] = [];
+  const cut: UnitEdge[] = [];
+  const group = new Map<string, number>();
+  groups.forEach((members, i) => members.forEach((m) => group.set(m, i)));
+  for (const e of edges) {
+    const sameGroup = group.has(e.source) && group.get(e.source) === group.get(e.target);
+    if (sameGroup && rank.get(e.target)! >= rank.get(e.source)!) cut.push(e);
+    else kept.push(e);
+  }
+  return { kept, cut, orders };
+}
+
+/** Every unit that reaches `start` and is reached from it. */
+function componentOf(start: string, edges: UnitEdge[]): string[] {
+  const reach = (from: string, next: (e: UnitEdge) => [string, string]) => {
+    const seen = new Set([from]);
+    const queue = [from];
+    while (queue.length) {
+      const v = queue.shift()!;
+      for (const e of edges) {
+        const [a, b] = next(e);
+        if (a === v && !seen.has(b)) {
+          seen.add(b);
+          queue.push(b);
+        }
+      }
+    }
+    return seen;
+  };
+  const forward = reach(start, (e) => [e.source, e.target]);
+  const backward = reach(start, (e) => [e.target, e.source]);
+  return [...forward].filter((u) => backward.has(u)).sort();
+}
+
 /** The 1-based line of `edge.sourceFile` that names what the edge goes to (the include or the import); null if not found. */
 export function edgeLine(workspaceRoot: string, edge: UnitEdge): number | null {
   let text: string;

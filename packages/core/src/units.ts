@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { PddError } from './errors';
 import { LanguageSpec, LanguageTable, defaultLanguages } from './languages';
@@ -6,7 +6,7 @@ import { declaredPromptsDirs, Pddrc, readPddrc, selectContext } from './pddrc';
 import { parsePromptFileName } from './prompt-file-name';
 import { computeUnitPaths, splitBasename, UnitPaths } from './unit-paths';
 import { resolveUnitSettings, settingsFromEnv, SettingsOverrides, UnitSettings } from './unit-settings';
-import { dirnamePosix, joinPosix } from './workspace-paths';
+import { dirnamePosix, joinPosix, workspaceRelative } from './workspace-paths';
 
 /** One prompt file and everything derived from it: PDD's "unit" (basename + language). */
 export interface PromptUnit {
@@ -18,8 +18,14 @@ export interface PromptUnit {
   /** `commands/` or ''. */
   dirPrefix: string;
   language: LanguageSpec;
-  /** Workspace-relative posix path of the prompt. */
+  /** Workspace-relative posix path of the prompt, as Nx lists it (its real path). */
   promptFile: string;
+  /**
+   * The path PDD knows the prompt by: the same as `promptFile` unless the prompts dir is a
+   * symlink (`prompts -> pdd/prompts`: `prompts/x_python.prompt`). Includes resolve
+   * against its folder, as PDD resolves them against the prompt's (unresolved) folder.
+   */
+  logicalPromptFile: string;
   /** Folder of the governing `.pddrc` ('' = workspace root, also when there is none). */
   pddRoot: string;
   /** The `.pddrc` file that governs this unit, if any. */
@@ -75,19 +81,26 @@ export function resolveUnits(promptFiles: string[], options: ResolveUnitsOptions
 
   for (const file of [...promptFiles].sort()) {
     const { root, pddrc } = pddrcs.governing(file);
-    const fromRoot = root ? file.slice(root.length + 1) : file;
-    const promptsDir = declaredPromptsDirs(pddrc, defaultPromptsDir)
+    const dirs = declaredPromptsDirs(pddrc, defaultPromptsDir);
+    // PDD walks its prompts dir through symlinks (`prompts -> pdd/prompts`); Nx lists the
+    // files by their real path. A file under a prompts dir's real folder is read as if it
+    // were under the prompts dir itself: that is the path PDD names it by.
+    const fromRoot = pddrcs.logicalPath(root, dirs, root ? file.slice(root.length + 1) : file);
+    // PDD's basename keeps the folders below the outermost prompts dir
+    // (`prompts/commands/checkup_python.prompt` is `commands/checkup` even where a context
+    // declares `prompts_dir: prompts/commands`), so the shortest matching dir names the unit.
+    const promptsDir = dirs
       .filter((dir) => fromRoot.startsWith(dir + '/') || dir === '')
-      .sort((a, b) => b.length - a.length)[0];
+      .sort((a, b) => a.length - b.length)[0];
     if (promptsDir === undefined) {
-      skipped.push({ file, reason: `not under a prompts dir (${declaredPromptsDirs(pddrc, defaultPromptsDir).join(', ')})`, suspicious: false });
+      skipped.push({ file, reason: `not under a prompts dir (${dirs.join(', ')})`, suspicious: false });
       continue;
     }
     const fromPromptsDir = promptsDir ? fromRoot.slice(promptsDir.length + 1) : fromRoot;
     const verdict = parsePromptFileName(fromPromptsDir, languages);
     if (verdict.kind === 'template' || verdict.kind === 'not-a-prompt') continue;
     if (verdict.kind === 'no-language') {
-      skipped.push({ file, reason: verdict.reason, suspicious: true });
+      skipped.push({ file, reason: verdict.reason, suspicious: verdict.suspicious });
       continue;
     }
     const { basename, language } = verdict.parsed;
@@ -109,13 +122,15 @@ export function resolveUnits(promptFiles: string[], options: ResolveUnitsOptions
       dirPrefix: parts.dirPrefix,
       language,
       promptFile: file,
+      logicalPromptFile: joinPosix(root, fromRoot),
       pddRoot: root,
       pddrcFile: pddrc?.file ?? null,
       promptsDir: joinPosix(root, promptsDir),
       context: context?.name ?? null,
       settings,
       paths,
-      metaFile: joinPosix(root, '.pdd/meta', `${basename.replace(/\//g, '_')}_${language.id}.json`),
+      // PDD names the fingerprint by the suffix as written, lower-cased (`_tsx` -> `x_tsx.json`).
+      metaFile: joinPosix(root, '.pdd/meta', `${basename.replace(/\//g, '_')}_${verdict.parsed.languageToken.toLowerCase()}.json`),
     });
   }
   return { units, skipped, warnings: pddrcs.warnings(), pddrcFiles: pddrcs.files() };
@@ -157,6 +172,39 @@ class PddrcLocator {
     }
     this.byDir.set(dir, found);
     return found;
+  }
+
+  /**
+   * `pathFromRoot` (relative to the PDD root `root`) as seen through a symlinked prompts dir:
+   * when a declared prompts dir is a link to a folder inside the workspace and the file is
+   * under that folder, the path through the link; otherwise `pathFromRoot` itself.
+   */
+  logicalPath(root: string, promptsDirs: string[], pathFromRoot: string): string {
+    for (const dir of promptsDirs) {
+      const real = this.realDir(joinPosix(root, dir));
+      if (real === null) continue;
+      const realFromRoot = root ? (real.startsWith(root + '/') ? real.slice(root.length + 1) : null) : real;
+      if (realFromRoot === null || realFromRoot === dir) continue;
+      if (pathFromRoot.startsWith(realFromRoot + '/')) return joinPosix(dir, pathFromRoot.slice(realFromRoot.length + 1));
+    }
+    return pathFromRoot;
+  }
+
+  private readonly realDirs = new Map<string, string | null>();
+
+  /** The workspace-relative real path of a folder, or null (missing, or outside the workspace). */
+  private realDir(dir: string): string | null {
+    if (!this.realDirs.has(dir)) {
+      let real: string | null = null;
+      try {
+        if (lstatSync(join(this.workspaceRoot, dir)).isSymbolicLink()) real = workspaceRelative(this.workspaceRoot, realpathSync(join(this.workspaceRoot, dir)));
+        else real = dir;
+      } catch {
+        real = null;
+      }
+      this.realDirs.set(dir, real);
+    }
+    return this.realDirs.get(dir)!;
   }
 
   warnings(): string[] {

@@ -1,7 +1,7 @@
 import { PddError } from '../errors';
 import { LlmClient } from '../llm/client';
 import { LlmResult } from '../llm/types';
-import { preprocessPrompt, PreprocessResult } from '../preprocess';
+import { preprocessUnit, PreprocessResult } from '../preprocess';
 import { PromptUnit } from '../units';
 import { JsTestRunner } from '../run/unit-runner';
 import { FileOutcome } from './artifact-store';
@@ -62,7 +62,7 @@ export function reportOf(operation: OperationName, unit: PromptUnit, result: Llm
 
 /** The unit's prompt preprocessed; a broken prompt (missing include, cycle, ...) is an error naming each problem. */
 export function usablePrompt(unit: PromptUnit, env: OperationEnvironment, mode: 'resolve' | 'expand'): PreprocessResult {
-  const pre = preprocessPrompt(unit.promptFile, { workspaceRoot: env.workspaceRoot, pddRoot: unit.pddRoot, mode, allowShell: env.allowShell });
+  const pre = preprocessUnit(unit, { workspaceRoot: env.workspaceRoot, mode, allowShell: env.allowShell });
   if (pre.errors.length) throw new PddError('PROMPT', `${unit.promptFile} cannot be used:\n  ${pre.errors.map((e) => e.message).join('\n  ')}`);
   return pre;
 }

@@ -11,7 +11,7 @@ import {
   readJsonFile,
 } from '@nx/devkit';
 import { existsSync } from 'node:fs';
-import { computeUnitEdges, describeCycle, edgeLine, findUnitCycles, ImportLanguage, importLanguageOf, ImportRef, ModuleResolver, scanImports, TsPathAliases, UnitEdge, UnitEdgeKind, UnitGraphNode } from '@nx-pdd/core';
+import { computeUnitEdges, cutCycles, describeCycle, edgeLine, ImportLanguage, importLanguageOf, ImportRef, ModuleResolver, scanImports, TsPathAliases, UnitEdge, UnitEdgeKind, UnitGraphNode } from '@nx-pdd/core';
 import { JsonCache } from '../utils/json-cache';
 import { writeUnitCycles } from './unit-cycles-file';
 import { workspaceDataDirectory } from '../utils/nx-internals';
@@ -97,14 +97,13 @@ export const createDependencies: CreateDependencies<NxPddPluginOptions> = async 
     const kept = pairs.get(key);
     if (!kept || EDGE_PRIORITY[e.kind] < EDGE_PRIORITY[kept.kind]) pairs.set(key, e);
   }
-  // A cycle would make Nx refuse every `^sync` task graph with no word of why: its edges are
-  // left out of the graph and recorded, and the sync of each unit in it fails naming the cycle.
-  const cycles = findUnitCycles([...pairs.values()]);
-  writeUnitCycles(context.workspaceRoot, cycles.map((c) => describeCycle(c.map((e) => ({ ...e, line: edgeLine(context.workspaceRoot, e) })))), cycles);
-  for (const cycle of cycles) {
-    const members = new Set(cycle.map((e) => e.source));
-    for (const [key, e] of pairs) if (members.has(e.source) && members.has(e.target)) pairs.delete(key);
-  }
+  // A cycle would make Nx refuse every `^sync` task graph. The units of each cycle get a fixed
+  // order and the edges against it are left out (recorded, with file and line, for the sync
+  // and its summary to report); nothing is refused.
+  const { kept, cut } = cutCycles([...pairs.values()]);
+  writeUnitCycles(context.workspaceRoot, cut.map((e) => ({ source: e.source, target: e.target, description: describeCycle([{ ...e, line: edgeLine(context.workspaceRoot, e) }]) })));
+  pairs.clear();
+  for (const e of kept) pairs.set(`${e.source}\0${e.target}`, e);
   if (!normalizeOptions(rawOptions).staticEdges) {
     return [...pairs.values()].map((e) => ({ source: e.source, target: e.target, type: DependencyType.implicit }));
   }

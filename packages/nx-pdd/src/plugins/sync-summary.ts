@@ -1,6 +1,7 @@
 import { readCachedProjectGraph, type PostTasksExecution, type PreTasksExecution } from '@nx/devkit';
 import { summaryLines, SummaryRow, takeRunRecords, TaskEnd, writeInvocationReports } from '@nx-pdd/core';
 import { normalizeOptions, NxPddPluginOptions } from './options';
+import { readCutEdges } from './unit-cycles-file';
 
 /** The id every sync task of one Nx invocation shares: its budget scope and where it leaves its record. */
 export const INVOCATION_ENV = 'NX_PDD_INVOCATION';
@@ -69,5 +70,9 @@ export const postTasksExecution: PostTasksExecution<NxPddPluginOptions> = (rawOp
   }
   rows.sort((a, b) => a.project.localeCompare(b.project));
   const written = writeInvocationReports(context.workspaceRoot, rows, process.env.NX_PDD_JUNIT);
-  console.log(['', ...summaryLines(rows), `  reports: ${written.join(', ')}`, ''].join('\n'));
+  const cut = readCutEdges(context.workspaceRoot).filter((e) => rows.some((r) => r.project === e.source));
+  const cycleLines = cut.length
+    ? [`  ${cut.length} dependenc${cut.length === 1 ? 'y' : 'ies'} not ordered (each closes a cycle between units; the units of a cycle sync in a fixed order):`, ...cut.map((e) => `    ${e.description}`)]
+    : [];
+  console.log(['', ...summaryLines(rows), ...cycleLines, `  reports: ${written.join(', ')}`, ''].join('\n'));
 };

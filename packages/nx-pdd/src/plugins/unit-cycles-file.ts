@@ -1,38 +1,40 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { UnitEdge } from '@nx-pdd/core';
 import { workspaceDataDirectory } from '../utils/nx-internals';
 
-/** The cycles createDependencies found (their edges are not in the graph), for the executors to report. */
-export interface UnitCycle {
-  projects: string[];
+/** An edge createDependencies left out of the graph because it closed a cycle. */
+export interface CutEdge {
+  source: string;
+  target: string;
+  /** "a -> b (prompts/a_python.prompt:3 includes examples/b_example.py)". */
   description: string;
 }
 
-const file = (workspaceRoot: string) => join(workspaceDataDirectory(workspaceRoot), 'nx-pdd-cycles.json');
+const file = (workspaceRoot: string) => join(workspaceDataDirectory(workspaceRoot), 'nx-pdd-cut-edges.json');
 
-export function writeUnitCycles(workspaceRoot: string, descriptions: string[], cycles: UnitEdge[][]): void {
+/** Record the cut edges (or remove the record when there are none) for the executors and the summary. */
+export function writeUnitCycles(workspaceRoot: string, cut: CutEdge[]): void {
   const path = file(workspaceRoot);
-  if (!cycles.length) {
+  if (!cut.length) {
     if (existsSync(path)) rmSync(path, { force: true });
     return;
   }
-  const text = JSON.stringify(cycles.map((c, i): UnitCycle => ({ projects: c.map((e) => e.source), description: descriptions[i] })), null, 2);
+  const text = JSON.stringify(cut, null, 2);
   try {
     if (existsSync(path) && readFileSync(path, 'utf8') === text) return;
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, text);
   } catch {
-    // a read-only workspace: the sync will then meet Nx's own cycle error
+    // a read-only workspace: the cut edges are then not reported
   }
 }
 
-/** The cycle a project is in, if createDependencies found one. */
-export function unitCycleOf(workspaceRoot: string, project: string): UnitCycle | null {
+/** Every cut edge, or those touching `project`. */
+export function readCutEdges(workspaceRoot: string, project?: string): CutEdge[] {
   try {
-    const cycles = JSON.parse(readFileSync(file(workspaceRoot), 'utf8')) as UnitCycle[];
-    return cycles.find((c) => c.projects.includes(project)) ?? null;
+    const all = JSON.parse(readFileSync(file(workspaceRoot), 'utf8')) as CutEdge[];
+    return project === undefined ? all : all.filter((e) => e.source === project || e.target === project);
   } catch {
-    return null;
+    return [];
   }
 }

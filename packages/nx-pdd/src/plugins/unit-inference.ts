@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { preprocessPrompt, PromptUnit, resolveUnits, ResolvedUnits } from '@nx-pdd/core';
+import { preprocessUnit, PromptUnit, resolveUnits, ResolvedUnits } from '@nx-pdd/core';
 import { JsonCache } from '../utils/json-cache';
 import { FileGroupHasher } from '../utils/file-group-hasher';
 import { workspaceDataDirectory } from '../utils/nx-internals';
@@ -75,7 +75,7 @@ export function inferUnits(promptFiles: readonly string[], options: NormalizedPl
 
 function summarise(unit: PromptUnit, workspaceRoot: string, allowShell: boolean): PromptSummary {
   try {
-    const r = preprocessPrompt(unit.promptFile, { workspaceRoot, pddRoot: unit.pddRoot, mode: 'resolve', allowShell });
+    const r = preprocessUnit(unit, { workspaceRoot, mode: 'resolve', allowShell });
     return {
       includes: r.filesRead.filter((f) => f !== unit.promptFile),
       watchFiles: r.watchFiles,

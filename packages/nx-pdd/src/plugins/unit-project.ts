@@ -74,6 +74,7 @@ export function buildUnitProject(unit: PromptUnit, summary: PromptSummary, name:
     outputs: [ws(preprocessedPromptPath(unit))],
     options: {
       prompt: unit.promptFile,
+      ...(unit.logicalPromptFile !== unit.promptFile ? { logicalPrompt: unit.logicalPromptFile } : {}),
       ...(unit.pddRoot ? { pddRoot: unit.pddRoot } : {}),
       output: preprocessedPromptPath(unit),
       ...(options.allowShell ? { allowShell: true } : {}),

@@ -32,9 +32,8 @@ describe('preprocess executor', () => {
     expect(r).toEqual({ success: false });
     expect(existsSync(ws.path('out.prompt'))).toBe(false);
     expect(errors).toEqual([
-      'nx-pdd: prompts/a_python.prompt has 2 problem(s); nothing was written:',
+      'nx-pdd: prompts/a_python.prompt has 1 problem(s); nothing was written:',
       expect.stringContaining('prompts/a_python.prompt:1: include "gone.md" not found'),
-      expect.stringContaining('prompts/a_python.prompt:2: <web>http://x</web> is not supported'),
     ]);
   });
 

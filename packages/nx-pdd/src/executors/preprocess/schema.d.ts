@@ -1,5 +1,6 @@
 export interface PreprocessExecutorOptions {
   prompt: string;
+  logicalPrompt?: string;
   pddRoot?: string;
   output: string;
   allowShell?: boolean;

@@ -1,7 +1,7 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { createInterface } from 'node:readline/promises';
 import { assertProfile, describeDecision, executionOrder, InterfaceSource, saveRunRecord, LLM_CACHE_MODES, LlmCacheMode, Resolution, runSyncCommand } from '@nx-pdd/core';
-import { unitCycleOf } from '../../plugins/unit-cycles-file';
+import { readCutEdges } from '../../plugins/unit-cycles-file';
 import { UnitProjectMetadata } from '../../plugins/unit-project';
 import { resolveExecutorUnit } from '../shared/operation-executor';
 
@@ -62,8 +62,9 @@ export default async function syncExecutor(options: SyncExecutorOptions, context
     const llmCache = (options.llmCache ?? process.env.NX_PDD_LLM_CACHE ?? 'readwrite') as LlmCacheMode;
     if (!LLM_CACHE_MODES.includes(llmCache)) throw new Error(`unknown llmCache "${llmCache}" (use one of ${LLM_CACHE_MODES.join(', ')})`);
     if (options.resolve !== undefined && !RESOLUTIONS.includes(options.resolve as Resolution)) throw new Error(`unknown --resolve "${options.resolve}" (use one of ${RESOLUTIONS.join(', ')})`);
-    const cycle = context.projectName ? unitCycleOf(context.root, context.projectName) : null;
-    if (cycle) throw new Error(`${context.projectName} is in a dependency cycle between units: ${cycle.description}. Units must depend on each other one way only: remove one of these includes or imports (the cycle's edges are left out of the project graph until then).`);
+    for (const e of context.projectName ? readCutEdges(context.root, context.projectName).filter((c) => c.source === context.projectName) : []) {
+      log(`note: dependency not ordered (it closes a cycle between units, so ${e.source} may sync before ${e.target}): ${e.description}`);
+    }
     const { unit, plugin } = resolveExecutorUnit(options, context);
     const result = await runSyncCommand(
       unit,
