@@ -74,6 +74,7 @@ def main() -> None:
     # Debian's python3-rich / -psutil / -filelock / -lxml, when pip's site has none.
     sys.path.append('/usr/lib/python3/dist-packages')
     import pdd.sync_determine_operation as sdo  # noqa: E402
+    from pdd.construct_paths import construct_paths  # noqa: E402
 
     if len(sys.argv) > 2:
         units = json.loads(Path(sys.argv[2]).read_text())
@@ -91,10 +92,21 @@ def main() -> None:
     for unit in units:
         key = f"{unit['basename']}_{unit['language'].lower()}"
         try:
+            # The target coverage `pdd sync` passes: the unit's .pddrc context, else 90.0
+            # (sync_main.py: `resolved_config.get("target_coverage") or DEFAULT_TARGET_COVERAGE`).
+            prompt_file = checkout / 'prompts' / f"{unit['basename']}_{unit['language']}.prompt"
+            try:
+                config = construct_paths(
+                    input_file_paths={'prompt_file': str(prompt_file)}, force=True, quiet=True,
+                    command='sync', command_options={}, context_override=None,
+                )[0]
+                target = float(config.get('target_coverage') or 90.0)
+            except Exception:
+                target = 90.0
             decision = sdo.sync_determine_operation(
-                unit['basename'], unit['language'].lower(), 90.0, read_only=True,
+                unit['basename'], unit['language'].lower(), target, read_only=True,
             )
-            out[key] = {'operation': decision.operation, 'reason': decision.reason}
+            out[key] = {'operation': decision.operation, 'reason': decision.reason, 'target_coverage': target}
             paths = sdo.get_pdd_file_paths(unit['basename'], unit['language'].lower())
             out[key]['paths'] = {
                 kind: os.path.relpath(paths[kind], checkout) if paths.get(kind) else None

@@ -37,3 +37,4 @@ export * from './sync/record-time';
 export * from './unit-cycles';
 export * from './sync/invocation-report';
 export * from './sync/change-report';
+export * from './sync/workspace-status';

@@ -48,6 +48,13 @@ describe('ModuleResolver', () => {
 });
 
 describe('computeUnitEdges', () => {
+  it('an include of another unit\'s example not written yet is an edge already', () => {
+    const calc = node('calc', 'python', 'calc.py');
+    const report = node('report', 'python', 'report.py', { includeCandidates: ['examples/calc_example.py', 'prompts/examples/calc_example.py'] });
+    const edges = computeUnitEdges([calc, report], new Map(), new ModuleResolver(['calc.py', 'report.py']));
+    expect(edges).toEqual([{ source: 'report', target: 'calc', kind: 'include', sourceFile: 'prompts/report_python.prompt', via: 'examples/calc_example.py' }]);
+  });
+
   it('links include, declared and import dependencies, without self edges', () => {
     const nodes = [
       node('app', 'python', 'app.py', {

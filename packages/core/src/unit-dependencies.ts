@@ -10,6 +10,11 @@ export interface UnitGraphNode {
   exampleFile: string | null;
   /** Every file the unit's preprocessing read (the prompt itself may be among them). */
   filesRead: string[];
+  /**
+   * Paths the prompt's includes would read once they exist (an include of a file not written
+   * yet, such as another unit's example before its first sync).
+   */
+  includeCandidates?: string[];
   /** `<pdd-dependency>` values: prompt file names such as `calc_python.prompt`. */
   declaredDependencies: string[];
 }
@@ -28,7 +33,8 @@ export interface UnitEdge {
 
 /**
  * Edges A -> B (A depends on B) between units:
- * - include:  A's prompt read (directly or nested) B's prompt, code or example;
+ * - include:  A's prompt reads (directly or nested) B's prompt, code or example, or would read
+ *             it once it exists: the edge comes from B's paths, not from B's files on disk;
  * - declared: A's prompt has `<pdd-dependency>` naming B's prompt file;
  * - import:   A's code imports B's code (`importsByCodeFile` holds the scanned imports).
  * Self edges are dropped; each (source, target, kind) appears once, sorted for stable output.
@@ -51,7 +57,7 @@ export function computeUnitEdges(
     if (!edges.has(key)) edges.set(key, edge);
   };
   for (const n of nodes) {
-    for (const file of n.filesRead) {
+    for (const file of [...n.filesRead, ...(n.includeCandidates ?? [])]) {
       const owner = owners.get(file);
       if (owner) add({ source: n.project, target: owner, kind: 'include', sourceFile: n.promptFile, via: file });
     }

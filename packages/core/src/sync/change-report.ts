@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { publicInterface } from '../code-interface';
-import { Fingerprint, sha256 } from '../fingerprint';
+import { Fingerprint, promptHash, sha256 } from '../fingerprint';
 import { pristinePath, readIfExists } from '../operations/artifact-store';
 import { chunkFile } from '../merge/declarations';
 import { lineChanges } from '../merge/line-merge';
@@ -117,13 +117,23 @@ export async function changeReport(workspaceRoot: string, unit: PromptUnit, fing
     ['example', unit.paths.example, fingerprint?.example_hash],
     ['test', unit.paths.test, fingerprint?.test_hash],
   ];
+  // The prompt's recorded hash covers its includes too (PDD's prompt_hash): compare it the way
+  // the decision does, and name the included files that changed.
+  const prompt = promptHash(workspaceRoot, unit, fingerprint?.include_deps);
+  const changedIncludes = Object.entries(prompt.includeDeps)
+    .filter(([path, hash]) => fingerprint?.include_deps?.[path] !== undefined && fingerprint.include_deps[path] !== hash)
+    .map(([path]) => path);
   for (const [kind, file, recorded] of entries) {
     if (!file) continue;
     const now = readIfExists(workspaceRoot, file);
     const head = gitShow(workspaceRoot, file);
     if (head === undefined) inGit = false;
+    const nowHash = kind === 'prompt' ? prompt.hash : now === null ? null : sha256(now);
+    if (kind === 'prompt' && recorded && nowHash !== recorded && changedIncludes.length) {
+      notes.push(`included file${changedIncludes.length === 1 ? '' : 's'} changed since the last sync: ${changedIncludes.join(', ')}`);
+    }
     // Against the last sync: the recorded version's text, found by its hash.
-    if (recorded && (now === null || sha256(now) !== recorded)) {
+    if (recorded && (now === null || nowHash !== recorded)) {
       const kindOfArtifact = kind === 'prompt' ? null : kind;
       const candidates = [kindOfArtifact ? readIfExists(workspaceRoot, pristinePath(unit, kindOfArtifact)) : null, head ?? null];
       const before = candidates.find((c) => c !== null && sha256(c) === recorded) ?? null;

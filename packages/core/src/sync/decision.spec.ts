@@ -42,6 +42,10 @@ describe('decide: one test per row of the decision table (docs/sync-engine.md)',
   it('6: prompt and code both changed -> generate with merge, or conflict; never a silent winner', () => {
     expect(d({ prompt: 'changed', code: 'changed' })).toMatchObject({ kind: 'stop', state: 'conflict', rule: 6 });
     expect(d({ prompt: 'changed', code: 'changed' }, { mergeAvailable: true })).toMatchObject({ kind: 'run', operation: 'generate', merge: true, rule: 6 });
+    // As PDD: hand edits of the example or the tests meet the prompt change too.
+    expect(d({ prompt: 'changed', example: 'changed' }, { mergeAvailable: true })).toMatchObject({ kind: 'run', operation: 'generate', merge: true, rule: 6, reason: expect.stringContaining('the prompt and the example changed') });
+    expect(d({ prompt: 'changed', tests: 'changed' }, { mergeAvailable: true })).toMatchObject({ merge: true, rule: 6 });
+    expect(d({ prompt: 'changed', tests: 'changed' }, { mergeAvailable: true, skipTests: true })).toMatchObject({ rule: 7 });
   });
   it('7: prompt-only change -> generate', () => {
     expect(d({ prompt: 'changed' })).toMatchObject({ kind: 'run', operation: 'generate', rule: 7 });

@@ -89,9 +89,13 @@ export function decide(o: Observation, opt: DecisionOptions): Decision {
   if (!o.hasFingerprint) return { kind: 'record', rule: 5, reason: 'files exist but nothing was recorded: take them as they are (no LLM call)' };
   const promptChanged = changedOrNew(o.prompt);
   const codeChanged = changedOrNew(o.code);
-  if (promptChanged && codeChanged) {
-    if (opt.mergeAvailable) return { kind: 'run', operation: 'generate', merge: true, rule: 6, reason: 'prompt and code both changed: regenerate and merge the hand edits' };
-    return { kind: 'stop', state: 'conflict', rule: 6, reason: 'prompt and code both changed since the last sync, and no merge is available: neither side is taken silently' };
+  // As PDD (`_changed_artifacts_from_hashes`): a prompt change meets hand edits when the code,
+  // the example or the tests changed too; PDD stops for a manual merge, nx-pdd merges.
+  const editedToo = [codeChanged && 'code', o.example === 'changed' && 'example', !opt.skipTests && o.tests === 'changed' && 'tests'].filter(Boolean) as string[];
+  if (promptChanged && editedToo.length) {
+    const what = `the prompt and the ${editedToo.join(' and the ')}`;
+    if (opt.mergeAvailable) return { kind: 'run', operation: 'generate', merge: true, rule: 6, reason: `${what} changed: regenerate and merge the hand edits` };
+    return { kind: 'stop', state: 'conflict', rule: 6, reason: `${what} changed since the last sync, and no merge is available: neither side is taken silently` };
   }
   if (promptChanged) return { kind: 'run', operation: 'generate', rule: 7, reason: 'the prompt changed' };
   if (codeChanged && o.codeCommentOnly) return { kind: 'record', rule: 8, reason: 'only comments or whitespace of the code changed: recorded as it is (no update)' };

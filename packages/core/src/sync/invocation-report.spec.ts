@@ -23,6 +23,17 @@ describe('the summary of one sync invocation', () => {
     ]);
   });
 
+  it('a dry run counts only units with nothing to do as in sync', () => {
+    const planned = (project: string, operations: string[], ok = true) => ({ ...record(project, ok, operations, 0), state: 'planned', estimatedUsd: operations.length * 0.01, reason: ok ? 'plan' : 'prompts/d_python.prompt cannot be used' });
+    const lines = summaryLines([
+      { project: 'a', end: 'ran', record: planned('a', []), blockedBy: [] },
+      { project: 'b', end: 'ran', record: planned('b', ['generate']), blockedBy: [] },
+      { project: 'd', end: 'ran', record: planned('d', [], false), blockedBy: [] },
+    ]);
+    expect(lines[0]).toBe('nx-pdd sync summary (dry run: nothing written, nothing spent)');
+    expect(lines.at(-1)).toBe('  3 units: 1 in sync, 1 with work to do (dry run, estimated $0.0100), 1 failed, 0 not run; cost $0.0000');
+  });
+
   it('as JUnit: failures, skipped, passed, escaped', () => {
     const xml = summaryJunit([...rows, { project: 'a<b>&"c"', end: 'cache', record: null, blockedBy: [] }]);
     expect(xml).toContain('<testsuite name="nx-pdd sync" tests="6" failures="2" errors="0" skipped="1" time="3.000">');

@@ -64,18 +64,27 @@ function describe(row: SummaryRow): string {
   return `${r.ok ? 'in sync' : `NOT in sync (${r.state})`}: ${r.operations.length ? r.operations.join(', ') : 'no operation'}; $${r.costUsd.toFixed(4)}; ${r.seconds.toFixed(1)} s${r.ok ? '' : ` — ${r.reason.split('\n')[0]}`}`;
 }
 
-/** The end-of-invocation table: one line per unit, then the totals. */
+/** The end-of-invocation table: one line per unit, then the totals ("in sync" only for units with nothing to do). */
 export function summaryLines(rows: SummaryRow[]): string[] {
   const width = Math.max(...rows.map((r) => r.project.length), 4);
   const cost = rows.reduce((n, r) => n + (r.record?.costUsd ?? 0), 0);
   const failed = rows.filter((r) => (r.record && !r.record.ok) || r.end === 'failed-to-start').length;
   const skipped = rows.filter((r) => r.end === 'skipped').length;
-  const planned = rows.filter((r) => r.record?.state === 'planned').length;
-  if (planned === rows.length) return ['nx-pdd sync summary (dry run: nothing written, nothing spent)', ...rows.map((r) => `  ${r.project.padEnd(width)}  ${describe(r)}`)];
+  const plannedRows = rows.filter((r) => r.record?.state === 'planned' && r.record.ok);
+  const toDo = plannedRows.filter((r) => r.record!.operations.length > 0);
+  const estimated = toDo.reduce((n, r) => n + (r.record!.estimatedUsd ?? 0), 0);
+  const inSync = rows.length - failed - skipped - toDo.length;
+  const dryRun = rows.every((r) => r.record?.state === 'planned' || r.end !== 'ran');
+  const parts = [
+    `${inSync} in sync`,
+    ...(toDo.length || dryRun ? [`${toDo.length} with work to do (dry run, estimated $${estimated.toFixed(4)})`] : []),
+    `${failed} failed`,
+    `${skipped} not run`,
+  ];
   return [
-    'nx-pdd sync summary',
+    `nx-pdd sync summary${plannedRows.length && dryRun ? ' (dry run: nothing written, nothing spent)' : ''}`,
     ...rows.map((r) => `  ${r.project.padEnd(width)}  ${describe(r)}`),
-    `  ${rows.length} unit${rows.length === 1 ? '' : 's'}: ${rows.length - failed - skipped} in sync, ${failed} failed, ${skipped} not run; cost $${cost.toFixed(4)}`,
+    `  ${rows.length} unit${rows.length === 1 ? '' : 's'}: ${parts.join(', ')}; cost $${cost.toFixed(4)}`,
   ];
 }
 

@@ -75,12 +75,15 @@ const PDD_AFTER_CRASH = new Set(['crash', 'verify', 'skip:verify', 'test', 'test
 const PDD_AFTER_VERIFY = new Set(['verify', 'skip:verify', 'test', 'test_extend', 'skip:test', 'fix']);
 
 /**
- * A fingerprint written by PDD itself (no nx-pdd key) whose code and example still match:
- * PDD's workflow had run and verified the example before the command it records, so an
- * adopted project that is in sync costs nothing.
+ * A fingerprint written by PDD itself (no nx-pdd key) whose code and example still match, with
+ * PDD's run report beside it: PDD's workflow had run and verified the example before the
+ * command it records, so an adopted project that is in sync costs nothing.
  */
-function adoptedFromPdd(fp: Fingerprint | null, hashes: FileHashes, depsKey: string): NxPddFingerprintExtras {
+function adoptedFromPdd(fp: Fingerprint | null, hashes: FileHashes, depsKey: string, runReport: RunReport | null): NxPddFingerprintExtras {
   if (!fp || fp[EXTRAS_KEY] !== undefined) return {};
+  // PDD itself validates the example again when it has no run report ("All files exist but
+  // needs validation - no run_report"): without one, nothing says the example ran.
+  if (runReport === null) return {};
   if (fp.code_hash !== hashes.code_hash || (fp.example_hash ?? null) !== hashes.example_hash) return {};
   // PDD ran them with the dependencies as they are now (it records no interfaces).
   const key = exampleKey(hashes, depsKey);
@@ -112,7 +115,7 @@ export function observeUnit(workspaceRoot: string, unit: PromptUnit, state: Sync
   if (rr.warning) warnings.push(rr.warning);
   const runReport = rr.report;
   const depsKey = dependenciesKey(dependencies);
-  const extras = { ...adoptedFromPdd(fingerprint, hashes, depsKey), ...extrasOf(fingerprint) };
+  const extras = { ...adoptedFromPdd(fingerprint, hashes, depsKey, runReport), ...extrasOf(fingerprint) };
   const key = exampleKey(hashes, depsKey);
   const recordedDeps = extrasOf(fingerprint).dependencies;
   const dependencyChanges = recordedDeps ? [...new Set([...Object.keys(recordedDeps), ...Object.keys(dependencies)])].filter((d) => recordedDeps[d] !== dependencies[d]).sort() : [];

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../atomic-write';
 import { PddError } from '../errors';
 import { callCost, chooseModels } from '../llm/model-choice';
-import { loadModelTable } from '../llm/model-table';
+import { loadModelTable, ModelTable } from '../llm/model-table';
 import { LlmCacheMode } from '../llm/response-cache';
 import { describeConflict, readConflict } from '../operations/conflict-store';
 import { createLlmClient } from '../operations/llm-session';
@@ -113,6 +113,21 @@ export function syncOptionsFor(unit: PromptUnit, o: SyncCommandOptions): SyncOpt
   };
 }
 
+/** The dry run's estimate of one step: the unit's model at its strength, the prompt's size plus a fixed context and answer. */
+export function stepCostEstimator(workspaceRoot: string, unit: PromptUnit, table: ModelTable, env: NodeJS.ProcessEnv): (op: SyncOperation) => number {
+  let promptChars: number | undefined;
+  return (op: SyncOperation): number => {
+    if (op === 'test') return 0;
+    try {
+      const row = chooseModels(table, { strength: unit.settings.strength, baseModel: unit.settings.model ?? env.PDD_MODEL_DEFAULT, env, ignoreKeys: true })[0];
+      promptChars ??= readFileSync(join(workspaceRoot, unit.promptFile), 'utf8').length;
+      return callCost(row, { input: Math.ceil(promptChars / 4) + 1500, output: 2000 });
+    } catch {
+      return 0;
+    }
+  };
+}
+
 function planLines(unit: PromptUnit, plan: PlannedStep[]): string[] {
   const total = plan.reduce((n, s) => n + s.estimatedUsd, 0);
   return [
@@ -130,16 +145,7 @@ function planLines(unit: PromptUnit, plan: PlannedStep[]): string[] {
 export async function runSyncCommand(unit: PromptUnit, workspaceRoot: string, env: NodeJS.ProcessEnv, o: SyncCommandOptions, log: (line: string) => void): Promise<SyncCommandResult> {
   const options = syncOptionsFor(unit, o);
   const table = loadModelTable(workspaceRoot, homedir());
-  const estimate = (op: SyncOperation): number => {
-    if (op === 'test') return 0;
-    try {
-      const row = chooseModels(table, { strength: unit.settings.strength, baseModel: unit.settings.model ?? env.PDD_MODEL_DEFAULT, env, ignoreKeys: true })[0];
-      const promptChars = readFileSync(join(workspaceRoot, unit.promptFile), 'utf8').length;
-      return callCost(row, { input: Math.ceil(promptChars / 4) + 1500, output: 2000 });
-    } catch {
-      return 0;
-    }
-  };
+  const estimate = stepCostEstimator(workspaceRoot, unit, table, env);
   const storeFile = join(workspaceRoot, joinPosix(unit.pddRoot, '.pdd/state.db'));
   const dependencies = await dependencyInterfaces(workspaceRoot, o.dependencies ?? []);
   const recordedAt = recordTime(workspaceRoot, env);

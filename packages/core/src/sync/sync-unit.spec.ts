@@ -98,7 +98,7 @@ describe('syncUnit: the engine loop', () => {
     calls = [];
     const out = await syncUnit(unit(), env(), options);
     expect(out).toMatchObject({ ok: false, state: 'conflict' });
-    expect(out.reason).toContain('prompt and code both changed');
+    expect(out.reason).toContain('the prompt and the code changed');
     expect(calls).toHaveLength(0);
     expect(readFileSync(ws.path('calc.py'), 'utf8')).toContain('# mine');
   });

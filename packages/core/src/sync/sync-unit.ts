@@ -1,6 +1,8 @@
 import { writeInterfaceFile } from '../code-interface';
 import { currentHashes, FileHashes, Fingerprint, nextFingerprint, runReportPath, writeFingerprint } from '../fingerprint';
 import { LlmError } from '../llm/errors';
+import { PddError } from '../errors';
+import { preprocessUnit } from '../preprocess';
 import { ArtifactKind, pristinePath, workingPath } from '../operations/artifact-store';
 import { promptBackupPath } from '../operations/prompt-operations';
 import { PromptUnit } from '../units';
@@ -252,6 +254,8 @@ export async function syncUnit(unit: PromptUnit, env: SyncEnvironment, initialOp
       env.store.logOperation({ run_id: env.runId, unit_id: unit.id, operation, status: 'failed', attempt, error: message, duration_ms: Date.now() - started.getTime(), started_at: started.toISOString(), ended_at: new Date().toISOString() });
       if (e instanceof LlmError && e.kind === 'budget') return finish('failed', false, `stopped by the budget: ${message}`, 'budget');
       if (e instanceof LlmError && (e.kind === 'auth' || e.kind === 'no-model' || e.kind === 'replay-miss')) return finish('failed', false, message);
+      // A prompt that cannot be expanded stays so until someone edits it: no second attempt.
+      if (e instanceof PddError && e.code === 'PROMPT') return finish('failed', false, message);
       seen.delete(progressKey); // a failed attempt may be retried on the same files
     }
   }
@@ -323,5 +327,16 @@ export async function planSync(workspaceRoot: string, unit: PromptUnit, state: S
     else if (decision.kind === 'record') o = { ...o, hasFingerprint: true, prompt: o.prompt === 'missing' ? 'missing' : 'unchanged', code: o.code === 'missing' ? 'missing' : 'unchanged', example: o.example === null || o.example === 'missing' ? o.example : 'unchanged', tests: o.tests === null || o.tests === 'missing' ? o.tests : 'unchanged' };
     else o = assumeSuccess(o, decision.operation);
   }
-  return { steps, warnings: observed.warnings, fingerprint: observed.fingerprint };
+  const warnings = [...observed.warnings];
+  // A prompt that cannot be expanded (a missing include, an include cycle) fails every
+  // operation that sends it: such a plan is the unit's error, not a plan.
+  if (observed.observation.prompt !== 'missing' && steps.some((s) => s.decision.kind === 'run' && s.decision.operation !== 'test')) {
+    const pre = preprocessUnit(unit, { workspaceRoot, mode: 'resolve' });
+    warnings.push(...pre.warnings.map((w) => w.message));
+    if (pre.errors.length) {
+      const reason = `${unit.promptFile} cannot be used (this does not change by retrying; fix the prompt):\n    ${pre.errors.map((e) => e.message).join('\n    ')}`;
+      return { steps: [{ decision: { kind: 'stop', state: 'failed', rule: 3, reason }, estimatedUsd: 0 }], warnings, fingerprint: observed.fingerprint };
+    }
+  }
+  return { steps, warnings, fingerprint: observed.fingerprint };
 }

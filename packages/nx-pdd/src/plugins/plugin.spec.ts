@@ -68,6 +68,10 @@ describe('nx-pdd plugin', () => {
       "prompt": "prompts/calc_python.prompt",
       "test": "tests/test_calc.py",
       "unit": "calc_python",
+      "watch": [
+        "context/style.md",
+        "prompts/context/style.md",
+      ],
     },
     "technologies": [
       "pdd",

@@ -75,6 +75,7 @@ export const createDependencies: CreateDependencies<NxPddPluginOptions> = async 
       codeFile: pdd.code,
       exampleFile: pdd.example,
       filesRead: pdd.includes,
+      includeCandidates: pdd.watch ?? [],
       declaredDependencies: pdd.declaredDependencies ?? [],
     });
   }

@@ -15,6 +15,8 @@ export interface UnitProjectMetadata {
   example: string | null;
   test: string | null;
   includes: string[];
+  /** Paths an include would read once they exist (a missing include, a shadowing candidate); absent when none. */
+  watch?: string[];
   /** Absent when the prompt declares none. */
   declaredDependencies?: string[];
   /** Absent when preprocessing found no problem. */
@@ -63,6 +65,7 @@ export function buildUnitProject(unit: PromptUnit, summary: PromptSummary, name:
     example: unit.paths.example,
     test: unit.paths.test,
     includes: summary.includes,
+    ...(summary.watchFiles.length ? { watch: summary.watchFiles } : {}),
     ...(summary.declaredDependencies.length ? { declaredDependencies: summary.declaredDependencies } : {}),
     ...(summary.errors.length ? { errors: summary.errors } : {}),
   };
