@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """PDD's own sync verdicts for a PDD checkout: the oracle nx-pdd's dry run is compared with.
 
-Usage: python3 pdd_oracle.py <pdd-checkout> [unit-list.json]
+Usage: python3 pdd_oracle.py <pdd-checkout> [unit-list.json | --units]
 
 Imports `pdd.sync_determine_operation` from the checkout itself (PDD's source, unchanged) and
 calls `sync_determine_operation(basename, language, ..., read_only=True)` for every unit that
@@ -11,6 +11,8 @@ pandas, ...) are replaced by inert stub modules: the decision is deterministic a
 them. Nothing is written (read_only). Prints one JSON object: {"<basename>_<language>":
 {"operation", "reason", "paths": {prompt, code, example, test}, "prompt_hash"}}.
 
+With --units, prints the units PDD's own rule finds instead (see list_units).
+
 The unit list (argument 2, optional) is a JSON array of {"basename", "language"}; without it,
 units are every `prompts/**/<basename>_<language>.prompt` with a fingerprint (every one with
 PDD_ORACLE_ALL=1; PDD refuses the ones whose suffix is no language, with an exception verdict).
@@ -19,6 +21,7 @@ import importlib.abc
 import importlib.machinery
 import json
 import os
+import re
 import sys
 import types
 from pathlib import Path
@@ -66,6 +69,33 @@ class _StubFinder(importlib.abc.MetaPathFinder):
         return None
 
 
+def list_units(checkout: Path) -> None:
+    """The units PDD's own rule finds (sync_order.py: `<prompts>.rglob("*_*.prompt")`, the
+    suffix `_([a-zA-Z0-9]+)$` a language of PDD's registry, not LLM or prompt), in the root
+    project and in every sub-project with its own .pddrc (its `prompts/` folder)."""
+    from pdd.construct_paths import _is_known_language
+
+    roots = [checkout] + sorted(p.parent for p in checkout.rglob('.pddrc') if p.parent != checkout and '.git' not in p.parts)
+    out = []
+    for root in roots:
+        prompts = root / 'prompts'
+        if not prompts.is_dir():
+            continue
+        for prompt in sorted(prompts.rglob('*_*.prompt')):
+            match = re.search(r'_([a-zA-Z0-9]+)$', prompt.stem)
+            suffix = match.group(1).lower() if match else None
+            if not suffix or suffix in ('llm', 'prompt') or not _is_known_language(suffix):
+                continue
+            rel = prompt.relative_to(prompts).as_posix()[: -len('.prompt')]
+            out.append({
+                'root': root.relative_to(checkout).as_posix() if root != checkout else '',
+                'basename': rel.rpartition('_')[0],
+                'language': match.group(1),
+            })
+    json.dump(out, sys.stdout, indent=1)
+    print()
+
+
 def main() -> None:
     checkout = Path(sys.argv[1]).resolve()
     os.chdir(checkout)
@@ -73,6 +103,9 @@ def main() -> None:
     sys.path.insert(0, str(checkout))
     # Debian's python3-rich / -psutil / -filelock / -lxml, when pip's site has none.
     sys.path.append('/usr/lib/python3/dist-packages')
+    if len(sys.argv) > 2 and sys.argv[2] == '--units':
+        list_units(checkout)
+        return
     import pdd.sync_determine_operation as sdo  # noqa: E402
     from pdd.construct_paths import construct_paths  # noqa: E402
 

@@ -18,6 +18,8 @@ export interface IncludeRecord {
   /** Workspace-relative resolved path, or null when not found / not allowed. */
   resolved: string | null;
   optional: boolean;
+  /** Where it was looked for, in order (workspace-relative). */
+  candidates: string[];
 }
 
 export interface DeclaredDependency {
@@ -207,7 +209,7 @@ function parseAttributes(raw: string, from: SourceLocation, state: State): { pat
 }
 
 function includeFile(kind: IncludeKind, declared: string, optional: boolean, from: SourceLocation, chain: Frame[], state: State): string {
-  const record: IncludeRecord = { kind, from, declared, resolved: null, optional };
+  const record: IncludeRecord = { kind, from, declared, resolved: null, optional, candidates: [] };
   state.includes.push(record);
   if (declared.includes('\n') || declared.length > 1024) {
     const shown = declared.length > 60 ? `${declared.slice(0, 60).replace(/\n/g, '\\n')}...` : declared.replace(/\n/g, '\\n');
@@ -221,6 +223,7 @@ function includeFile(kind: IncludeKind, declared: string, optional: boolean, fro
     return '';
   }
   const { found, candidates } = resolution;
+  record.candidates = candidates;
   if (!found) {
     if (optional) {
       candidates.forEach((c) => state.watchFiles.add(c));

@@ -151,7 +151,8 @@ export async function runSyncCommand(unit: PromptUnit, workspaceRoot: string, en
   const recordedAt = recordTime(workspaceRoot, env);
 
   if (o.dryRun || (o.profile === 'safe' && !o.interactive)) {
-    const plan = await planSync(workspaceRoot, unit, StateStore.peekState(storeFile, unit.id), options, estimate, dependencies);
+    const produced = new Set((o.dependencies ?? []).flatMap((d) => [d.code, ...(d.example ? [d.example] : [])]));
+    const plan = await planSync(workspaceRoot, unit, StateStore.peekState(storeFile, unit.id), options, estimate, dependencies, produced);
     const changes = await changeReport(workspaceRoot, unit, plan.fingerprint);
     const summary = [...plan.warnings.map((w) => `warning: ${w}`), ...planLines(unit, plan.steps), ...changeReportLines(changes)];
     if (!o.dryRun) summary.push('safe profile with no terminal to ask: the plan above was not carried out (run with --profile=standard, or in a terminal)');

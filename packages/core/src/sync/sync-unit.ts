@@ -1,7 +1,7 @@
 import { writeInterfaceFile } from '../code-interface';
 import { currentHashes, FileHashes, Fingerprint, nextFingerprint, runReportPath, writeFingerprint } from '../fingerprint';
 import { LlmError } from '../llm/errors';
-import { PddError } from '../errors';
+import { formatLocation, PddError } from '../errors';
 import { preprocessUnit } from '../preprocess';
 import { ArtifactKind, pristinePath, workingPath } from '../operations/artifact-store';
 import { promptBackupPath } from '../operations/prompt-operations';
@@ -314,7 +314,20 @@ export interface PlannedStep {
  * `--dry-run`: the steps sync would take if each succeeded, from the same `decide`, with an
  * estimated cost each. Reads files, writes nothing, calls no model.
  */
-export async function planSync(workspaceRoot: string, unit: PromptUnit, state: SyncState | null, options: SyncOptions, estimate: (op: SyncOperation) => number, dependencies: Record<string, string> = {}): Promise<{ steps: PlannedStep[]; warnings: string[]; fingerprint: Fingerprint | null }> {
+/**
+ * The dry run's plan. `producedByDependencies`: files the syncs of the units this one depends
+ * on write (their code and examples); an include of one that does not exist yet is no error,
+ * since Nx runs those syncs first.
+ */
+export async function planSync(
+  workspaceRoot: string,
+  unit: PromptUnit,
+  state: SyncState | null,
+  options: SyncOptions,
+  estimate: (op: SyncOperation) => number,
+  dependencies: Record<string, string> = {},
+  producedByDependencies: ReadonlySet<string> = new Set(),
+): Promise<{ steps: PlannedStep[]; warnings: string[]; fingerprint: Fingerprint | null }> {
   const observed = await observeForDecision(workspaceRoot, unit, state, dependencies);
   let o = observed.observation;
   const steps: PlannedStep[] = [];
@@ -333,8 +346,16 @@ export async function planSync(workspaceRoot: string, unit: PromptUnit, state: S
   if (observed.observation.prompt !== 'missing' && steps.some((s) => s.decision.kind === 'run' && s.decision.operation !== 'test')) {
     const pre = preprocessUnit(unit, { workspaceRoot, mode: 'resolve' });
     warnings.push(...pre.warnings.map((w) => w.message));
-    if (pre.errors.length) {
-      const reason = `${unit.promptFile} cannot be used (this does not change by retrying; fix the prompt):\n    ${pre.errors.map((e) => e.message).join('\n    ')}`;
+    const waitsFor = (e: PddError) =>
+      e.code === 'INCLUDE_MISSING' &&
+      pre.includes.find((r) => r.resolved === null && r.from.file === e.location?.file && r.from.line === e.location?.line && r.candidates.some((c) => producedByDependencies.has(c)));
+    for (const e of pre.errors) {
+      const r = waitsFor(e);
+      if (r) warnings.push(`${formatLocation(r.from)}: include "${r.declared}" does not exist yet: the sync of a dependency writes it first`);
+    }
+    const errors = pre.errors.filter((e) => !waitsFor(e));
+    if (errors.length) {
+      const reason = `${unit.promptFile} cannot be used (this does not change by retrying; fix the prompt):\n    ${errors.map((e) => e.message).join('\n    ')}`;
       return { steps: [{ decision: { kind: 'stop', state: 'failed', rule: 3, reason }, estimatedUsd: 0 }], warnings, fingerprint: observed.fingerprint };
     }
   }

@@ -59,6 +59,7 @@ export async function workspaceStatus(workspaceRoot: string, units: PromptUnit[]
       syncOptionsFor(unit, { profile: options.profile ?? 'standard', dryRun: true, llmCache: 'readwrite', callTimeout: 0, runTimeout: 0, interactive: false }),
       stepCostEstimator(workspaceRoot, unit, table, options.env),
       await dependencyInterfaces(workspaceRoot, deps),
+      new Set(deps.flatMap((d) => [d.code, ...(d.example ? [d.example] : [])])),
     );
     const first = plan.steps.find((s) => s.decision.kind !== 'done');
     const last = plan.steps[plan.steps.length - 1]?.decision;

@@ -73,10 +73,13 @@ async function main(argv: string[]): Promise<number> {
   return rows.some((r) => r.standing === 'error' || r.standing === 'conflict') ? 1 : 0;
 }
 
+// exitCode, not exit(): a large --json on a pipe must be written out before the process ends.
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => {
+    process.exitCode = code;
+  },
   (e: Error) => {
     console.error(`nx-pdd: ${e.message}`);
-    process.exit(1);
+    process.exitCode = 1;
   },
 );
