@@ -42,7 +42,7 @@ describe('merging hand edits with a regeneration (real nx, real pytest, tools/fa
     writeFileSync(ws.path('prompts/calc_python.prompt'), 'Write add(a, b) returning the sum, and mul(a, b). VERSION TWO\n');
     const r = ws.nx('run', 'calc:sync', '--outputStyle=stream');
     expect({ code: r.code, out: out(r) }).toMatchObject({ code: 0 });
-    expect(out(r)).toMatch(/generate \+ merge|prompt and code both changed/);
+    expect(out(r)).toMatch(/generate \+ merge|the prompt and the code changed/);
     expect(out(r)).toContain('calc.py: your edits merged with the new generation');
     const code = read('calc.py');
     expect(code).toContain('"""Sum of a and b."""');

@@ -95,6 +95,32 @@ describe('PDD fingerprints and run reports', () => {
     expect(includeDeps).toEqual({ 'context/api.md': sha256('API: add(a, b)\n'), 'context/style.md': sha256('Be terse.\n') });
   });
 
+  it('finds the references PDD v1 hashes with Python\'s own regex engine: attributes, one line only, code spans not skipped', () => {
+    const tricky = [
+      'Intro `<include>` tags are mentioned here and closed much later.',
+      '<include select="def:add" mode="full">context/api.md</include>',
+      '<include path="context/style.md"/> self-closing: not hashed by v1',
+      '<include-many>context/a.md, context/b.md</include-many>',
+      'inline ```<context/style.md>``` backtick form',
+      '<include>multi',
+      'line</include>',
+      '`<include>context/b.md</include>` in a code span',
+      'closing </include> alone',
+    ].join('\n');
+    writeFileSync(ws.path('prompts/calc_python.prompt'), tricky);
+    ws.write({ 'context/a.md': 'A\n', 'context/b.md': 'B\n' });
+    const pdd = python(
+      [
+        'import re,sys,json',
+        `c=open(${JSON.stringify(ws.path('prompts/calc_python.prompt'))},encoding="utf-8").read()`,
+        'refs=re.findall(r"<include\\b[^>]*>(.*?)</include>", c)+re.findall(r"```<([^>]*?)>```", c)',
+        'sys.stdout.write(json.dumps(sorted(set(r.strip() for r in refs))))',
+      ].join('\n'),
+    );
+    expect(promptHashIncludes(tricky)).toEqual(JSON.parse(pdd));
+    expect(promptHashIncludes(tricky)).toContain('context/api.md');
+  });
+
   it('hashes the previous include_deps when the prompt has no include tags', () => {
     writeFileSync(ws.path('prompts/calc_python.prompt'), 'Add.\n');
     const plain = promptHash(ws.root, unit()).hash;

@@ -63,10 +63,34 @@ describe('resolveUnits', () => {
     expect(resolveUnits(['prompts/calc_python.prompt'], { workspaceRoot: ws.root }).units[0].paths.example).toBe('examples/calc_example.py');
   });
 
-  it('surfaces .pddrc warnings and fails on a broken .pddrc', () => {
+  it('surfaces .pddrc warnings; a broken .pddrc is an error of its own units only', () => {
     ws.write({ '.pddrc': 'weird: 1\n', 'prompts/calc_python.prompt': 'x' });
     expect(resolveUnits(['prompts/calc_python.prompt'], { workspaceRoot: ws.root }).warnings).toEqual([expect.stringContaining('unknown key "weird"')]);
-    ws.write({ '.pddrc': 'contexts: [\n' });
-    expect(() => resolveUnits(['prompts/calc_python.prompt'], { workspaceRoot: ws.root })).toThrow(/^\.pddrc:\d+: invalid YAML/);
+    ws.write({ '.pddrc': 'contexts: [\n', 'apps/api/.pddrc': 'version: "1.0"\n', 'apps/api/prompts/x_python.prompt': 'x' });
+    const r = resolveUnits(['prompts/calc_python.prompt', 'apps/api/prompts/x_python.prompt'], { workspaceRoot: ws.root });
+    expect(r.units.map((u) => u.id)).toEqual(['x_python']);
+    expect(r.skipped).toEqual([{ file: 'prompts/calc_python.prompt', reason: expect.stringMatching(/^its \.pddrc cannot be read: \.pddrc:\d+: invalid YAML/), suspicious: true }]);
+  });
+
+  it('a .pddrc that is a folder is named as such', () => {
+    ws.write({ '.pddrc/x': '', 'prompts/calc_python.prompt': 'x' });
+    expect(resolveUnits(['prompts/calc_python.prompt'], { workspaceRoot: ws.root }).skipped[0].reason).toBe('its .pddrc cannot be read: .pddrc: is a folder, not a file');
+  });
+
+  it('reads a prompts dir behind a symlink by the path through the link, and keeps its subfolders in the basename', () => {
+    ws.write({
+      '.pddrc': 'contexts:\n  commands:\n    defaults:\n      prompts_dir: prompts/commands\n      generate_output_path: pdd/commands/\n',
+      'pdd/prompts/commands/calc_Python.prompt': 'x',
+      'pdd/prompts/calc_python.prompt': 'y',
+      'pdd/prompts/main_gen_prompt.prompt': 'z',
+      'pdd/prompts/notes_LLM.prompt': 'z',
+    });
+    ws.link('prompts', 'pdd/prompts');
+    const r = resolveUnits(['pdd/prompts/commands/calc_Python.prompt', 'pdd/prompts/calc_python.prompt', 'pdd/prompts/main_gen_prompt.prompt', 'pdd/prompts/notes_LLM.prompt'], { workspaceRoot: ws.root });
+    expect(r.skipped).toEqual([]);
+    expect(r.units.map((u) => [u.id, u.promptFile, u.logicalPromptFile, u.metaFile, u.context, u.paths.code])).toEqual([
+      ['calc_python', 'pdd/prompts/calc_python.prompt', 'prompts/calc_python.prompt', '.pdd/meta/calc_python.json', null, 'calc.py'],
+      ['commands/calc_python', 'pdd/prompts/commands/calc_Python.prompt', 'prompts/commands/calc_Python.prompt', '.pdd/meta/commands_calc_python.json', 'commands', 'pdd/commands/calc.py'],
+    ]);
   });
 });

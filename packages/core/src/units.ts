@@ -80,7 +80,12 @@ export function resolveUnits(promptFiles: string[], options: ResolveUnitsOptions
   const skipped: SkippedPrompt[] = [];
 
   for (const file of [...promptFiles].sort()) {
-    const { root, pddrc } = pddrcs.governing(file);
+    const { root, pddrc, broken } = pddrcs.governing(file);
+    if (broken) {
+      // A broken .pddrc is an error of the units it governs, not of the whole workspace.
+      skipped.push({ file, reason: `its .pddrc cannot be read: ${broken.message}`, suspicious: true });
+      continue;
+    }
     const dirs = declaredPromptsDirs(pddrc, defaultPromptsDir);
     // PDD walks its prompts dir through symlinks (`prompts -> pdd/prompts`); Nx lists the
     // files by their real path. A file under a prompts dir's real folder is read as if it
@@ -150,21 +155,35 @@ function usesLegacyContextExamples(workspaceRoot: string, pddRoot: string): bool
 }
 
 /** Finds and caches the nearest `.pddrc` above a file, never above the workspace root. */
+interface Governing {
+  root: string;
+  pddrc: Pddrc | null;
+  /** The .pddrc exists but cannot be used (bad YAML, a folder, unreadable): why. */
+  broken?: Error;
+}
+
 class PddrcLocator {
-  private readonly byDir = new Map<string, { root: string; pddrc: Pddrc | null }>();
+  private readonly byDir = new Map<string, Governing>();
 
   constructor(private readonly workspaceRoot: string) {}
 
-  governing(file: string): { root: string; pddrc: Pddrc | null } {
+  governing(file: string): Governing {
     return this.forDir(dirnamePosix(file));
   }
 
-  private forDir(dir: string): { root: string; pddrc: Pddrc | null } {
+  private forDir(dir: string): Governing {
     const cached = this.byDir.get(dir);
     if (cached) return cached;
-    let found: { root: string; pddrc: Pddrc | null };
+    let found: Governing;
     if (existsSync(join(this.workspaceRoot, dir, '.pddrc'))) {
-      found = { root: dir, pddrc: readPddrc(this.workspaceRoot, dir) };
+      try {
+        found = { root: dir, pddrc: readPddrc(this.workspaceRoot, dir) };
+      } catch (e) {
+        const file = joinPosix(dir, '.pddrc');
+        // A PddError already names the file and line.
+        const message = e instanceof PddError ? e.message : `${file}: ${(e as NodeJS.ErrnoException).code === 'EISDIR' ? 'is a folder, not a file' : (e as Error).message}`;
+        found = { root: dir, pddrc: null, broken: new Error(message) };
+      }
     } else if (dir === '') {
       found = { root: '', pddrc: null };
     } else {

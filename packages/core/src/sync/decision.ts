@@ -29,6 +29,11 @@ export interface Observation {
   /** null: the unit's language derives no example (or no tests). */
   example: FileStatus | null;
   tests: FileStatus | null;
+  /**
+   * The primary test file alone against the fingerprint's `test_hash` (absent: as `tests`). PDD
+   * judges "the tests changed too" by this file when the prompt changed (rule 6).
+   */
+  primaryTest?: FileStatus | null;
   /** The last run of the example, for the current code and example; null: not run since they changed. */
   exampleRun: { ok: boolean } | null;
   /** verify passed for the current code and example. */
@@ -91,7 +96,9 @@ export function decide(o: Observation, opt: DecisionOptions): Decision {
   const codeChanged = changedOrNew(o.code);
   // As PDD (`_changed_artifacts_from_hashes`): a prompt change meets hand edits when the code,
   // the example or the tests changed too; PDD stops for a manual merge, nx-pdd merges.
-  const editedToo = [codeChanged && 'code', o.example === 'changed' && 'example', !opt.skipTests && o.tests === 'changed' && 'tests'].filter(Boolean) as string[];
+  // A file the fingerprint has no hash for counts as edited too (PDD compares null with the hash).
+  const testsEdited = changedOrNew(o.primaryTest === undefined ? o.tests : o.primaryTest);
+  const editedToo = [codeChanged && 'code', changedOrNew(o.example) && 'example', !opt.skipTests && testsEdited && 'tests'].filter(Boolean) as string[];
   if (promptChanged && editedToo.length) {
     const what = `the prompt and the ${editedToo.join(' and the ')}`;
     if (opt.mergeAvailable) return { kind: 'run', operation: 'generate', merge: true, rule: 6, reason: `${what} changed: regenerate and merge the hand edits` };

@@ -71,8 +71,9 @@ function testsStatus(fp: Fingerprint | null, hashes: FileHashes): FileStatus {
 }
 
 /** PDD commands after which, in PDD's workflow, the example ran (crash) and was verified. */
-const PDD_AFTER_CRASH = new Set(['crash', 'verify', 'skip:verify', 'test', 'test_extend', 'skip:test', 'fix']);
-const PDD_AFTER_VERIFY = new Set(['verify', 'skip:verify', 'test', 'test_extend', 'skip:test', 'fix']);
+const PDD_AFTER_CRASH = new Set(['crash', 'verify', 'test', 'test_extend', 'fix', 'update']);
+/** PDD's COMPLETED_VERIFY_COMMANDS (a `skip:` command means the step was skipped, not done). */
+const PDD_AFTER_VERIFY = new Set(['verify', 'test', 'fix', 'update']);
 
 /**
  * A fingerprint written by PDD itself (no nx-pdd key) whose code and example still match, with
@@ -82,13 +83,15 @@ const PDD_AFTER_VERIFY = new Set(['verify', 'skip:verify', 'test', 'test_extend'
 function adoptedFromPdd(fp: Fingerprint | null, hashes: FileHashes, depsKey: string, runReport: RunReport | null): NxPddFingerprintExtras {
   if (!fp || fp[EXTRAS_KEY] !== undefined) return {};
   // PDD itself validates the example again when it has no run report ("All files exist but
-  // needs validation - no run_report"): without one, nothing says the example ran.
+  // needs validation - no run_report"): without one, nothing says the example ran. With one
+  // that ran clean, PDD takes the example as validated whatever command came last.
   if (runReport === null) return {};
+  const ranClean = runReport.exit_code === 0 && runReport.tests_failed === 0;
   if (fp.code_hash !== hashes.code_hash || (fp.example_hash ?? null) !== hashes.example_hash) return {};
   // PDD ran them with the dependencies as they are now (it records no interfaces).
   const key = exampleKey(hashes, depsKey);
   return {
-    ...(PDD_AFTER_CRASH.has(fp.command) ? { example_run: { ok: true, files: key } } : {}),
+    ...(PDD_AFTER_CRASH.has(fp.command) || ranClean ? { example_run: { ok: true, files: key } } : {}),
     ...(PDD_AFTER_VERIFY.has(fp.command) ? { verified: key } : {}),
   };
 }
@@ -123,7 +126,9 @@ export function observeUnit(workspaceRoot: string, unit: PromptUnit, state: Sync
   const hasTests = unit.paths.test !== null;
   // PDD's run reports do not say which code the tests ran against: the fingerprint's code hash stands in.
   const ranAgainst = runReport?.[RUN_REPORT_CODE_KEY] ?? (fingerprint?.code_hash ?? null);
-  const testRunValid = runReport !== null && hashes.test_hash !== null && runReport.test_hash === hashes.test_hash && ranAgainst === hashes.code_hash && (runReport[RUN_REPORT_CODE_KEY] === undefined || (runReport[RUN_REPORT_DEPS_KEY] ?? '') === depsKey);
+  // As PDD's _is_workflow_complete: a report that lists its test files holds only for exactly those files.
+  const sameTestFiles = !runReport?.test_files || JSON.stringify(Object.entries(runReport.test_files).sort()) === JSON.stringify(Object.entries(hashes.test_files).sort());
+  const testRunValid = runReport !== null && hashes.test_hash !== null && runReport.test_hash === hashes.test_hash && sameTestFiles && ranAgainst === hashes.code_hash && (runReport[RUN_REPORT_CODE_KEY] === undefined || (runReport[RUN_REPORT_DEPS_KEY] ?? '') === depsKey);
   return {
     fingerprint,
     hashes,
@@ -137,6 +142,7 @@ export function observeUnit(workspaceRoot: string, unit: PromptUnit, state: Sync
       code: status(fingerprint, fingerprint?.code_hash, hashes.code_hash),
       example: hasExample ? status(fingerprint, fingerprint?.example_hash, hashes.example_hash) : null,
       tests: hasTests ? testsStatus(fingerprint, hashes) : null,
+      primaryTest: hasTests ? status(fingerprint, fingerprint?.test_hash, hashes.test_hash) : null,
       exampleRun: extras.example_run && extras.example_run.files === key ? { ok: extras.example_run.ok } : null,
       verified: extras.verified === key,
       testRun: testRunValid ? { failed: runReport!.tests_failed, passed: runReport!.tests_passed, exitCode: runReport!.exit_code, coverage: measuredCoverage(runReport!) } : null,

@@ -58,6 +58,22 @@ describe('syncUnit: the engine loop', () => {
     log = [];
     ran.length = 0;
   });
+
+  it('a prompt that cannot be expanded stops at once with its reason in full, and the dry run says so instead of planning', async () => {
+    writeFileSync(ws.path('prompts/calc_python.prompt'), 'Write add(a, b).\n<include>context/gone.md</include>\n');
+    const plan = await planSync(ws.root, unit(), null, options, () => 0.01);
+    expect(plan.steps).toHaveLength(1);
+    expect(plan.steps[0].decision).toMatchObject({ kind: 'stop', state: 'failed', reason: expect.stringContaining('prompts/calc_python.prompt:2: include "context/gone.md" not found') });
+    const out = await syncUnit(unit(), env(), options);
+    expect(out).toMatchObject({ ok: false, state: 'failed' });
+    expect(out.reason).toContain('include "context/gone.md" not found');
+    expect(out.steps.filter((s) => s.operation === 'generate')).toHaveLength(1);
+    expect(calls).toHaveLength(0);
+    // Not an error when the file is what a dependency's sync writes first.
+    const waiting = await planSync(ws.root, unit(), null, options, () => 0.01, {}, new Set(['context/gone.md']));
+    expect(waiting.steps[0].decision).toMatchObject({ kind: 'run', operation: 'generate' });
+    expect(waiting.warnings).toContain('prompts/calc_python.prompt:2: include "context/gone.md" does not exist yet: the sync of a dependency writes it first');
+  });
   afterEach(() => {
     store.close();
     ws.dispose();

@@ -654,14 +654,17 @@ describe('nx-pdd plugin', () => {
     ]);
   });
 
-  it('fails with both file names when project names cannot be told apart', async () => {
+  it('names units that no rule tells apart by their prompt paths, and infers every unit', async () => {
     ws.write({ 'prompts/a/b_python.prompt': 'x', 'prompts/a-b_python.prompt': 'y' });
-    await expect(projects()).rejects.toThrow('"prompts/a-b_python.prompt" and "prompts/a/b_python.prompt"');
+    expect(Object.keys(await projects()).sort()).toEqual([expect.stringMatching(/^prompts-a-b_python-[0-9a-f]{6}$/), expect.stringMatching(/^prompts-a-b_python-[0-9a-f]{6}$/)]);
   });
 
-  it('fails inference naming the file and line of a malformed .pddrc', async () => {
-    ws.write({ '.pddrc': 'contexts:\n  default:\n    defaults:\n      strength: [1\n', 'prompts/calc_python.prompt': 'x' });
-    await expect(projects()).rejects.toThrow(/^\.pddrc:\d+: invalid YAML/);
+  it('a malformed .pddrc is a warning naming its file and line; the units of other roots are inferred', async () => {
+    ws.write({ '.pddrc': 'contexts:\n  default:\n    defaults:\n      strength: [1\n', 'prompts/calc_python.prompt': 'x', 'apps/api/.pddrc': 'version: "1.0"\n', 'apps/api/prompts/x_python.prompt': 'y' });
+    const warn = jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    expect(Object.keys(await projects())).toEqual(['x']);
+    expect(warn.mock.calls.map((c) => c[0])).toContainEqual(expect.stringMatching(/^nx-pdd: prompts\/calc_python\.prompt is not a prompt unit: its \.pddrc cannot be read: \.pddrc:\d+: invalid YAML/));
+    warn.mockRestore();
   });
 
   it('marks shell-using targets uncacheable only when shell is allowed', async () => {

@@ -34,10 +34,18 @@ describe('assignProjectNames', () => {
     expect(new Set(names.values()).size).toBe(3);
   });
 
-  it('fails naming both files when no rule separates them', () => {
-    expect(() => assignProjectNames([u('prompts/a/b_python.prompt', 'a/b', 'python'), u('prompts/a-b_python.prompt', 'a-b', 'python')])).toThrow(
-      'nx-pdd: prompt units "prompts/a-b_python.prompt" and "prompts/a/b_python.prompt" would both be named "a-b-python"',
-    );
+  it('falls back to the prompt path, then its hash, and never fails (one clash must not hide other units)', () => {
+    const names = assignProjectNames([u('prompts/a/b_python.prompt', 'a/b', 'python'), u('prompts/a-b_python.prompt', 'a-b', 'python'), u('prompts/c_python.prompt', 'c', 'python')]);
+    expect(names.get('prompts/c_python.prompt')).toBe('c');
+    const clashed = [names.get('prompts/a/b_python.prompt'), names.get('prompts/a-b_python.prompt')];
+    expect(clashed.every((n) => /^prompts-a-b_python-[0-9a-f]{6}$/.test(n!))).toBe(true);
+    expect(new Set(clashed).size).toBe(2);
+  });
+
+  it('keeps letters of any script, and names a unit with none by its path', () => {
+    const names = assignProjectNames([u('prompts/计算_python.prompt', '计算', 'python'), u('prompts/+++_python.prompt', '+++', 'python')]);
+    expect(names.get('prompts/计算_python.prompt')).toBe('计算');
+    expect(names.get('prompts/+++_python.prompt')).toBe('prompts--_python');
   });
 
   it('prefixes every name', () => {

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 export interface NameableUnit {
   promptFile: string;
   basename: string;
@@ -5,23 +7,32 @@ export interface NameableUnit {
   pddRoot: string;
 }
 
-const slug = (s: string) => s.replace(/\//g, '-').replace(/[^A-Za-z0-9._@-]+/g, '-');
+/** Letters and digits of any script stay (a unit named 计算 is project 计算), other runs become `-`. */
+const slug = (s: string) => s.replace(/\//g, '-').replace(/[^\p{L}\p{N}._@-]+/gu, '-');
+const shortHash = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 6);
 
 /**
  * Project names for units. Rule, applied only to units whose name clashes:
  * 1. the basename, `/` replaced by `-` (`commands/fix` -> `commands-fix`);
  * 2. plus `-<language>` (`calc-python`, `calc-typescript`);
- * 3. plus the PDD root folder in front (`apps-api-calc-python`).
- * A clash left after rule 3 is an error naming both prompt files. `prefix` goes before every name.
+ * 3. plus the PDD root folder in front (`apps-api-calc-python`);
+ * 4. the prompt's path (`prompts-a-b_python`);
+ * 5. that and a short hash of the path, which no two prompt files share.
+ * A name with no letter or digit (a basename of punctuation only) starts at rule 4.
+ * `prefix` goes before every name. Naming never fails, so no clash can hide other units.
  */
 export function assignProjectNames(units: NameableUnit[], prefix = ''): Map<string, string> {
-  const level = new Map(units.map((u) => [u.promptFile, 0]));
   const nameAt = (u: NameableUnit, l: number) => {
     const base = slug(u.basename);
+    const pathName = slug(u.promptFile.replace(/\.prompt$/, ''));
     if (l === 0) return base;
-    if (l === 1 || !u.pddRoot) return `${base}-${u.languageId}`;
-    return `${slug(u.pddRoot)}-${base}-${u.languageId}`;
+    if (l === 1) return `${base}-${u.languageId}`;
+    if (l === 2) return u.pddRoot ? `${slug(u.pddRoot)}-${base}-${u.languageId}` : `${base}-${u.languageId}`;
+    if (l <= 3) return pathName;
+    return `${pathName}-${shortHash(u.promptFile)}`;
   };
+  const readable = (u: NameableUnit) => /[\p{L}\p{N}]/u.test(slug(u.basename));
+  const level = new Map(units.map((u) => [u.promptFile, readable(u) ? 0 : 3]));
   for (;;) {
     const byName = new Map<string, NameableUnit[]>();
     for (const u of units) {
@@ -32,15 +43,13 @@ export function assignProjectNames(units: NameableUnit[], prefix = ''): Map<stri
     if (!clashes.length) {
       return new Map([...byName.entries()].map(([name, [u]]) => [u.promptFile, prefix + name]));
     }
-    for (const [name, list] of clashes) {
-      const raisable = list.filter((u) => level.get(u.promptFile)! < 2);
-      if (!raisable.length) {
-        const files = list.map((u) => u.promptFile).sort();
-        throw new Error(
-          `nx-pdd: prompt units ${files.map((f) => `"${f}"`).join(' and ')} would both be named "${prefix}${name}". Rename one of the prompt files (project names are the basename, then -<language>, then the .pddrc folder).`,
-        );
-      }
-      raisable.forEach((u) => level.set(u.promptFile, level.get(u.promptFile)! + 1));
+    const stuck = clashes.filter(([, list]) => list.every((u) => level.get(u.promptFile) === 4));
+    if (stuck.length) {
+      // Two prompt paths with one slug and one short hash: number them in path order.
+      const names = new Map([...byName.entries()].filter(([, list]) => list.length === 1).map(([name, [u]]) => [u.promptFile, prefix + name]));
+      for (const [name, list] of byName) if (list.length > 1) [...list].sort((a, b) => a.promptFile.localeCompare(b.promptFile)).forEach((u, i) => names.set(u.promptFile, `${prefix}${name}-${i + 1}`));
+      return names;
     }
+    for (const [, list] of clashes) list.forEach((u) => level.set(u.promptFile, Math.min(level.get(u.promptFile)! + 1, 4)));
   }
 }

@@ -65,8 +65,8 @@ export async function runOperationExecutor(operation: OperationName, options: Op
 export function resolveExecutorUnit(options: Pick<OperationExecutorOptions, 'prompt' | 'strength' | 'temperature' | 'time' | 'model' | 'budget'> & { maxAttempts?: number; targetCoverage?: number }, context: ExecutorContext): { unit: PromptUnit; plugin: NormalizedPluginOptions } {
   const plugin = pluginOptionsFromNxJson(context.nxJsonConfiguration);
   const flags = { strength: options.strength, temperature: options.temperature, time: options.time, model: options.model, budget: options.budget, maxAttempts: options.maxAttempts, targetCoverage: options.targetCoverage };
-  const { units } = resolveUnits([options.prompt], { workspaceRoot: context.root, pluginSettings: { ...plugin.settings, ...dropUndefined(flags) }, env: process.env, languages: plugin.languageTable });
-  if (!units[0]) throw new PddError('UNIT', `${options.prompt} is not a prompt unit`);
+  const { units, skipped } = resolveUnits([options.prompt], { workspaceRoot: context.root, pluginSettings: { ...plugin.settings, ...dropUndefined(flags) }, env: process.env, languages: plugin.languageTable });
+  if (!units[0]) throw new PddError('UNIT', `${options.prompt} is not a prompt unit${skipped[0] ? `: ${skipped[0].reason}` : ''}`);
   return { unit: units[0], plugin };
 }
 
