@@ -184,7 +184,7 @@ export async function runSyncCommand(unit: PromptUnit, workspaceRoot: string, en
   process.once('SIGTERM', interrupted);
   try {
     lock = acquireUnitLock(workspaceRoot, unit);
-    if (lock.tookOver) log(`took over the lock of pid ${lock.tookOver.pid} (no longer running)`);
+    if (lock.tookOver) log(lock.tookOver.pid === -1 ? `took over ${lock.path}: it held no process id (empty or broken)` : `took over the lock of pid ${lock.tookOver.pid} (no longer running)`);
     store = StateStore.open(storeFile);
     if (store.warning) log(`warning: ${store.warning}`);
     const runId = `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`;

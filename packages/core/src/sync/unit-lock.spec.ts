@@ -1,5 +1,5 @@
 import { execFile, spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, utimesSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -44,6 +44,24 @@ describe('unit lock (one writer per unit)', () => {
     expect(lock.tookOver).toMatchObject({ pid });
     expect(readFileSync(ws.path(lock.path), 'utf8')).toBe(String(process.pid));
     lock.release();
+  });
+
+  it('takes over an empty or garbage lock file once it is not being written any more', () => {
+    for (const content of ['', 'garbage', '-1', '0']) {
+      ws.write({ [unitLockPath(unit())]: content });
+      const old = new Date(Date.now() - 60_000);
+      utimesSync(ws.path(unitLockPath(unit())), old, old);
+      const lock = acquireUnitLock(ws.root, unit());
+      expect(lock.tookOver).toMatchObject({ pid: -1 });
+      expect(readFileSync(ws.path(lock.path), 'utf8')).toBe(String(process.pid));
+      lock.release();
+    }
+  });
+
+  it('names the lock as PDD does: no folder for a basename with one', () => {
+    ws.write({ 'prompts/core/cloud_python.prompt': 'x' });
+    const u = resolveUnits(['prompts/core/cloud_python.prompt'], { workspaceRoot: ws.root }).units[0];
+    expect(unitLockPath(u)).toBe('.pdd/locks/core_cloud_python.lock');
   });
 
   it('treats a lock from another host as held (its process cannot be checked)', () => {

@@ -6,14 +6,20 @@ import { PromptUnit } from '../units';
 import { joinPosix } from '../workspace-paths';
 
 export interface LockHolder {
+  /** -1 when the lock file holds no process id (empty, garbage): such a lock is stale. */
   pid: number;
   host: string | null;
   since: string | null;
 }
 
-/** PDD's lock file of a unit: `.pdd/locks/<basename>_<language>.lock` under the unit's PDD root. */
+/**
+ * PDD's lock file of a unit: `.pdd/locks/<basename>_<language>.lock` under the unit's PDD root,
+ * every character outside `[A-Za-z0-9._-]` as `_` (PDD's `_safe_lock_component`: `core/cloud`
+ * -> `core_cloud`), so both tools take the same file and it never leaves the locks folder.
+ */
 export function unitLockPath(unit: PromptUnit): string {
-  return joinPosix(unit.pddRoot, '.pdd/locks', `${unit.id}.lock`);
+  const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '_');
+  return joinPosix(unit.pddRoot, '.pdd/locks', `${safe(unit.basename)}_${safe(unit.language.id)}.lock`);
 }
 
 /** A held lock; `release()` removes it (only if it is still ours). */
@@ -25,6 +31,16 @@ export interface UnitLock {
 }
 
 const TAKEOVER_STALE_MS = 30_000;
+/** How long a lock file without a process id may be a lock being written. */
+const EMPTY_LOCK_GRACE_MS = 2_000;
+
+function ageMs(file: string): number {
+  try {
+    return Date.now() - statSync(file).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
 
 function alive(pid: number): boolean {
   try {
@@ -42,14 +58,14 @@ function readHolder(file: string): LockHolder | null {
   } catch {
     return null;
   }
-  const pid = Number.parseInt(text.trim(), 10);
+  const pid = /^\d+$/.test(text.trim()) ? Number.parseInt(text.trim(), 10) : -1;
   let info: { host?: string; since?: string } = {};
   try {
     info = JSON.parse(readFileSync(`${file}.info`, 'utf8'));
   } catch {
     // PDD's own lock has no info file: only the PID.
   }
-  return { pid: Number.isFinite(pid) ? pid : -1, host: info.host ?? null, since: info.since ?? null };
+  return { pid: Number.isSafeInteger(pid) && pid > 0 ? pid : -1, host: info.host ?? null, since: info.since ?? null };
 }
 
 /**
@@ -72,6 +88,16 @@ export function acquireUnitLock(workspaceRoot: string, unit: PromptUnit): UnitLo
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const holder = readHolder(file);
       if (!holder) continue; // released meanwhile: try again
+      if (holder.pid === -1) {
+        // Empty or garbage: a lock being written this instant, or one left broken. Give a writer
+        // a moment; after that it is stale whatever it says.
+        if (ageMs(file) < EMPTY_LOCK_GRACE_MS) {
+          sleepSync(50);
+          continue;
+        }
+        if (takeOver(file, holder)) tookOver = holder;
+        continue;
+      }
       const sameHost = holder.host === null || holder.host === me.host;
       if (holder.pid === me.pid || !sameHost || alive(holder.pid)) {
         const where = holder.host ? ` on host ${holder.host}` : '';
