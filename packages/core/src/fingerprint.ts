@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-write';
+import { readContainedFile } from './contained-read';
+import { PddError } from './errors';
 import { parsePythonJson, stringifyPythonJson } from './python-json';
 import { PromptUnit } from './units';
 import { dirnamePosix, joinPosix, normalizePosix } from './workspace-paths';
@@ -46,12 +48,12 @@ export function sha256(bytes: Uint8Array | string): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
+/** A unit file's bytes for hashing, read as untrusted content (readContainedFile); a folder is no file. */
 function readBytes(workspaceRoot: string, path: string): Buffer | null {
   try {
-    return readFileSync(join(workspaceRoot, path));
+    return readContainedFile(workspaceRoot, path);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') return null;
+    if (e instanceof PddError && e.code === 'READ_DIRECTORY') return null;
     throw e;
   }
 }
@@ -130,7 +132,15 @@ function resolveForHash(workspaceRoot: string, unit: PromptUnit, declared: strin
   for (const candidate of [joinPosix(dirnamePosix(unit.logicalPromptFile ?? unit.promptFile), declared), joinPosix(unit.pddRoot, declared)]) {
     const path = normalizePosix(candidate);
     if (path.startsWith('..') || (unit.pddRoot && !path.startsWith(unit.pddRoot + '/'))) continue;
-    const bytes = readBytes(workspaceRoot, path);
+    let bytes: Buffer | null;
+    try {
+      bytes = readBytes(workspaceRoot, path);
+    } catch (e) {
+      // PDD refuses an include it may not read (outside the project, not a regular file); the
+      // preprocessing of the prompt reports it as an error of the unit.
+      if (e instanceof PddError) continue;
+      throw e;
+    }
     if (bytes !== null) return { path, bytes };
   }
   return null;

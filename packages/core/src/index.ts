@@ -38,3 +38,4 @@ export * from './unit-cycles';
 export * from './sync/invocation-report';
 export * from './sync/change-report';
 export * from './sync/workspace-status';
+export * from './contained-read';

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readContainedFile } from './contained-read';
 import { isMap, isScalar, LineCounter, parseDocument, YAMLMap } from 'yaml';
 import picomatch from 'picomatch';
 import { PddError } from './errors';
@@ -144,14 +144,11 @@ function validateDefaults(
 /** Read and parse `<root>/.pddrc`, or null when the file does not exist. */
 export function readPddrc(workspaceRoot: string, pddRoot: string): Pddrc | null {
   const file = joinPosix(pddRoot, '.pddrc');
-  let text: string;
-  try {
-    text = readFileSync(joinPosix(workspaceRoot, file), 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw e;
-  }
-  return parsePddrc(text, file);
+  // A .pddrc can arrive by pull request: a regular file inside the workspace only, never a
+  // pipe or a link to a secret (readContainedFile), and a folder is named as such.
+  const bytes = readContainedFile(workspaceRoot, file, 1024 * 1024);
+  if (bytes === null) return null;
+  return parsePddrc(bytes.toString('utf8'), file);
 }
 
 /** The prompts dirs a PDD root declares: the default one plus every context's `prompts_dir`. */

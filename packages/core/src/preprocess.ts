@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { codeRanges, Range } from './code-spans';
+import { readContainedFile } from './contained-read';
 import { formatLocation, PddError, SourceLocation } from './errors';
 import { lineLocator } from './text-lines';
 import { dirnamePosix, joinPosix, normalizePosix, toPosix, workspaceRelative } from './workspace-paths';
@@ -66,6 +67,20 @@ export interface PreprocessOptions {
   runShell?: (command: string, cwd: string) => string;
 }
 
+/** How deep includes may nest, how many may be expanded, and how large the expanded prompt may get. */
+export const MAX_INCLUDE_DEPTH = 64;
+export const MAX_INCLUDES = 5_000;
+export const MAX_EXPANDED_CHARS = 16 * 1024 * 1024;
+
+/** UTF-8 text; bytes that are not UTF-8 are a warning naming the file (they are read as U+FFFD). */
+function decodeText(bytes: Buffer, file: string, state: State): string {
+  const text = bytes.toString('utf8');
+  if (text.includes('\uFFFD') && !Buffer.from(text, 'utf8').equals(bytes)) {
+    state.warnings.push(new PddError('NOT_UTF8', 'is not UTF-8: bytes that are not were read as U+FFFD (save it as UTF-8)', { file }));
+  }
+  return text;
+}
+
 /** Files whose own tags are expanded when included; any other file is included verbatim. */
 const EXPANDABLE = /\.(prompt|md|markdown|mdx|txt)$/i;
 
@@ -100,9 +115,12 @@ export function preprocessPrompt(promptFile: string, options: PreprocessOptions)
     shellCommands: [],
     errors: [],
     warnings: [],
+    includeCount: 0,
+    expandedBytes: 0,
   };
-  const text = readFileSync(join(options.workspaceRoot, promptFile), 'utf8');
-  const expanded = expandText(text, promptFile, [], state);
+  const bytes = readContainedFile(options.workspaceRoot, promptFile);
+  if (bytes === null) throw new PddError('PROMPT_MISSING', `${promptFile}: no such file (ENOENT)`, { file: promptFile });
+  const expanded = expandText(decodeText(bytes, promptFile, state), promptFile, [], state);
   return {
     text: expanded,
     filesRead: [...state.filesRead].sort(),
@@ -132,6 +150,9 @@ interface State {
   shellCommands: Array<{ command: string; from: SourceLocation }>;
   errors: PddError[];
   warnings: PddError[];
+  includeCount: number;
+  /** Characters of included text so far. */
+  expandedBytes: number;
 }
 
 /** One level of the include chain: a file being expanded and the line in it that includes the next. */
@@ -246,12 +267,29 @@ function includeFile(kind: IncludeKind, declared: string, optional: boolean, fro
     state.errors.push(new PddError('INCLUDE_CYCLE', `include cycle: ${[...steps, found].join(' -> ')}`, from));
     return '';
   }
+  if (path.length > MAX_INCLUDE_DEPTH) {
+    state.errors.push(new PddError('INCLUDE_DEPTH', `includes nested more than ${MAX_INCLUDE_DEPTH} deep (here: "${declared}"): flatten the chain`, from));
+    return '';
+  }
+  if (++state.includeCount > MAX_INCLUDES) {
+    if (state.includeCount === MAX_INCLUDES + 1) state.errors.push(new PddError('INCLUDE_LIMIT', `more than ${MAX_INCLUDES} includes expanded (an include bomb?): stopped at "${declared}"`, from));
+    return '';
+  }
   state.filesRead.add(found);
   let content: string;
   try {
-    content = readFileSync(join(state.options.workspaceRoot, found), 'utf8');
+    const bytes = readContainedFile(state.options.workspaceRoot, found);
+    if (bytes === null) throw new PddError('INCLUDE_UNREADABLE', `"${found}" disappeared while reading`);
+    content = decodeText(bytes, found, state);
   } catch (e) {
     state.errors.push(new PddError('INCLUDE_UNREADABLE', `cannot read include "${declared}": ${(e as Error).message}`, from));
+    return '';
+  }
+  state.expandedBytes += content.length;
+  if (state.expandedBytes > MAX_EXPANDED_CHARS) {
+    if (!state.errors.some((e) => e.code === 'INCLUDE_TOO_LARGE')) {
+      state.errors.push(new PddError('INCLUDE_TOO_LARGE', `the expanded prompt passes ${MAX_EXPANDED_CHARS} characters at "${declared}" (an include bomb, or files too large to send to a model)`, from));
+    }
     return '';
   }
   return EXPANDABLE.test(found) ? expandText(content, found, path, state) : content;
@@ -279,13 +317,14 @@ export function resolveIncludePath(declared: string, includingFile: string, opti
   }
   for (const candidate of candidates) {
     const abs = join(workspaceRoot, candidate);
-    let isFile = false;
+    let isDirectory = false;
     try {
-      isFile = statSync(abs).isFile();
+      isDirectory = statSync(abs).isDirectory();
     } catch {
       continue;
     }
-    if (!isFile) continue;
+    // A pipe or a device is "found": reading it is refused with a clear error, not skipped.
+    if (isDirectory) continue;
     if (workspaceRelative(workspaceRoot, abs) === null) return { error: `include "${declared}" resolves through a link to a file outside the workspace` };
     return { found: candidate, candidates };
   }

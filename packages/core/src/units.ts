@@ -181,7 +181,7 @@ class PddrcLocator {
       } catch (e) {
         const file = joinPosix(dir, '.pddrc');
         // A PddError already names the file and line.
-        const message = e instanceof PddError ? e.message : `${file}: ${(e as NodeJS.ErrnoException).code === 'EISDIR' ? 'is a folder, not a file' : (e as Error).message}`;
+        const message = e instanceof PddError ? e.message : `${file}: ${(e as Error).message}`;
         found = { root: dir, pddrc: null, broken: new Error(message) };
       }
     } else if (dir === '') {

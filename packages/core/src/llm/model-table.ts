@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { readContainedFile } from '../contained-read';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -77,8 +78,12 @@ export function modelTableCandidates(workspaceRoot: string, home = homedir()): s
 }
 
 export function loadModelTable(workspaceRoot: string, home = homedir()): ModelTable {
+  const inWorkspace = join(workspaceRoot, '.pdd', 'llm_model.csv');
   for (const file of modelTableCandidates(workspaceRoot, home)) {
-    if (existsSync(file)) return { rows: parseModelTable(readFileSync(file, 'utf8'), file), file };
+    if (!existsSync(file)) continue;
+    // The workspace's table can arrive by pull request: read it as untrusted content.
+    const text = file === inWorkspace ? readContainedFile(workspaceRoot, '.pdd/llm_model.csv', 4 * 1024 * 1024)?.toString('utf8') : readFileSync(file, 'utf8');
+    if (text !== undefined) return { rows: parseModelTable(text, file), file };
   }
   throw new PddError('MODEL_TABLE', `no llm_model.csv found (looked in ${modelTableCandidates(workspaceRoot, home).join(', ')})`);
 }

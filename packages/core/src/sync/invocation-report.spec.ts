@@ -32,6 +32,10 @@ describe('the summary of one sync invocation', () => {
     ]);
     expect(lines[0]).toBe('nx-pdd sync summary (dry run: nothing written, nothing spent)');
     expect(lines.at(-1)).toBe('  3 units: 1 in sync, 1 with work to do (dry run, estimated $0.0100), 1 failed, 0 not run; cost $0.0000');
+    // A dry run Nx replays from its cache is not called in sync.
+    const replay = summaryLines([{ project: 'a', end: 'ran', record: planned('a', []), blockedBy: [] }, { project: 'c', end: 'cache', record: null, blockedBy: [] }], { dryRun: true });
+    expect(replay).toContain('  c     dry run replayed from the Nx cache (its plan is printed above)');
+    expect(replay.at(-1)).toBe('  2 units: 1 in sync, 0 with work to do (dry run, estimated $0.0000), 1 dry runs replayed from the Nx cache, 0 failed, 0 not run; cost $0.0000');
   });
 
   it('as JUnit: failures, skipped, passed, escaped', () => {

@@ -55,8 +55,8 @@ export function takeRunRecords(workspaceRoot: string, invocation: string): Map<s
   return out;
 }
 
-function describe(row: SummaryRow): string {
-  if (row.end === 'cache') return 'in sync (Nx cache: no work)';
+function describe(row: SummaryRow, dryRun = false): string {
+  if (row.end === 'cache') return dryRun ? 'dry run replayed from the Nx cache (its plan is printed above)' : 'in sync (Nx cache: no work)';
   if (row.end === 'skipped') return `not run: ${row.blockedBy.length ? `its dependency ${row.blockedBy.join(', ')} failed` : 'a dependency failed'}`;
   if (!row.record) return row.end === 'failed-to-start' ? 'failed before sync ran (see its output above)' : 'succeeded (no record of its work: see its output above)';
   const r = row.record;
@@ -65,7 +65,7 @@ function describe(row: SummaryRow): string {
 }
 
 /** The end-of-invocation table: one line per unit, then the totals ("in sync" only for units with nothing to do). */
-export function summaryLines(rows: SummaryRow[]): string[] {
+export function summaryLines(rows: SummaryRow[], options: { dryRun?: boolean } = {}): string[] {
   const width = Math.max(...rows.map((r) => r.project.length), 4);
   const cost = rows.reduce((n, r) => n + (r.record?.costUsd ?? 0), 0);
   const failed = rows.filter((r) => (r.record && !r.record.ok) || r.end === 'failed-to-start').length;
@@ -73,17 +73,20 @@ export function summaryLines(rows: SummaryRow[]): string[] {
   const plannedRows = rows.filter((r) => r.record?.state === 'planned' && r.record.ok);
   const toDo = plannedRows.filter((r) => r.record!.operations.length > 0);
   const estimated = toDo.reduce((n, r) => n + (r.record!.estimatedUsd ?? 0), 0);
-  const inSync = rows.length - failed - skipped - toDo.length;
-  const dryRun = rows.every((r) => r.record?.state === 'planned' || r.end !== 'ran');
+  const dryRun = options.dryRun ?? rows.every((r) => r.record?.state === 'planned' || r.end !== 'ran');
+  // A dry run replayed from the Nx cache says nothing new about whether the unit is in sync.
+  const replayed = dryRun ? rows.filter((r) => r.end === 'cache').length : 0;
+  const inSync = rows.length - failed - skipped - toDo.length - replayed;
   const parts = [
     `${inSync} in sync`,
     ...(toDo.length || dryRun ? [`${toDo.length} with work to do (dry run, estimated $${estimated.toFixed(4)})`] : []),
+    ...(replayed ? [`${replayed} dry runs replayed from the Nx cache`] : []),
     `${failed} failed`,
     `${skipped} not run`,
   ];
   return [
-    `nx-pdd sync summary${plannedRows.length && dryRun ? ' (dry run: nothing written, nothing spent)' : ''}`,
-    ...rows.map((r) => `  ${r.project.padEnd(width)}  ${describe(r)}`),
+    `nx-pdd sync summary${dryRun ? ' (dry run: nothing written, nothing spent)' : ''}`,
+    ...rows.map((r) => `  ${r.project.padEnd(width)}  ${describe(r, dryRun)}`),
     `  ${rows.length} unit${rows.length === 1 ? '' : 's'}: ${parts.join(', ')}; cost $${cost.toFixed(4)}`,
   ];
 }

@@ -74,5 +74,6 @@ export const postTasksExecution: PostTasksExecution<NxPddPluginOptions> = (rawOp
   const cycleLines = cut.length
     ? [`  ${cut.length} dependenc${cut.length === 1 ? 'y' : 'ies'} not ordered (each closes a cycle between units; the units of a cycle sync in a fixed order):`, ...cut.map((e) => `    ${e.description}`)]
     : [];
-  console.log(['', ...summaryLines(rows), ...cycleLines, `  reports: ${written.join(', ')}`, ''].join('\n'));
+  const dryRun = context.argv.some((a) => /^--dry-?run(=true)?$/i.test(a));
+  console.log(['', ...summaryLines(rows, { dryRun }), ...cycleLines, `  reports: ${written.join(', ')}`, ''].join('\n'));
 };

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readContainedFile } from '@nx-pdd/core';
 
 /**
  * Hashes groups of workspace-relative files by content, reading each file once per instance.
@@ -19,9 +18,12 @@ export class FileGroupHasher {
     let h = this.fileHashes.get(file);
     if (h === undefined) {
       try {
-        h = createHash('sha1').update(readFileSync(join(this.workspaceRoot, file))).digest('hex');
-      } catch {
-        h = 'missing';
+        // Read as untrusted content: a pipe, a device or a link out of the workspace is never
+        // opened for reading (it would hang Nx or read a secret); it hashes by its refusal.
+        const bytes = readContainedFile(this.workspaceRoot, file);
+        h = bytes === null ? 'missing' : createHash('sha1').update(bytes).digest('hex');
+      } catch (e) {
+        h = `unreadable:${(e as { code?: string }).code ?? 'error'}`;
       }
       this.fileHashes.set(file, h);
     }

@@ -1,0 +1,45 @@
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
+import { isAbsolute, join, relative } from 'node:path';
+import { PddError } from './errors';
+
+/** The largest single file read on a prompt's behalf (a prompt, an include, a `.pddrc`). */
+export const MAX_FILE_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Read a file on behalf of content nobody vetted (a prompt, what it includes, a `.pddrc` from a
+ * pull request): only a regular file whose real path is inside the workspace, at most
+ * `maxBytes`. A symlink out of the workspace (`/proc/self/environ`), a FIFO or a device
+ * (`/dev/zero`) is refused before a byte is read, without blocking: the file is opened
+ * non-blocking and checked on the open descriptor. Returns null when the file does not exist.
+ */
+export function readContainedFile(workspaceRoot: string, relPath: string, maxBytes = MAX_FILE_BYTES): Buffer | null {
+  let real: string;
+  try {
+    real = realpathSync(join(workspaceRoot, relPath));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+    throw new PddError('READ', `cannot be read (${code ?? (e as Error).message})`, { file: relPath });
+  }
+  const fromRoot = relative(realpathSync(workspaceRoot), real);
+  if (fromRoot.startsWith('..') || isAbsolute(fromRoot)) {
+    throw new PddError('READ_OUTSIDE', `leads outside the workspace (to ${real}): nx-pdd reads no file outside it on a prompt's behalf`, { file: relPath });
+  }
+  const fd = openSync(real, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+  try {
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) throw new PddError('READ_DIRECTORY', 'is a folder, not a file', { file: relPath });
+    if (!stat.isFile()) throw new PddError('READ_SPECIAL', `is not a regular file (a pipe, socket or device): nx-pdd reads only regular files on a prompt's behalf`, { file: relPath });
+    if (stat.size > maxBytes) throw new PddError('READ_TOO_LARGE', `is ${stat.size} bytes, over the limit of ${maxBytes} for one file read on a prompt's behalf`, { file: relPath });
+    const buffer = Buffer.alloc(stat.size);
+    let read = 0;
+    while (read < stat.size) {
+      const n = readSync(fd, buffer, read, stat.size - read, read);
+      if (n === 0) break;
+      read += n;
+    }
+    return read === stat.size ? buffer : buffer.subarray(0, read);
+  } finally {
+    closeSync(fd);
+  }
+}
