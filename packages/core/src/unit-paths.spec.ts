@@ -16,6 +16,17 @@ describe('computeUnitPaths', () => {
     });
   });
 
+  it('an output path that leaves the PDD root, or is absolute, is an error naming the key and the value', () => {
+    const at = (pluginOptions: object, root = 'apps/x') => () => computeUnitPaths(root, splitBasename('calc'), python, resolveUnitSettings({ pluginOptions }));
+    expect(at({ generateOutputPath: '../../../escape/' })).toThrow('generate_output_path "../../../escape/" leads outside the PDD root apps/x/ (to ../escape/calc.py)');
+    expect(at({ testOutputPath: '/tmp/x' })).toThrow('test_output_path "/tmp/x" leads outside the PDD root apps/x/');
+    expect(at({ exampleOutputPath: '../y/' }, '')).toThrow('example_output_path "../y/" leads outside the workspace (to ../y/calc_example.py)');
+    expect(() => computeUnitPaths('apps/x', splitBasename('calc'), python, resolveUnitSettings({ context: { name: 'c', paths: [], defaults: { outputs: { code: { path: '../../../../tmp/{name}.py' } } } } }))).toThrow(
+      'outputs.code.path "../../../../tmp/{name}.py" leads outside the PDD root apps/x/',
+    );
+    expect(at({ generateOutputPath: 'src/../lib/' })().code).toBe('apps/x/lib/calc.py');
+  });
+
   it('keeps the basename folders and the PDD root', () => {
     const p = computeUnitPaths('apps/x', splitBasename('commands/fix'), python, resolveUnitSettings({}));
     expect(p.code).toBe('apps/x/commands/fix.py');

@@ -80,18 +80,28 @@ export function computeUnitPaths(
   legacyContextExamples = false,
 ): UnitPaths {
   const ext = language.extension;
+  // Every configured path stays inside the PDD root (PDD's _ensure_output_within_root): an
+  // absolute value or one that climbs out is an error naming the key and the value, never
+  // re-rooted in silence (a .pddrc can arrive by pull request).
+  const confined = (key: string, value: string | undefined, path: string): string => {
+    const escapes = path.startsWith('..') || path.startsWith('/') || (pddRoot !== '' && path !== pddRoot && !path.startsWith(pddRoot + '/'));
+    if ((value !== undefined && (value.startsWith('/') || /^[A-Za-z]:[\\/]/.test(value))) || escapes) {
+      throw new PddError('PATH_OUTSIDE', `${key} "${value ?? ''}" leads outside ${pddRoot ? `the PDD root ${pddRoot}/` : 'the workspace'} (to ${path}): output paths are relative to the folder of the .pddrc and stay inside it`);
+    }
+    return path;
+  };
   const fromTemplate = (kind: 'code' | 'example' | 'test') => {
     const template = settings.outputTemplates[kind];
-    return template === undefined ? undefined : joinPosix(pddRoot, expandPathTemplate(template, parts, language, `outputs.${kind}.path`));
+    return template === undefined ? undefined : confined(`outputs.${kind}.path`, template, joinPosix(pddRoot, expandPathTemplate(template, parts, language, `outputs.${kind}.path`)));
   };
-  const code = fromTemplate('code') ?? joinPosix(pddRoot, placeIn(settings.generateOutputPath, '', parts, `${parts.name}${ext}`));
+  const code = fromTemplate('code') ?? confined('generate_output_path', settings.generateOutputPath, joinPosix(pddRoot, placeIn(settings.generateOutputPath, '', parts, `${parts.name}${ext}`)));
   const hasExample = language.outputs.includes('example');
   const hasTest = language.outputs.includes('test');
   const example = !hasExample
     ? null
     : fromTemplate('example') ??
-      joinPosix(pddRoot, placeIn(settings.exampleOutputPath, legacyContextExamples ? 'context' : 'examples', parts, `${parts.name}_example${ext}`));
-  const test = !hasTest ? null : fromTemplate('test') ?? joinPosix(pddRoot, placeIn(settings.testOutputPath, 'tests', parts, `test_${parts.name}${ext}`));
+      confined('example_output_path', settings.exampleOutputPath, joinPosix(pddRoot, placeIn(settings.exampleOutputPath, legacyContextExamples ? 'context' : 'examples', parts, `${parts.name}_example${ext}`)));
+  const test = !hasTest ? null : fromTemplate('test') ?? confined('test_output_path', settings.testOutputPath, joinPosix(pddRoot, placeIn(settings.testOutputPath, 'tests', parts, `test_${parts.name}${ext}`)));
   const testSiblings = test === null ? null : { dir: test.includes('/') ? test.slice(0, test.lastIndexOf('/')) : '', prefix: `test_${parts.name}`, extension: ext };
   return { code, example, test, testSiblings };
 }

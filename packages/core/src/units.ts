@@ -117,8 +117,10 @@ export function resolveUnits(promptFiles: string[], options: ResolveUnitsOptions
     try {
       paths = computeUnitPaths(root, parts, language, settings, legacy.get(root));
     } catch (e) {
-      if (e instanceof PddError) throw new PddError(e.code, `${e.message} while resolving ${file}`, { file: pddrc?.file ?? file });
-      throw e;
+      // A bad output path is an error of this unit alone (and names the setting and its value).
+      if (!(e instanceof PddError)) throw e;
+      skipped.push({ file, reason: `${e.message}${context ? ` (context "${context.name}" of ${pddrc?.file})` : ''}`, suspicious: true });
+      continue;
     }
     units.push({
       id: `${basename}_${language.id}`,

@@ -173,7 +173,7 @@ export async function runSyncCommand(unit: PromptUnit, workspaceRoot: string, en
   let lock: ReturnType<typeof acquireUnitLock> | null = null;
   let store: StateStore | null = null;
   const interrupted = (signal: NodeJS.Signals) => {
-    const recovery = lock ? recoverJournal(workspaceRoot, journalPath(unit)) : null;
+    const recovery = lock ? recoverJournal(workspaceRoot, journalPath(unit), unit) : null;
     store?.setState(unit.id, recovery ? 'initial' : (store.getState(unit.id)?.state ?? 'initial'));
     store?.close();
     lock?.release();

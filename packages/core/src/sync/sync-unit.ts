@@ -140,7 +140,7 @@ export async function syncUnit(unit: PromptUnit, env: SyncEnvironment, initialOp
     return { unit: unit.id, ok, state, reason, steps, costUsd, warnings, ...(limit ? { limit } : {}) };
   };
 
-  const recovery = recoverJournal(env.workspaceRoot, journalPath(unit));
+  const recovery = recoverJournal(env.workspaceRoot, journalPath(unit), unit);
   if (recovery) {
     const line = `recovered: "${recovery.operation}" (pid ${recovery.pid}, ${recovery.started}) did not finish; rolled back ${recovery.restored.join(', ')}`;
     warnings.push(line);
@@ -183,7 +183,7 @@ export async function syncUnit(unit: PromptUnit, env: SyncEnvironment, initialOp
     }
     if (decision.kind === 'recover') {
       // A journal appeared while we were running (or the state says interrupted): roll back and look again.
-      recoverJournal(env.workspaceRoot, journalPath(unit));
+      recoverJournal(env.workspaceRoot, journalPath(unit), unit);
       env.store.setState(unit.id, 'initial');
       continue;
     }

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TempWorkspace } from '../../../../tools/testing/temp-workspace';
+import { resolveUnits } from '../units';
 import { recoverJournal, Transaction } from './transaction';
 
 const JOURNAL = '.pdd/journal/calc_python.json';
@@ -49,6 +50,19 @@ describe('transactions (invariant 3)', () => {
     expect([read('a.txt'), read('b.txt'), read('c.txt'), read(JOURNAL)]).toEqual(['old a\n', 'old b\n', null, null]);
     expect(recoverJournal(ws.root, JOURNAL)).toBeNull();
   }, 30_000);
+
+  it('a planted journal naming files that are not the unit\'s (../, another unit, absolute) touches nothing', () => {
+    ws.write({ 'prompts/calc_python.prompt': 'x', 'calc.py': 'mine\n', 'other.py': 'keep\n' });
+    const unit = resolveUnits(['prompts/calc_python.prompt'], { workspaceRoot: ws.root }).units[0];
+    for (const path of ['../../outside.txt', '/tmp/x', 'other.py', 'calc/../other.py', '.pdd/journal/x.json']) {
+      ws.write({ [JOURNAL]: JSON.stringify({ ...what, pid: 1, started: 't', files: [{ path: 'calc.py', previous: null }, { path, previous: Buffer.from('pwned').toString('base64') }] }) });
+      expect(() => recoverJournal(ws.root, JOURNAL, unit)).toThrow(`${JOURNAL} names files that are not calc_python's (${path}): nothing was restored`);
+      expect([read('calc.py'), read('other.py')]).toEqual(['mine\n', 'keep\n']);
+    }
+    ws.write({ [JOURNAL]: JSON.stringify({ ...what, pid: 1, started: 't', files: [{ path: 'calc.py', previous: Buffer.from('old\n').toString('base64') }, { path: '.pdd/meta/calc_python.json', previous: null }] }) });
+    expect(recoverJournal(ws.root, JOURNAL, unit)?.restored).toEqual(['calc.py', '.pdd/meta/calc_python.json']);
+    expect(read('calc.py')).toBe('old\n');
+  });
 
   it('a journal that cannot be read is reported, not guessed at', () => {
     ws.write({ [JOURNAL]: '{"unit": "calc' });

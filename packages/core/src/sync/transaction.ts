@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../atomic-write';
 import { PddError } from '../errors';
 import { PromptUnit } from '../units';
-import { joinPosix } from '../workspace-paths';
+import { joinPosix, normalizePosix } from '../workspace-paths';
 
 /** The journal of an open transaction: every file an operation may write, as it was before. */
 interface Journal {
@@ -36,6 +36,20 @@ function readBytes(path: string): Buffer | null {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw e;
   }
+}
+
+/**
+ * Whether `path` (as a journal names it) is one of the files a sync of `unit` writes: its
+ * prompt, code, example, test files, or a file under its PDD root's `.pdd/` other than journals.
+ */
+export function isUnitFile(unit: PromptUnit, path: string): boolean {
+  if (path.startsWith('/') || path.split('/').includes('..') || path !== normalizePosix(path)) return false;
+  const own = [unit.promptFile, unit.paths.code, unit.paths.example, unit.paths.test].filter(Boolean);
+  if (own.includes(path)) return true;
+  const s = unit.paths.testSiblings;
+  if (s && path.startsWith(joinPosix(s.dir, s.prefix)) && !path.slice(s.dir.length + 1).includes('/')) return true;
+  const pdd = joinPosix(unit.pddRoot, '.pdd') + '/';
+  return path.startsWith(pdd) && !path.startsWith(pdd + 'journal/');
 }
 
 function restore(workspaceRoot: string, journal: Journal): string[] {
@@ -111,16 +125,22 @@ export class Transaction {
  * Finish what a dead run left: an open journal puts its files back as they were before the
  * operation and is removed. A journal that cannot be read is set aside, never guessed at.
  */
-export function recoverJournal(workspaceRoot: string, journalFile: string): Recovery | null {
+export function recoverJournal(workspaceRoot: string, journalFile: string, unit?: PromptUnit): Recovery | null {
   const abs = join(workspaceRoot, journalFile);
   const bytes = readBytes(abs);
   if (bytes === null) return null;
   let journal: Journal;
   try {
     journal = JSON.parse(bytes.toString('utf8'));
-    if (!Array.isArray(journal.files)) throw new Error('no file list');
+    if (!Array.isArray(journal.files) || journal.files.some((f) => typeof f?.path !== 'string' || (f.previous !== null && typeof f.previous !== 'string'))) throw new Error('no valid file list');
   } catch (e) {
     throw new PddError('JOURNAL_CORRUPT', `${journalFile} cannot be read (${(e as Error).message}): check the unit's files by hand (git diff), then delete ${journalFile}`);
+  }
+  // A journal can be planted (a pull request can force-add an ignored file): it may name only
+  // files of its own unit, inside the workspace, or nothing is touched.
+  const foreign = unit ? journal.files.map((f) => f.path).filter((p) => !isUnitFile(unit, p)) : [];
+  if (foreign.length) {
+    throw new PddError('JOURNAL_FOREIGN', `${journalFile} names files that are not ${unit!.id}'s (${foreign.slice(0, 3).join(', ')}): nothing was restored; check it and delete it`);
   }
   const restored = restore(workspaceRoot, journal);
   rmSync(abs, { force: true });
