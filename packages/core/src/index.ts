@@ -39,3 +39,4 @@ export * from './sync/invocation-report';
 export * from './sync/change-report';
 export * from './sync/workspace-status';
 export * from './contained-read';
+export * from './secrets';

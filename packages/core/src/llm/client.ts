@@ -5,7 +5,7 @@ import { ModelRow, ModelTable } from './model-table';
 import { AnthropicProvider } from './providers/anthropic-provider';
 import { OpenAiProvider } from './providers/openai-provider';
 import { LlmProvider, providerIdFor } from './providers/provider';
-import { redactSecrets } from './redact';
+import { redactSecrets } from '../secrets';
 import { requestKey, ResponseCache } from './response-cache';
 import { DEFAULT_RETRY, RetryPolicy, withRetry } from './retry';
 import { CallContext, LlmMessage, LlmRequest, LlmResult } from './types';

@@ -5,7 +5,6 @@ export * from './model-choice';
 export * from './retry';
 export * from './response-cache';
 export * from './ledger';
-export * from './redact';
 export * from './code-extraction';
 export * from './providers/provider';
 export * from './providers/openai-provider';

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TempWorkspace } from '../../../../tools/testing/temp-workspace';
-import { redactSecrets } from './redact';
+import { redactSecrets } from '../secrets';
 import { requestKey, ResponseCache } from './response-cache';
 import { LlmRequest } from './types';
 

@@ -21,6 +21,8 @@ export interface OperationEnvironment {
   /** Running the example and the tests: seconds per run (default 120), secrets to keep from them. */
   runTimeoutMs?: number;
   secretVars?: readonly string[];
+  /** Variables passed to generated code besides the allowlist (plugin option `passEnv`). */
+  passEnv?: readonly string[];
   /** Folders auto-deps offers files from, relative to the unit's PDD root (default examples, context). */
   contextDirs?: string[];
   /** The key of the interfaces of the units this one depends on, recorded with a test run ('' or absent: none). */

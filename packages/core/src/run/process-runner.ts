@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { PddError } from '../errors';
+import { redactValues, secretValues, untrustedEnvironment } from '../secrets';
 
 export interface RunRequest {
   command: string;
@@ -11,6 +12,8 @@ export interface RunRequest {
   maxOutputBytes?: number;
   /** Names of environment variables that are secrets besides the usual patterns (the model table's key variables). */
   secretVars?: readonly string[];
+  /** Variables passed to the program besides the allowlist (the plugin option `passEnv`). */
+  passEnv?: readonly string[];
 }
 
 export interface RunResult {
@@ -24,17 +27,9 @@ export interface RunResult {
   truncated: boolean;
 }
 
-const SECRET = /(_API_KEY|_TOKEN|_SECRET|SECRET_|PASSWORD|_ACCESS_KEY|_PRIVATE_KEY)$|^(OPENAI|ANTHROPIC|GEMINI|GOOGLE|AZURE|AWS|MISTRAL|GROQ|OPENROUTER|DEEPSEEK|XAI|HF|HUGGINGFACE)_/i;
-
-/** The environment without LLM keys and other secrets: generated code is untrusted code. */
-export function scrubEnvironment(env: NodeJS.ProcessEnv, secretVars: readonly string[] = []): NodeJS.ProcessEnv {
-  const extra = new Set(secretVars);
-  return Object.fromEntries(Object.entries(env).filter(([k, v]) => v !== undefined && !extra.has(k) && !SECRET.test(k) && !k.startsWith('NX_PDD_')));
-}
-
 /**
  * Run a program as untrusted code: its own process group (a timeout kills the whole group,
- * children included), secrets removed from its environment, output kept up to a cap, exit
+ * children included), an allowlisted environment, secret values redacted from its output, output kept up to a cap, exit
  * code, signal and duration recorded. A missing program is an error that names it, never a
  * test failure.
  */
@@ -42,7 +37,10 @@ export function runProcess(req: RunRequest): Promise<RunResult> {
   const cap = req.maxOutputBytes ?? 256 * 1024;
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(req.command, req.args, { cwd: req.cwd, env: scrubEnvironment(req.env, req.secretVars), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(req.command, req.args, { cwd: req.cwd, env: untrustedEnvironment(req.env, req.passEnv, req.secretVars), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    // What the program prints is kept (run reports, fix prompts, logs): never a secret value,
+    // even one it read from /proc/<pid>/environ of an ancestor.
+    const secrets = secretValues(req.env, req.secretVars);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let kept = [0, 0];
@@ -79,7 +77,8 @@ export function runProcess(req: RunRequest): Promise<RunResult> {
       clearTimeout(timer);
       // Whatever the program left running in its group goes too.
       killGroup('SIGKILL');
-      resolve({ exitCode: code, signal, timedOut, durationMs: Date.now() - started, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), truncated });
+      const text = (chunks: Buffer[]) => redactValues(Buffer.concat(chunks).toString('utf8'), secrets);
+      resolve({ exitCode: code, signal, timedOut, durationMs: Date.now() - started, stdout: text(out), stderr: text(err), truncated });
     });
   });
 }

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { TempWorkspace } from '../../../../tools/testing/temp-workspace';
 import { LanguageTable } from '../languages';
 import { resolveUnits } from '../units';
-import { runProcess, scrubEnvironment } from './process-runner';
+import { secretValues, untrustedEnvironment } from '../secrets';
+import { runProcess } from './process-runner';
 import { chooseJsTestRunner, runExample, runTests } from './unit-runner';
 
 /** Running (a zombie left for a PID 1 that does not reap, as in many containers, is not). */
@@ -26,12 +27,22 @@ describe('running untrusted programs', () => {
     expect(alive(grandchild)).toBe(false);
   });
 
-  it('removes LLM keys and other secrets from the child\'s environment', async () => {
-    const env = { ...process.env, OPENAI_API_KEY: 'sk-1', ANTHROPIC_API_KEY: 'a-2', GITHUB_TOKEN: 't', MY_MODEL_KEY: 'm', HARMLESS: 'yes' };
-    const r = await runProcess({ command: 'env', args: [], cwd: '/tmp', env, timeoutMs: 5000, secretVars: ['MY_MODEL_KEY'] });
-    expect(r.stdout).toContain('HARMLESS=yes');
-    for (const secret of ['sk-1', 'a-2', 'GITHUB_TOKEN', 'MY_MODEL_KEY']) expect(r.stdout).not.toContain(secret);
-    expect(Object.keys(scrubEnvironment({ AWS_SECRET_ACCESS_KEY: 'x', PATH: '/bin' }))).toEqual(['PATH']);
+  it('gives the child an allowlisted environment and redacts secret values from what it prints', async () => {
+    const env = { ...process.env, OPENAI_API_KEY: 'sk-one-12345', ANTHROPIC_API_KEY: 'a-two-12345', GITHUB_TOKEN: 'tok-1234567', MY_MODEL_KEY: 'model-key-987', HARMLESS: 'yes', PASSED: 'passed-on', DATABASE_URL: 'postgres://u:PW-123456@h/db' };
+    const r = await runProcess({ command: 'env', args: [], cwd: '/tmp', env, timeoutMs: 30_000, secretVars: ['MY_MODEL_KEY'], passEnv: ['PASSED'] });
+    expect(r.stdout).toContain('PASSED=passed-on');
+    expect(r.stdout).toContain('PATH=');
+    for (const gone of ['HARMLESS', 'OPENAI_API_KEY', 'GITHUB_TOKEN', 'MY_MODEL_KEY', 'DATABASE_URL']) expect(r.stdout).not.toContain(`${gone}=`);
+    // Values the program finds elsewhere (an ancestor's /proc/<pid>/environ) are redacted on the way out.
+    const leak = await runProcess({ command: 'sh', args: ['-c', 'echo "leak: $0"', 'sk-one-12345 model-key-987 PW-123456'], cwd: '/tmp', env, timeoutMs: 30_000, secretVars: ['MY_MODEL_KEY'] });
+    expect(leak.stdout).toBe('leak: *** *** ***\n');
+  });
+
+  it('knows secrets by name and by URL passwords, and nothing else', () => {
+    expect(secretValues({ AWS_SECRET_ACCESS_KEY: 'aws-secret-1', STRIPE_KEY: 'sk_live_123', API_KEY: 'apikey-123', DB_PASSWD: 'hunter22', X: 'https://u:pass-word-9@host/', HOME: '/root', PWD: '/work/x' }).sort()).toEqual(
+      ['aws-secret-1', 'pass-word-9', 'sk_live_123', 'apikey-123', 'hunter22'].sort(),
+    );
+    expect(Object.keys(untrustedEnvironment({ AWS_SECRET_ACCESS_KEY: 'x', PATH: '/bin', PYTHONPATH: 'src', LC_ALL: 'C', RANDOM_THING: 'y' }))).toEqual(['PATH', 'PYTHONPATH', 'LC_ALL']);
   });
 
   it('caps the output it keeps, and says a missing program is missing', async () => {

@@ -21,6 +21,8 @@ export interface RunnerOptions {
   timeoutMs: number;
   /** Environment variables that hold secrets (the model table's key variables). */
   secretVars?: readonly string[];
+  /** Variables passed to generated code besides the allowlist (plugin option `passEnv`). */
+  passEnv?: readonly string[];
   /** The Python interpreter (default: `python3`, or PDD_PYTHON). */
   python?: string;
 }
@@ -121,7 +123,7 @@ export async function runExample(unit: PromptUnit, o: RunnerOptions): Promise<Ex
   if (!unit.language.runCommand) throw new PddError('OPERATION', `${unit.id}: no run command for ${unit.language.name}: add "runCommand" for it in the plugin option "languages"`);
   const { cwd, env } = runEnv(unit, o);
   const [command, ...args] = commandLine(unit.language.runCommand, join(o.workspaceRoot, unit.paths.example), o);
-  const run = await runProcess({ command, args, cwd, env, timeoutMs: o.timeoutMs, secretVars: o.secretVars });
+  const run = await runProcess({ command, args, cwd, env, timeoutMs: o.timeoutMs, secretVars: o.secretVars, passEnv: o.passEnv });
   assertNpxToolPresent([command, ...args], run, unit);
   const ok = run.exitCode === 0 && !run.timedOut;
   if (ok) return { ok, run, failureClass: null, error: null };
@@ -174,7 +176,7 @@ export async function runTests(unit: PromptUnit, o: RunnerOptions): Promise<Test
     } else {
       throw new PddError('OPERATION', `${unit.id}: no test command for ${unit.language.name}: set "testCommand" (and "testReport": "junit" if it writes JUnit XML to {junit}) for it in the plugin option "languages"`);
     }
-    const run = await runProcess({ command: argv[0], args: argv.slice(1), cwd, env, timeoutMs: o.timeoutMs, secretVars: o.secretVars });
+    const run = await runProcess({ command: argv[0], args: argv.slice(1), cwd, env, timeoutMs: o.timeoutMs, secretVars: o.secretVars, passEnv: o.passEnv });
     assertNpxToolPresent(argv, run, unit);
     let result: TestRunResult;
     const report = runner === 'jest' ? jestJson : junit;

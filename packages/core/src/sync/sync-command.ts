@@ -49,6 +49,8 @@ export interface SyncCommandOptions {
   runTimeout: number;
   /** Per language id: the JS/TS test runner (the plugin option testRunners). */
   testRunners?: Record<string, JsTestRunner>;
+  /** Variables passed to generated code besides the allowlist (the plugin option passEnv). */
+  passEnv?: readonly string[];
   /** Whether a person can answer a question (the safe profile asks before it writes). */
   interactive: boolean;
   /** Asks the person; true = go on. */
@@ -190,7 +192,7 @@ export async function runSyncCommand(unit: PromptUnit, workspaceRoot: string, en
     const runId = `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`;
     const ledger = new SharedLedger(store, { scope: budgetScope(env), budgetUsd: o.budget ?? unit.settings.budget, unitId: unit.id, ...(o.dailyCeiling !== undefined ? { dailyCeilingUsd: o.dailyCeiling } : {}), ...(o.rateLimit !== undefined ? { callsPerMinute: o.rateLimit } : {}) });
     const llm = createLlmClient({ workspaceRoot, unit, env, cacheMode: o.llmCache, ledger, table, timeoutMs: o.callTimeout * 1000, log });
-    const opEnv = { workspaceRoot, llm, runTimeoutMs: o.runTimeout * 1000, secretVars: table.rows.flatMap((r) => r.apiKeyVars), testRunners: o.testRunners, dependenciesKey: dependenciesKey(dependencies), recordedAt };
+    const opEnv = { workspaceRoot, llm, runTimeoutMs: o.runTimeout * 1000, secretVars: table.rows.flatMap((r) => r.apiKeyVars), passEnv: o.passEnv, testRunners: o.testRunners, dependenciesKey: dependenciesKey(dependencies), recordedAt };
     const impl = (op: SyncOperation): OperationImpl => async (u) => {
       const r = await runOperation(op, u, opEnv);
       const lines = [...r.files.map((f) => `${f.path} ${f.action}`), ...r.notes];

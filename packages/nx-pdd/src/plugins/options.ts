@@ -29,6 +29,11 @@ export interface NxPddPluginOptions extends SettingsOverrides {
   operationTargets?: boolean;
   /** Per language id, the test runner of JS/TS units: `node-test`, `jest` or `vitest` (default: what the workspace is configured for). */
   testRunners?: Record<string, JsTestRunner>;
+  /**
+   * Environment variables generated code gets besides the allowlist (PATH, HOME, LANG, LC_*,
+   * PYTHON*, NODE_*, VIRTUAL_ENV, ...): name the ones your examples and tests need.
+   */
+  passEnv?: string[];
   /** Folders (relative to a unit's PDD root) whose files auto-deps may offer. Default `["examples", "context"]`. */
   autoDepsContextDirs?: string[];
   /**
@@ -49,11 +54,12 @@ export interface NormalizedPluginOptions {
   targetNames: { preprocess: string; generate: string; example: string; generateTests: string; update: string; autoDeps: string; sync: string; crash: string; verify: string; test: string; fix: string };
   autoDepsContextDirs: string[];
   testRunners: Record<string, JsTestRunner>;
+  passEnv: string[];
   operationTargets: boolean;
   staticEdges: boolean;
 }
 
-const NON_SETTINGS = new Set(['projectNamePrefix', 'allowShell', 'languages', 'preprocessTargetName', 'generateTargetName', 'exampleTargetName', 'generateTestsTargetName', 'updateTargetName', 'autoDepsTargetName', 'syncTargetName', 'crashTargetName', 'verifyTargetName', 'testTargetName', 'fixTargetName', 'autoDepsContextDirs', 'testRunners', 'operationTargets', 'staticEdges']);
+const NON_SETTINGS = new Set(['projectNamePrefix', 'allowShell', 'languages', 'preprocessTargetName', 'generateTargetName', 'exampleTargetName', 'generateTestsTargetName', 'updateTargetName', 'autoDepsTargetName', 'syncTargetName', 'crashTargetName', 'verifyTargetName', 'testTargetName', 'fixTargetName', 'autoDepsContextDirs', 'testRunners', 'passEnv', 'operationTargets', 'staticEdges']);
 
 export function normalizeOptions(options: NxPddPluginOptions | undefined): NormalizedPluginOptions {
   const o = options ?? {};
@@ -79,6 +85,7 @@ export function normalizeOptions(options: NxPddPluginOptions | undefined): Norma
     },
     autoDepsContextDirs: o.autoDepsContextDirs ?? ['examples', 'context'],
     testRunners: validTestRunners(o.testRunners),
+    passEnv: validNames(o.passEnv),
     operationTargets: o.operationTargets !== false,
     staticEdges: o.staticEdges !== false,
   };
@@ -95,4 +102,12 @@ function validTestRunners(given: Record<string, string> | undefined): Record<str
     if (!JS_TEST_RUNNERS.includes(runner as JsTestRunner)) throw new Error(`nx-pdd: plugin option testRunners.${language} is "${runner}": use one of ${JS_TEST_RUNNERS.join(', ')}`);
   }
   return (given ?? {}) as Record<string, JsTestRunner>;
+}
+
+function validNames(given: unknown): string[] {
+  if (given === undefined) return [];
+  if (!Array.isArray(given) || given.some((n) => typeof n !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(n))) {
+    throw new Error(`nx-pdd: plugin option passEnv must be a list of environment variable names, got ${JSON.stringify(given)}`);
+  }
+  return given;
 }

@@ -87,6 +87,7 @@ export default async function syncExecutor(options: SyncExecutorOptions, context
         resumeFrom: options.resumeFrom === undefined ? undefined : executionOrder([options.resumeFrom]).pop(),
         runTimeout: options.runTimeout ?? 120,
         testRunners: plugin.testRunners,
+        passEnv: plugin.passEnv,
         interactive: process.stdin.isTTY === true && process.stderr.isTTY === true,
         confirm: ask,
         resolve: options.resolve as Resolution | undefined,
