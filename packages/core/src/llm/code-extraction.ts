@@ -53,8 +53,9 @@ export function fencedBlocks(text: string): CodeBlock[] {
 
 /**
  * The code of an answer: the fenced block tagged with the unit's language (the largest if
- * several), else the largest block. No block, an empty block or an empty answer is an error:
- * nothing may be written from it. The code ends with exactly one newline.
+ * several), else the largest untagged block. No block, only blocks of another language, an
+ * empty block or an empty answer is an error: nothing may be written from it. The code ends
+ * with exactly one newline.
  */
 export function extractCode(answer: string, language: LanguageSpec, where: string): string {
   if (!answer.trim()) throw new LlmError('bad-answer', `${where}: the model returned an empty answer`);
@@ -65,7 +66,13 @@ export function extractCode(answer: string, language: LanguageSpec, where: strin
   }
   const tags = languageTags(language);
   const tagged = blocks.filter((b) => tags.has(b.tag));
-  const pool = tagged.length ? tagged : blocks;
+  // A block tagged with another language (```javascript for a Python unit) is never taken: an
+  // untagged block is, as the answer's code.
+  const pool = tagged.length ? tagged : blocks.filter((b) => b.tag === '');
+  if (!pool.length) {
+    const other = [...new Set(blocks.map((b) => b.tag))].join(', ');
+    throw new LlmError('bad-answer', `${where}: the answer's code is ${other}, not ${language.name} (fence tags ${[...tags].join(', ')}); nothing was written`);
+  }
   const best = pool.reduce((a, b) => (b.code.length > a.code.length ? b : a));
   return best.code.replace(/\s+$/, '') + '\n';
 }

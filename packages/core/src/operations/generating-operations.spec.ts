@@ -108,6 +108,14 @@ describe('generating operations', () => {
     expect(calls).toHaveLength(1);
   });
 
+  it('writes nothing from code of another language or code that does not parse', async () => {
+    answers.push('```javascript\nmodule.exports = (a, b) => a + b;\n```', code('def add(a, b)\n    return a +'));
+    await expect(runGeneratingOperation('generate', unit(), env())).rejects.toThrow("the answer's code is javascript, not Python");
+    await expect(runGeneratingOperation('generate', unit(), env())).rejects.toThrow("calc_python generate (gpt-x): the answer's code does not parse as Python; nothing was written");
+    expect(existsSync(ws.path('calc.py'))).toBe(false);
+    expect(existsSync(ws.path('.pdd/generated'))).toBe(false);
+  });
+
   it('refuses operations a code-only language does not have', async () => {
     ws.write({ 'prompts/settings_json.prompt': 'Settings.' });
     await expect(runGeneratingOperation('example', unit('prompts/settings_json.prompt'), env())).rejects.toThrow('JSON units have no example file');

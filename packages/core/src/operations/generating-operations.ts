@@ -1,5 +1,7 @@
 import { PddError } from '../errors';
 import { extractCode } from '../llm/code-extraction';
+import { LlmError } from '../llm/errors';
+import { parses } from '../merge/syntax';
 import { describeTestRunner } from '../run/unit-runner';
 import { PromptUnit } from '../units';
 import { applyGeneration, ArtifactKind, pristinePath, readIfExists } from './artifact-store';
@@ -63,7 +65,12 @@ export async function runGeneratingOperation(operation: GeneratingOperation, uni
 
   const messages = renderTemplate(operation, vars);
   const result = await env.llm.complete(messages, { unit: unit.id, operation });
-  const content = extractCode(result.content, unit.language, `${unit.id} ${operation} (${result.model})`);
+  const where = `${unit.id} ${operation} (${result.model})`;
+  const content = extractCode(result.content, unit.language, where);
+  // Code that does not parse is never written (where nx-pdd has the language's grammar).
+  if ((await parses(unit.language.id, content)) === false) {
+    throw new LlmError('bad-answer', `${where}: the answer's ${kind} does not parse as ${unit.language.name}; nothing was written`);
+  }
   const file = await applyGeneration(env.workspaceRoot, unit, kind, content, { shownToModel: handWrittenTests });
   return reportOf(operation, unit, result, [file]);
 }
