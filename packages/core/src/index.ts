@@ -40,3 +40,4 @@ export * from './sync/change-report';
 export * from './sync/workspace-status';
 export * from './contained-read';
 export * from './secrets';
+export * from './architecture';

@@ -57,6 +57,16 @@ function splitWords(name: string): string[] {
     .filter(Boolean);
 }
 
+/** Where architecture.json puts a unit's code, and whether its leaf name is shared by other modules. */
+export interface ArchitecturePaths {
+  filepath: string;
+  sharedLeaf: boolean;
+}
+
+function siblingsOf(test: string | null, prefix: string, extension: string): UnitPaths['testSiblings'] {
+  return test === null ? null : { dir: test.includes('/') ? test.slice(0, test.lastIndexOf('/')) : '', prefix, extension };
+}
+
 /**
  * `<dir>` + file name following PDD: a configured directory ending in `/` is complete (the
  * basename's folders are not added again); without the `/` the basename's folders are added.
@@ -78,6 +88,8 @@ export function computeUnitPaths(
   language: LanguageSpec,
   settings: UnitSettings,
   legacyContextExamples = false,
+  architecture: ArchitecturePaths | null = null,
+  exists: (path: string) => boolean = () => false,
 ): UnitPaths {
   const ext = language.extension;
   // Every configured path stays inside the PDD root (PDD's _ensure_output_within_root): an
@@ -94,14 +106,32 @@ export function computeUnitPaths(
     const template = settings.outputTemplates[kind];
     return template === undefined ? undefined : confined(`outputs.${kind}.path`, template, joinPosix(pddRoot, expandPathTemplate(template, parts, language, `outputs.${kind}.path`)));
   };
-  const code = fromTemplate('code') ?? confined('generate_output_path', settings.generateOutputPath, joinPosix(pddRoot, placeIn(settings.generateOutputPath, '', parts, `${parts.name}${ext}`)));
   const hasExample = language.outputs.includes('example');
   const hasTest = language.outputs.includes('test');
+  const exampleDir = settings.exampleOutputPath ?? (legacyContextExamples ? 'context' : 'examples');
+  const testDir = settings.testOutputPath ?? 'tests';
+  if (architecture) {
+    // PDD's architecture branch (get_pdd_file_paths): the code where architecture.json puts it;
+    // example and test named after the code file, in the configured folders as given; a leaf
+    // name several modules share takes the whole code path as its stem (`pdd_core_cli`); an
+    // existing example/test named after the prompt is kept; .pddrc templates still win.
+    const filepath = architecture.filepath;
+    const code = confined('architecture.json filepath', filepath, joinPosix(pddRoot, !filepath.includes('/') && settings.generateOutputPath ? joinPosix(settings.generateOutputPath, filepath) : filepath));
+    const codeStem = filepath.slice(filepath.lastIndexOf('/') + 1).replace(/\.[^.]*$/, '');
+    const stem = architecture.sharedLeaf ? filepath.replace(/\.[^./]*$/, '').replace(/\//g, '_') : codeStem;
+    const byName = (dir: string, file: string, stemFile: string) => {
+      const named = joinPosix(pddRoot, dir, file);
+      return parts.name !== codeStem && stem === codeStem && exists(named) ? named : joinPosix(pddRoot, dir, stemFile);
+    };
+    const example = !hasExample ? null : fromTemplate('example') ?? confined('example_output_path', settings.exampleOutputPath, byName(exampleDir, `${parts.name}_example${ext}`, `${stem}_example${ext}`));
+    const test = !hasTest ? null : fromTemplate('test') ?? confined('test_output_path', settings.testOutputPath, byName(testDir, `test_${parts.name}${ext}`, `test_${stem}${ext}`));
+    return { code, example, test, testSiblings: siblingsOf(test, test === null ? '' : test.slice(test.lastIndexOf('/') + 1).replace(/\.[^.]*$/, ''), ext) };
+  }
+  const code = fromTemplate('code') ?? confined('generate_output_path', settings.generateOutputPath, joinPosix(pddRoot, placeIn(settings.generateOutputPath, '', parts, `${parts.name}${ext}`)));
   const example = !hasExample
     ? null
     : fromTemplate('example') ??
       confined('example_output_path', settings.exampleOutputPath, joinPosix(pddRoot, placeIn(settings.exampleOutputPath, legacyContextExamples ? 'context' : 'examples', parts, `${parts.name}_example${ext}`)));
   const test = !hasTest ? null : fromTemplate('test') ?? confined('test_output_path', settings.testOutputPath, joinPosix(pddRoot, placeIn(settings.testOutputPath, 'tests', parts, `test_${parts.name}${ext}`)));
-  const testSiblings = test === null ? null : { dir: test.includes('/') ? test.slice(0, test.lastIndexOf('/')) : '', prefix: `test_${parts.name}`, extension: ext };
-  return { code, example, test, testSiblings };
+  return { code, example, test, testSiblings: siblingsOf(test, `test_${parts.name}`, ext) };
 }

@@ -93,4 +93,38 @@ describe('resolveUnits', () => {
       ['commands/calc_python', 'pdd/prompts/commands/calc_Python.prompt', 'prompts/commands/calc_Python.prompt', '.pdd/meta/commands_calc_python.json', 'commands', 'pdd/commands/calc.py'],
     ]);
   });
+
+  it('takes code paths from architecture.json before .pddrc, and names examples and tests after the code as PDD does', () => {
+    ws.write({
+      '.pddrc': 'contexts:\n  default:\n    defaults:\n      example_output_path: context/\n      test_output_path: tests/\n',
+      'architecture.json': JSON.stringify([
+        { filename: 'cli_python.prompt', filepath: 'pdd/cli.py' },
+        { filename: 'core/cli_python.prompt', filepath: 'pdd/core/cli.py' },
+        { filename: 'gen_python.prompt', filepath: 'pdd/code_gen.py' },
+        { filename: 'gen_LLM.prompt' },
+        { filename: 'evil_python.prompt', filepath: '../../etc/x.py' },
+      ]),
+      'prompts/cli_python.prompt': 'a',
+      'prompts/core/cli_python.prompt': 'b',
+      'prompts/gen_python.prompt': 'c',
+      'prompts/evil_python.prompt': 'd',
+      'tests/test_gen.py': 'existing',
+    });
+    const r = resolveUnits(['prompts/cli_python.prompt', 'prompts/core/cli_python.prompt', 'prompts/gen_python.prompt', 'prompts/evil_python.prompt'], { workspaceRoot: ws.root });
+    const paths = Object.fromEntries(r.units.map((u) => [u.id, [u.paths.code, u.paths.example, u.paths.test]]));
+    // A leaf two modules share (cli) takes the code path as its stem; a unique one the code's name.
+    expect(paths['core/cli_python']).toEqual(['pdd/core/cli.py', 'context/pdd_core_cli_example.py', 'tests/test_pdd_core_cli.py']);
+    expect(paths['cli_python']).toEqual(['pdd/cli.py', 'context/pdd_cli_example.py', 'tests/test_pdd_cli.py']);
+    // An existing test named after the prompt is kept.
+    expect(paths['gen_python']).toEqual(['pdd/code_gen.py', 'context/code_gen_example.py', 'tests/test_gen.py']);
+    // An entry that leaves the root is not taken: .pddrc decides.
+    expect(paths['evil_python']).toEqual(['evil.py', 'context/evil_example.py', 'tests/test_evil.py']);
+  });
+
+  it('ignores an architecture.json that is not JSON, with a warning naming it', () => {
+    ws.write({ 'architecture.json': '{ nope', 'prompts/calc_python.prompt': 'x' });
+    const r = resolveUnits(['prompts/calc_python.prompt'], { workspaceRoot: ws.root });
+    expect(r.units[0].paths.code).toBe('calc.py');
+    expect(r.warnings).toEqual([expect.stringMatching(/^architecture\.json: not valid JSON .*: ignored, paths come from \.pddrc$/)]);
+  });
 });

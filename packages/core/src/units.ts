@@ -1,5 +1,6 @@
 import { existsSync, lstatSync, readdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
+import { architectureModule, ArchitectureIndex, readArchitecture } from './architecture';
 import { PddError } from './errors';
 import { LanguageSpec, LanguageTable, defaultLanguages } from './languages';
 import { declaredPromptsDirs, Pddrc, readPddrc, selectContext } from './pddrc';
@@ -76,6 +77,8 @@ export function resolveUnits(promptFiles: string[], options: ResolveUnitsOptions
   const pddrcs = new PddrcLocator(workspaceRoot);
   const defaultPromptsDir = options.pluginSettings?.promptsDir ?? settingsFromEnv(env).promptsDir ?? 'prompts';
   const legacy = new Map<string, boolean>();
+  const architectures = new Map<string, ArchitectureIndex | null>();
+  const architectureWarnings: string[] = [];
   const units: PromptUnit[] = [];
   const skipped: SkippedPrompt[] = [];
 
@@ -115,7 +118,17 @@ export function resolveUnits(promptFiles: string[], options: ResolveUnitsOptions
     const parts = splitBasename(basename);
     let paths: UnitPaths;
     try {
-      paths = computeUnitPaths(root, parts, language, settings, legacy.get(root));
+      if (!architectures.has(root)) {
+        try {
+          architectures.set(root, readArchitecture(workspaceRoot, root));
+        } catch (e) {
+          // A broken architecture.json is ignored (paths come from .pddrc), said once.
+          architectureWarnings.push(`${(e as Error).message}: ignored, paths come from .pddrc`);
+          architectures.set(root, null);
+        }
+      }
+      const architecture = architectureModule(architectures.get(root)!, fromPromptsDir);
+      paths = computeUnitPaths(root, parts, language, settings, legacy.get(root), architecture, (p) => existsSync(join(workspaceRoot, p)));
     } catch (e) {
       // A bad output path is an error of this unit alone (and names the setting and its value).
       if (!(e instanceof PddError)) throw e;
@@ -140,7 +153,7 @@ export function resolveUnits(promptFiles: string[], options: ResolveUnitsOptions
       metaFile: joinPosix(root, '.pdd/meta', `${basename.replace(/\//g, '_')}_${verdict.parsed.languageToken.toLowerCase()}.json`),
     });
   }
-  return { units, skipped, warnings: pddrcs.warnings(), pddrcFiles: pddrcs.files() };
+  return { units, skipped, warnings: [...pddrcs.warnings(), ...architectureWarnings], pddrcFiles: pddrcs.files() };
 }
 
 /** PDD's legacy layout: no `examples/`, and `context/**\/*_example.*` exists. */
