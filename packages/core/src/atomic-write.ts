@@ -1,13 +1,17 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+/** Temporary files end in this (`calc_python.json.4242.nx-pdd.tmp`): gitignored, and swept when their writer is dead. */
+export const TEMP_SUFFIX = '.nx-pdd.tmp';
 
 /**
  * Write a file so that readers see the old content or the new one, never half: the bytes go
- * to a temporary file in the same folder, which is then renamed over the target.
+ * to a temporary file in the same folder, which is then renamed over the target. A process
+ * killed in between leaves `<file>.<pid>.nx-pdd.tmp`, which `sweepStaleTemporaries` removes.
  */
 export function writeFileAtomic(path: string, content: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.${Date.now().toString(36)}.tmp`;
+  const tmp = `${path}.${process.pid}${TEMP_SUFFIX}`;
   try {
     writeFileSync(tmp, content);
     renameSync(tmp, path);
@@ -15,4 +19,33 @@ export function writeFileAtomic(path: string, content: string | Uint8Array): voi
     rmSync(tmp, { force: true });
     throw e;
   }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Remove the temporary files that writers which are no longer running left in `dirs`; returns them. */
+export function sweepStaleTemporaries(dirs: readonly string[]): string[] {
+  const removed: string[] = [];
+  for (const dir of new Set(dirs)) {
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      const m = /\.(\d+)\.nx-pdd\.tmp$/.exec(name);
+      if (!m || alive(Number(m[1]))) continue;
+      rmSync(join(dir, name), { force: true });
+      removed.push(join(dir, name));
+    }
+  }
+  return removed;
 }

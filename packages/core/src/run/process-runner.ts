@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { PddError } from '../errors';
 import { redactValues, secretValues, untrustedEnvironment } from '../secrets';
 
@@ -27,6 +28,40 @@ export interface RunResult {
   truncated: boolean;
 }
 
+/** The environment variable every program nx-pdd runs (and all it starts) carries. */
+export const RUN_MARKER = 'NX_PDD_RUN';
+
+/** Kill functions of the programs running now, for a signal handler that must stop them all. */
+const running = new Set<(signal: NodeJS.Signals) => void>();
+
+/** Stop every program this process is running (its group and every process carrying its marker). */
+export function killRunningPrograms(): void {
+  for (const kill of running) kill('SIGKILL');
+}
+
+/**
+ * Kill every process whose environment carries `marker` (Linux: /proc/<pid>/environ). This finds
+ * descendants that left the process group or were reparented to init; a program that clears its
+ * own environment escapes it (a sandbox is the answer there, docs/security.md).
+ */
+function killMarked(marker: string, signal: NodeJS.Signals): void {
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p));
+  } catch {
+    return; // no /proc: process groups only
+  }
+  const needle = `${RUN_MARKER}=${marker}\0`;
+  for (const pid of pids) {
+    if (Number(pid) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/environ`, 'latin1').includes(needle)) process.kill(Number(pid), signal);
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+}
+
 /**
  * Run a program as untrusted code: its own process group (a timeout kills the whole group,
  * children included), an allowlisted environment, secret values redacted from its output, output kept up to a cap, exit
@@ -37,7 +72,10 @@ export function runProcess(req: RunRequest): Promise<RunResult> {
   const cap = req.maxOutputBytes ?? 256 * 1024;
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(req.command, req.args, { cwd: req.cwd, env: untrustedEnvironment(req.env, req.passEnv, req.secretVars), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Every descendant inherits the marker, also one that leaves the process group (setsid) or
+    // is reparented: the end of the run kills them by it.
+    const marker = `${process.pid}-${started}-${Math.random().toString(36).slice(2)}`;
+    const child = spawn(req.command, req.args, { cwd: req.cwd, env: { ...untrustedEnvironment(req.env, req.passEnv, req.secretVars), [RUN_MARKER]: marker }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     // What the program prints is kept (run reports, fix prompts, logs): never a secret value,
     // even one it read from /proc/<pid>/environ of an ancestor.
     const secrets = secretValues(req.env, req.secretVars);
@@ -62,7 +100,16 @@ export function runProcess(req: RunRequest): Promise<RunResult> {
       } catch {
         // already gone
       }
+      killMarked(marker, signal);
     };
+    running.add(killGroup);
+    // nx-pdd's parent (the Nx task runner) gone, killed -9 say: stop the program now rather than
+    // let it run on unobserved.
+    const parent = process.ppid;
+    const watchdog = setInterval(() => {
+      if (process.ppid !== parent) killGroup('SIGKILL');
+    }, 1000);
+    watchdog.unref();
     const timer = setTimeout(() => {
       timedOut = true;
       killGroup('SIGTERM');
@@ -70,11 +117,15 @@ export function runProcess(req: RunRequest): Promise<RunResult> {
     }, req.timeoutMs);
     child.on('error', (e) => {
       clearTimeout(timer);
+      clearInterval(watchdog);
+      running.delete(killGroup);
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') reject(new PddError('TOOL_MISSING', `"${req.command}" was not found on PATH: install it to run this unit (${[req.command, ...req.args].join(' ')})`));
       else reject(e);
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      clearInterval(watchdog);
+      running.delete(killGroup);
       // Whatever the program left running in its group goes too.
       killGroup('SIGKILL');
       const text = (chunks: Buffer[]) => redactValues(Buffer.concat(chunks).toString('utf8'), secrets);

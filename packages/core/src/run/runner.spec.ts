@@ -38,6 +38,22 @@ describe('running untrusted programs', () => {
     expect(leak.stdout).toBe('leak: *** *** ***\n');
   });
 
+  it('kills what the program left behind, also a process that left its group with setsid', async () => {
+    const r = await runProcess({ command: 'sh', args: ['-c', 'setsid sleep 777 >/dev/null 2>&1 & echo $!'], cwd: '/tmp', env: process.env, timeoutMs: 30_000 });
+    const pid = Number(r.stdout.trim());
+    expect(pid).toBeGreaterThan(0);
+    const gone = () => {
+      try {
+        return /^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+      } catch {
+        return true;
+      }
+    };
+    // SIGKILL was sent when the run ended; give the kernel a bounded moment to reap it.
+    for (let i = 0; i < 100 && !gone(); i++) await new Promise((res) => setTimeout(res, 50));
+    expect(gone()).toBe(true);
+  });
+
   it('knows secrets by name and by URL passwords, and nothing else', () => {
     expect(secretValues({ AWS_SECRET_ACCESS_KEY: 'aws-secret-1', STRIPE_KEY: 'sk_live_123', API_KEY: 'apikey-123', DB_PASSWD: 'hunter22', X: 'https://u:pass-word-9@host/', HOME: '/root', PWD: '/work/x' }).sort()).toEqual(
       ['aws-secret-1', 'pass-word-9', 'sk_live_123', 'apikey-123', 'hunter22'].sort(),
@@ -75,6 +91,19 @@ describe('running a Python unit\'s example and tests', () => {
     const bad = await runExample(unit(), opts());
     expect(bad).toMatchObject({ ok: false, failureClass: 'import' });
     expect(bad.error).toContain("ImportError: cannot import name 'mul'");
+  });
+
+  it('an example or tests that change files they must not: put back, and the run fails', async () => {
+    ws.write({ 'examples/calc_example.py': 'import os\nos.remove("prompts/calc_python.prompt")\nopen("calc.py", "w").write("hacked = 1\\n")\nprint("ok")\n' });
+    const r = await runExample(unit(), opts());
+    expect(r).toMatchObject({ ok: false, failureClass: 'crash' });
+    expect(r.error).toBe('the example changed files it must not (prompts/calc_python.prompt, calc.py): they were put back as they were, and this run counts as failed');
+    expect(readFileSync(ws.path('prompts/calc_python.prompt'), 'utf8')).toBe('x');
+    expect(readFileSync(ws.path('calc.py'), 'utf8')).toBe('def add(a, b):\n    return a + b\n');
+    ws.write({ 'tests/test_calc.py': 'import os\n\ndef test_tamper():\n    os.makedirs(".pdd/meta", exist_ok=True)\n    open(".pdd/meta/calc_python.json", "w").write("{}")\n' });
+    const t = await runTests(unit(), opts());
+    expect(t.result.tests.find((x) => x.name === '(files the tests must not change)')?.message).toContain('(.pdd/meta/calc_python.json)');
+    expect(() => readFileSync(ws.path('.pdd/meta/calc_python.json'))).toThrow();
   });
 
   it('runs pytest with a JUnit report: counts, classes, coverage not measured (null, not 0)', async () => {

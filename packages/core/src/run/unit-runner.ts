@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { PddError } from '../errors';
+import { guardFiles, protectedFilesOf } from './protected-files';
 import { unitTestFiles } from '../fingerprint';
 import { PromptUnit } from '../units';
 import { dirnamePosix } from '../workspace-paths';
@@ -117,14 +118,21 @@ export function describeTestRunner(unit: PromptUnit, o: Pick<RunnerOptions, 'wor
   return runner === 'node-test' ? `node:test (node --test${viaTsx}; import test from 'node:test' and assert from 'node:assert/strict')` : runner === 'jest' ? 'jest (global test/expect)' : "vitest (import { test, expect } from 'vitest')";
 }
 
+function tamperedMessage(what: string, files: string[]): string {
+  return `the ${what} changed files it must not (${files.join(', ')}): they were put back as they were, and this run counts as failed`;
+}
+
 /** Run the unit's example as untrusted code. A non-zero exit, a signal or the timeout is a crash. */
 export async function runExample(unit: PromptUnit, o: RunnerOptions): Promise<ExampleRun> {
   if (!unit.paths.example) throw new PddError('OPERATION', `${unit.id}: ${unit.language.name} units have no example to run`);
   if (!unit.language.runCommand) throw new PddError('OPERATION', `${unit.id}: no run command for ${unit.language.name}: add "runCommand" for it in the plugin option "languages"`);
   const { cwd, env } = runEnv(unit, o);
   const [command, ...args] = commandLine(unit.language.runCommand, join(o.workspaceRoot, unit.paths.example), o);
+  const guard = guardFiles(o.workspaceRoot, protectedFilesOf(o.workspaceRoot, unit, 'example'));
   const run = await runProcess({ command, args, cwd, env, timeoutMs: o.timeoutMs, secretVars: o.secretVars, passEnv: o.passEnv });
+  const tampered = guard.restore();
   assertNpxToolPresent([command, ...args], run, unit);
+  if (tampered.length) return { ok: false, run, failureClass: 'crash', error: tamperedMessage('example', tampered) };
   const ok = run.exitCode === 0 && !run.timedOut;
   if (ok) return { ok, run, failureClass: null, error: null };
   const error = run.timedOut ? `the example did not finish within ${Math.round(o.timeoutMs / 1000)} s and was killed` : firstError(run.stderr || run.stdout) || `exit code ${run.exitCode ?? run.signal}`;
@@ -176,7 +184,9 @@ export async function runTests(unit: PromptUnit, o: RunnerOptions): Promise<Test
     } else {
       throw new PddError('OPERATION', `${unit.id}: no test command for ${unit.language.name}: set "testCommand" (and "testReport": "junit" if it writes JUnit XML to {junit}) for it in the plugin option "languages"`);
     }
+    const guard = guardFiles(o.workspaceRoot, protectedFilesOf(o.workspaceRoot, unit, 'tests'));
     const run = await runProcess({ command: argv[0], args: argv.slice(1), cwd, env, timeoutMs: o.timeoutMs, secretVars: o.secretVars, passEnv: o.passEnv });
+    const tampered = guard.restore();
     assertNpxToolPresent(argv, run, unit);
     let result: TestRunResult;
     const report = runner === 'jest' ? jestJson : junit;
@@ -195,6 +205,11 @@ export async function runTests(unit: PromptUnit, o: RunnerOptions): Promise<Test
       const message = run.timedOut ? `the tests did not finish within ${Math.round(o.timeoutMs / 1000)} s and were killed` : `the test runner wrote no report (exit ${run.exitCode ?? run.signal})`;
       const trace = firstError(run.stderr || run.stdout);
       result = { passed: 0, failed: 0, errored: 1, skipped: 0, durationMs: run.durationMs, tests: [{ name: '(test run)', classname: '', status: 'errored', message, trace, failureClass: run.timedOut ? 'timeout' : classifyFailure(trace), durationMs: run.durationMs }] };
+    }
+    if (tampered.length) {
+      // Tests that rewrite the prompt, the code or nx-pdd's records fail, whatever they report.
+      const message = tamperedMessage('tests', tampered);
+      result = { ...result, errored: result.errored + 1, tests: [...result.tests, { name: '(files the tests must not change)', classname: '', status: 'errored', message, trace: null, failureClass: 'crash', durationMs: 0 }] };
     }
     let coverage: number | null = null;
     const summary = join(dir, 'coverage-summary.json');

@@ -13,6 +13,7 @@ import { describeConflict, readConflict } from '../operations/conflict-store';
 import { createLlmClient } from '../operations/llm-session';
 import { resolveConflict, Resolution } from '../operations/resolve-conflict';
 import { runOperation } from '../operations/run-operation';
+import { killRunningPrograms } from '../run/process-runner';
 import { JsTestRunner } from '../run/unit-runner';
 import { PromptUnit } from '../units';
 import { joinPosix } from '../workspace-paths';
@@ -175,6 +176,7 @@ export async function runSyncCommand(unit: PromptUnit, workspaceRoot: string, en
   let lock: ReturnType<typeof acquireUnitLock> | null = null;
   let store: StateStore | null = null;
   const interrupted = (signal: NodeJS.Signals) => {
+    killRunningPrograms();
     const recovery = lock ? recoverJournal(workspaceRoot, journalPath(unit), unit) : null;
     store?.setState(unit.id, recovery ? 'initial' : (store.getState(unit.id)?.state ?? 'initial'));
     store?.close();

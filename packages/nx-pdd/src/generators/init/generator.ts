@@ -7,7 +7,7 @@ export const PLUGIN_NAME = 'nx-pdd';
  * nx-pdd's local-only state: never committed. (`.pdd/meta/` fingerprints, PDD's shared truth,
  * stay committed.)
  */
-export const GITIGNORE_LINES = ['.pdd/state.db*', '.pdd/cache/', '.pdd/locks/', '.pdd/preprocessed/', '.pdd/journal/', '.pdd/runs/', '.pdd/conflicts/'];
+export const GITIGNORE_LINES = ['.pdd/state.db*', '.pdd/cache/', '.pdd/locks/', '.pdd/preprocessed/', '.pdd/journal/', '.pdd/runs/', '.pdd/conflicts/', '*.nx-pdd.tmp'];
 const GITIGNORE_HEADER = '# nx-pdd local state (fingerprints in .pdd/meta/ stay committed)';
 
 /** Dependencies whose install scripts nx-pdd needs (npm 11 runs none it was not told to allow). */

@@ -1,0 +1,28 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { TempWorkspace } from '../../../tools/testing/temp-workspace';
+import { sweepStaleTemporaries, writeFileAtomic } from './atomic-write';
+
+describe('atomic writes and what a killed writer leaves', () => {
+  it('writes whole files and leaves no temporary file', () => {
+    const ws = new TempWorkspace();
+    try {
+      writeFileAtomic(ws.path('.pdd/meta/a.json'), '{}');
+      expect(readdirSync(ws.path('.pdd/meta'))).toEqual(['a.json']);
+    } finally {
+      ws.dispose();
+    }
+  });
+
+  it('sweeps the temporary files of writers that are gone, and keeps a live one\'s', () => {
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8', timeout: 30_000 }).stdout;
+    const ws = new TempWorkspace().write({ [`.pdd/meta/a.json.${dead}.nx-pdd.tmp`]: 'half', [`.pdd/meta/b.json.${process.pid}.nx-pdd.tmp`]: 'being written', '.pdd/meta/c.json': '{}' });
+    try {
+      expect(sweepStaleTemporaries([ws.path('.pdd/meta'), ws.path('missing')])).toEqual([ws.path(`.pdd/meta/a.json.${dead}.nx-pdd.tmp`)]);
+      expect(existsSync(ws.path(`.pdd/meta/b.json.${process.pid}.nx-pdd.tmp`))).toBe(true);
+      expect(existsSync(ws.path('.pdd/meta/c.json'))).toBe(true);
+    } finally {
+      ws.dispose();
+    }
+  });
+});

@@ -1,0 +1,50 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../atomic-write';
+import { readContainedFile } from '../contained-read';
+import { runReportPath, unitTestFiles } from '../fingerprint';
+import { PromptUnit } from '../units';
+import { joinPosix } from '../workspace-paths';
+
+/**
+ * The files a run of generated code must leave alone: the unit's prompt, its fingerprint and
+ * run report, its pristine generations, and the unit's own files other than the one being run
+ * (an example may not rewrite the code or the tests; tests may not rewrite the code or the
+ * example). Workspace-relative.
+ */
+export function protectedFilesOf(workspaceRoot: string, unit: PromptUnit, running: 'example' | 'tests'): string[] {
+  const files = [unit.promptFile, unit.metaFile, runReportPath(unit), unit.paths.code];
+  if (running === 'example') files.push(...unitTestFiles(workspaceRoot, unit));
+  if (running === 'tests' && unit.paths.example) files.push(unit.paths.example);
+  const pristineDir = joinPosix(unit.pddRoot, '.pdd/generated', unit.id.replace(/\//g, '_'));
+  for (const name of ['code', 'example', 'test']) {
+    const path = unit.paths[name as 'code' | 'example' | 'test'];
+    if (path) files.push(joinPosix(pristineDir, path.slice(path.lastIndexOf('/') + 1)));
+  }
+  return [...new Set(files)];
+}
+
+/** What `files` held before a run; `restore()` puts back every one the run changed, deleted or created, and names them. */
+export function guardFiles(workspaceRoot: string, files: readonly string[]): { restore(): string[] } {
+  const read = (f: string): Buffer | null => {
+    try {
+      return readContainedFile(workspaceRoot, f);
+    } catch {
+      return null;
+    }
+  };
+  const before = new Map(files.map((f) => [f, read(f)]));
+  return {
+    restore() {
+      const changed: string[] = [];
+      for (const [file, was] of before) {
+        const now = read(file);
+        if (was === null ? now === null : now !== null && now.equals(was)) continue;
+        changed.push(file);
+        if (was === null) rmSync(join(workspaceRoot, file), { force: true, recursive: true });
+        else writeFileAtomic(join(workspaceRoot, file), was);
+      }
+      return changed;
+    },
+  };
+}
