@@ -122,6 +122,9 @@ def main() -> None:
             if every or (meta / f"{basename.replace('/', '_')}_{language.lower()}.json").exists():
                 units.append({'basename': basename, 'language': language})
     out = {}
+    # PDD prints progress to stdout; only the JSON goes there.
+    real_stdout = sys.stdout
+    sys.stdout = sys.stderr
     for unit in units:
         key = f"{unit['basename']}_{unit['language'].lower()}"
         try:
@@ -153,6 +156,7 @@ def main() -> None:
             out[key]['prompt_hash'] = hashes.get('prompt_hash')
         except Exception as exc:  # PDD's own refusal is a verdict too
             out[key] = {'operation': 'exception', 'reason': f'{type(exc).__name__}: {exc}'}
+    sys.stdout = real_stdout
     json.dump(out, sys.stdout, indent=1, sort_keys=True)
     print()
 

@@ -48,7 +48,9 @@ export function readArchitecture(workspaceRoot: string, pddRoot: string): Archit
     if (!filename || !filename.endsWith('.prompt')) continue;
     leafCounts.set(leafOf(filename), (leafCounts.get(leafOf(filename)) ?? 0) + 1);
     const filepath = typeof m.filepath === 'string' ? normalizePosix(m.filepath.replace(/\\/g, '/')) : null;
-    if (!filepath || filepath.startsWith('/') || filepath.startsWith('..') || /^[A-Za-z]:/.test(filepath)) continue;
+    // An entry whose filepath is a prompt (PDD's runtime prompts list themselves) says nothing
+    // of code: .pddrc decides, as in PDD.
+    if (!filepath || filepath.startsWith('/') || filepath.startsWith('..') || /^[A-Za-z]:/.test(filepath) || filepath.endsWith('.prompt')) continue;
     if (!byFilename.has(filename.toLowerCase())) byFilename.set(filename.toLowerCase(), { filename, filepath });
   }
   return { file, byFilename, leafCounts };

@@ -20,6 +20,12 @@ export interface UnitNameParts {
   name: string;
   /** Basename folders with a trailing `/` (`commands/`), or ''. */
   dirPrefix: string;
+  /**
+   * The folders below the unit's context's own prompts dir (`components/` for
+   * `prompts/frontend/components/x` in a context with `prompts_dir: prompts/frontend`): what an
+   * output folder given with a trailing `/` keeps. Default: none.
+   */
+  placementPrefix?: string;
 }
 
 export function splitBasename(basename: string): UnitNameParts {
@@ -69,11 +75,12 @@ function siblingsOf(test: string | null, prefix: string, extension: string): Uni
 
 /**
  * `<dir>` + file name following PDD: a configured directory ending in `/` is complete (the
- * basename's folders are not added again); without the `/` the basename's folders are added.
+ * basename's folders are not added again, only those below the context's own prompts dir);
+ * without the `/` the basename's folders are added.
  */
 function placeIn(configured: string | undefined, conventionDir: string, parts: UnitNameParts, fileName: string): string {
   if (configured === undefined) return joinPosix(conventionDir, parts.dirPrefix, fileName);
-  if (configured.endsWith('/')) return joinPosix(configured, fileName);
+  if (configured.endsWith('/')) return joinPosix(configured, parts.placementPrefix ?? '', fileName);
   return joinPosix(configured, parts.dirPrefix, fileName);
 }
 

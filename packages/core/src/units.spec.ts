@@ -127,4 +127,18 @@ describe('resolveUnits', () => {
     expect(r.units[0].paths.code).toBe('calc.py');
     expect(r.warnings).toEqual([expect.stringMatching(/^architecture\.json: not valid JSON .*: ignored, paths come from \.pddrc$/)]);
   });
+
+  it('a complete output folder keeps the folders below the context\'s own prompts dir (PDD)', () => {
+    ws.write({
+      '.pddrc': 'contexts:\n  ui:\n    defaults:\n      prompts_dir: prompts/frontend\n      generate_output_path: src/frontend/\n      test_output_path: src/frontend/tests/\n',
+      'architecture.json': JSON.stringify([{ filename: 'theme_json.prompt', filepath: 'prompts/theme_json.prompt' }]),
+      'prompts/frontend/components/Card_typescriptreact.prompt': 'a',
+      'prompts/theme_json.prompt': 'b',
+    });
+    const r = resolveUnits(['prompts/frontend/components/Card_typescriptreact.prompt', 'prompts/theme_json.prompt'], { workspaceRoot: ws.root });
+    const card = r.units.find((u) => u.name === 'Card')!;
+    expect([card.basename, card.paths.code, card.paths.test]).toEqual(['frontend/components/Card', 'src/frontend/components/Card.tsx', 'src/frontend/tests/components/test_Card.tsx']);
+    // An architecture entry whose filepath is a prompt says nothing of code.
+    expect(r.units.find((u) => u.name === 'theme')!.paths.code).toBe('theme.json');
+  });
 });

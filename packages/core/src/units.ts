@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { architectureModule, ArchitectureIndex, readArchitecture } from './architecture';
 import { PddError } from './errors';
 import { LanguageSpec, LanguageTable, defaultLanguages } from './languages';
-import { declaredPromptsDirs, Pddrc, readPddrc, selectContext } from './pddrc';
+import { declaredPromptsDirs, Pddrc, readPddrc, selectContext, trimSlashes } from './pddrc';
 import { parsePromptFileName } from './prompt-file-name';
 import { computeUnitPaths, splitBasename, UnitPaths } from './unit-paths';
 import { resolveUnitSettings, settingsFromEnv, SettingsOverrides, UnitSettings } from './unit-settings';
@@ -128,7 +128,13 @@ export function resolveUnits(promptFiles: string[], options: ResolveUnitsOptions
         }
       }
       const architecture = architectureModule(architectures.get(root)!, fromPromptsDir);
-      paths = computeUnitPaths(root, parts, language, settings, legacy.get(root), architecture, (p) => existsSync(join(workspaceRoot, p)));
+      // Below the context's own prompts dir (`prompts/frontend` for `frontend/components/x`):
+      // what a complete output folder (`pdd/frontend/`) keeps of the basename's folders.
+      // (Only where the context declares a prompts_dir, as promptdriven/pdd's own contexts do.)
+      const contextDir = context?.defaults.prompts_dir ? trimSlashes(context.defaults.prompts_dir) : null;
+      const belowContext = contextDir && fromRoot.startsWith(contextDir + '/') ? fromRoot.slice(contextDir.length + 1) : '';
+      const placement = { ...parts, placementPrefix: belowContext.includes('/') ? belowContext.slice(0, belowContext.lastIndexOf('/') + 1) : '' };
+      paths = computeUnitPaths(root, placement, language, settings, legacy.get(root), architecture, (p) => existsSync(join(workspaceRoot, p)));
     } catch (e) {
       // A bad output path is an error of this unit alone (and names the setting and its value).
       if (!(e instanceof PddError)) throw e;
