@@ -1,5 +1,6 @@
 import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { processAlive } from './process-alive';
 
 /** Temporary files end in this (`calc_python.json.4242.nx-pdd.tmp`): gitignored, and swept when their writer is dead. */
 export const TEMP_SUFFIX = '.nx-pdd.tmp';
@@ -21,14 +22,6 @@ export function writeFileAtomic(path: string, content: string | Uint8Array): voi
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Remove the temporary files that writers which are no longer running left in `dirs`; returns them. */
 export function sweepStaleTemporaries(dirs: readonly string[]): string[] {
@@ -42,7 +35,7 @@ export function sweepStaleTemporaries(dirs: readonly string[]): string[] {
     }
     for (const name of names) {
       const m = /\.(\d+)\.nx-pdd\.tmp$/.exec(name);
-      if (!m || alive(Number(m[1]))) continue;
+      if (!m || processAlive(Number(m[1]))) continue;
       rmSync(join(dir, name), { force: true });
       removed.push(join(dir, name));
     }

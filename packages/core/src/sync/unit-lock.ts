@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { PddError } from '../errors';
 import { PromptUnit } from '../units';
 import { joinPosix } from '../workspace-paths';
+import { processAlive } from '../process-alive';
 
 export interface LockHolder {
   /** -1 when the lock file holds no process id (empty, garbage): such a lock is stale. */
@@ -42,14 +43,6 @@ function ageMs(file: string): number {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function readHolder(file: string): LockHolder | null {
   let text: string;
@@ -99,7 +92,7 @@ export function acquireUnitLock(workspaceRoot: string, unit: PromptUnit): UnitLo
         continue;
       }
       const sameHost = holder.host === null || holder.host === me.host;
-      if (holder.pid === me.pid || !sameHost || alive(holder.pid)) {
+      if (holder.pid === me.pid || !sameHost || processAlive(holder.pid)) {
         const where = holder.host ? ` on host ${holder.host}` : '';
         const since = holder.since ? ` since ${holder.since}` : '';
         throw new PddError('LOCKED', `${unit.id} is locked by pid ${holder.pid}${where}${since} (${rel}); another sync of this unit is running. Wait for it, or if no such process exists, delete ${rel}`);
