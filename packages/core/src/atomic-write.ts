@@ -2,6 +2,25 @@ import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:
 import { dirname, join } from 'node:path';
 import { processAlive } from './process-alive';
 
+let writes = 0;
+
+/**
+ * Fault injection for the kill -9 test (packages/core/src/sync/fault-injection.spec.ts): with
+ * NX_PDD_FAULT_AT_WRITE=N the process kills itself with SIGKILL at its Nth atomic write, with
+ * the new bytes in the temporary file and the target not yet replaced (the worst moment). Unset
+ * (always, outside that test) it only counts.
+ */
+function faultPoint(): void {
+  writes++;
+  const at = process.env.NX_PDD_FAULT_AT_WRITE;
+  if (at && writes === Number(at)) process.kill(process.pid, 'SIGKILL');
+}
+
+/** How many atomic writes this process has made (the fault-injection test's count of write points). */
+export function atomicWriteCount(): number {
+  return writes;
+}
+
 /** Temporary files end in this (`calc_python.json.4242.nx-pdd.tmp`): gitignored, and swept when their writer is dead. */
 export const TEMP_SUFFIX = '.nx-pdd.tmp';
 
@@ -15,6 +34,7 @@ export function writeFileAtomic(path: string, content: string | Uint8Array): voi
   const tmp = `${path}.${process.pid}${TEMP_SUFFIX}`;
   try {
     writeFileSync(tmp, content);
+    faultPoint();
     renameSync(tmp, path);
   } catch (e) {
     rmSync(tmp, { force: true });

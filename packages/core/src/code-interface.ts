@@ -95,6 +95,9 @@ function ecmascript(node: SyntaxNode, out: string[]): void {
 }
 
 /** `.pdd/interface/<unit>.txt`: what the sync tasks of dependents hash (as their dependencies' task outputs). */
+/** Where interface documents are memoised by their inputs' hash (workspace-relative, not committed). */
+export const INTERFACE_MEMO_DIR = '.pdd/cache/interfaces';
+
 export function interfacePath(unit: PromptUnit): string {
   return joinPosix(unit.pddRoot, '.pdd/interface', `${unit.id.replace(/\//g, '_')}.txt`);
 }
@@ -109,7 +112,7 @@ export async function interfaceDocument(workspaceRoot: string, unit: InterfaceSo
   if (code === null) return null;
   const example = unit.example ? readIfExists(workspaceRoot, unit.example) : null;
   // Content-addressed memo (.pdd/cache/, not committed): a sync that changed nothing parses nothing.
-  const memo = joinPosix('.pdd/cache/interfaces', `${sha256(`${INTERFACE_FORMAT}\0${unit.unit}\0${unit.languageId}\0${unit.code}\0${code}\0${unit.example}\0${example}`)}.txt`);
+  const memo = joinPosix(INTERFACE_MEMO_DIR, `${sha256(`${INTERFACE_FORMAT}\0${unit.unit}\0${unit.languageId}\0${unit.code}\0${code}\0${unit.example}\0${example}`)}.txt`);
   const known = readIfExists(workspaceRoot, memo);
   if (known !== null) return known;
   const lines = await publicInterface(unit.languageId, code);

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { sweepStaleTemporaries } from '../atomic-write';
-import { writeInterfaceFile } from '../code-interface';
+import { INTERFACE_MEMO_DIR, interfacePath, writeInterfaceFile } from '../code-interface';
 import { dirnamePosix } from '../workspace-paths';
 import { currentHashes, FileHashes, Fingerprint, nextFingerprint, runReportPath, writeFingerprint } from '../fingerprint';
 import { LlmError } from '../llm/errors';
@@ -145,7 +145,7 @@ export async function syncUnit(unit: PromptUnit, env: SyncEnvironment, initialOp
 
   // What a killed writer left: its temporary files beside the unit's files and records.
   const dirsOf = (files: Array<string | null>) => files.filter((f): f is string => !!f).map((f) => join(env.workspaceRoot, dirnamePosix(f)));
-  sweepStaleTemporaries(dirsOf([unit.metaFile, unit.paths.code, unit.paths.example, unit.paths.test, unit.promptFile, pristinePath(unit, 'code'), journalPath(unit)]));
+  sweepStaleTemporaries(dirsOf([unit.metaFile, unit.paths.code, unit.paths.example, unit.paths.test, unit.promptFile, pristinePath(unit, 'code'), journalPath(unit), interfacePath(unit), INTERFACE_MEMO_DIR + '/x']));
   const recovery = recoverJournal(env.workspaceRoot, journalPath(unit), unit);
   if (recovery) {
     const line = `recovered: "${recovery.operation}" (pid ${recovery.pid}, ${recovery.started}) did not finish; rolled back ${recovery.restored.join(', ')}`;
