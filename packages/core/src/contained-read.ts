@@ -2,6 +2,16 @@ import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } fro
 import { isAbsolute, join, relative } from 'node:path';
 import { PddError } from './errors';
 
+/** A text file read as untrusted content (readContainedFile), null when it does not exist or is a folder. */
+export function readContainedText(workspaceRoot: string, relPath: string, maxBytes = MAX_FILE_BYTES): string | null {
+  try {
+    return readContainedFile(workspaceRoot, relPath, maxBytes)?.toString('utf8') ?? null;
+  } catch (e) {
+    if (e instanceof PddError && e.code === 'READ_DIRECTORY') return null;
+    throw e;
+  }
+}
+
 /** The largest single file read on a prompt's behalf (a prompt, an include, a `.pddrc`). */
 export const MAX_FILE_BYTES = 8 * 1024 * 1024;
 

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
+
 import { writeFileAtomic } from './atomic-write';
 import { numberOf, parsePythonJson, pythonFloat, stringifyPythonJson } from './python-json';
+import { readContainedText } from './contained-read';
 
 /**
  * PDD's run report (`.pdd/meta/<...>_<language>_run.json`): the last run of a unit's tests.
@@ -22,12 +23,13 @@ export type RunReportRead = { report: RunReport; warning?: undefined } | { repor
 
 /** Read a run report; missing: null; malformed: null with a warning naming the file. */
 export function readRunReport(workspaceRoot: string, file: string): RunReportRead {
-  let text: string;
+  let text: string | null;
   try {
-    text = readFileSync(join(workspaceRoot, file), 'utf8');
-  } catch {
-    return { report: null };
+    text = readContainedText(workspaceRoot, file, 4 * 1024 * 1024);
+  } catch (e) {
+    return { report: null, warning: `${(e as Error).message}; the run report is ignored` };
   }
+  if (text === null) return { report: null };
   try {
     const v = parsePythonJson(text) as Record<string, unknown>;
     const exit = numberOf(v?.exit_code);

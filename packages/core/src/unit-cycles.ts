@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { basename, extname, join } from 'node:path';
+import { basename, extname } from 'node:path';
 import { UnitEdge } from './unit-dependencies';
+import { readContainedText } from './contained-read';
 
 /** One edge of a cycle, with where it comes from (file and 1-based line, when found). */
 export interface CycleEdge extends UnitEdge {
@@ -138,7 +138,9 @@ function componentOf(start: string, edges: UnitEdge[]): string[] {
 export function edgeLine(workspaceRoot: string, edge: UnitEdge): number | null {
   let text: string;
   try {
-    text = readFileSync(join(workspaceRoot, edge.sourceFile), 'utf8');
+    const read = readContainedText(workspaceRoot, edge.sourceFile);
+    if (read === null) return null;
+    text = read;
   } catch {
     return null;
   }

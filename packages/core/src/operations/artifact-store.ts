@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { writeFileAtomic } from '../atomic-write';
 import { mergeGeneration, MergeOutcome, withKeepRegions } from '../merge/merge-file';
 import { PromptUnit } from '../units';
 import { ConflictRecord, writeConflict } from './conflict-store';
 import { joinPosix } from '../workspace-paths';
+import { readContainedText } from '../contained-read';
 
 export type ArtifactKind = 'code' | 'example' | 'test';
 
@@ -46,13 +46,9 @@ export function pristinePath(unit: PromptUnit, kind: ArtifactKind): string {
   return joinPosix(unit.pddRoot, '.pdd/generated', unit.id.replace(/\//g, '_'), basename(working));
 }
 
+/** A unit file's text, or null: read as untrusted content (a FIFO or a link out of the workspace is an error, never a hang). */
 export function readIfExists(workspaceRoot: string, path: string): string | null {
-  try {
-    return readFileSync(join(workspaceRoot, path), 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw e;
-  }
+  return readContainedText(workspaceRoot, path);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { writeFileAtomic } from '../atomic-write';
 import { sha256 } from '../fingerprint';
@@ -6,6 +6,7 @@ import { PlacedConflict } from '../merge/line-merge';
 import { PromptUnit } from '../units';
 import { joinPosix } from '../workspace-paths';
 import type { ArtifactKind } from './artifact-store';
+import { readContainedText } from '../contained-read';
 
 /** A merge that left conflicts: what `conflict.json` records (docs/merge.md). */
 export interface ConflictRecord {
@@ -39,7 +40,7 @@ export function readConflict(workspaceRoot: string, unit: PromptUnit): ConflictR
   const file = join(workspaceRoot, conflictRecordPath(unit));
   if (!existsSync(file)) return null;
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as ConflictRecord;
+    return JSON.parse(readContainedText(workspaceRoot, conflictRecordPath(unit)) ?? '') as ConflictRecord;
   } catch {
     return { unit: unit.id, kind: 'code', working: unit.paths.code, proposal: '', theirs: '', base: '', hashes: { ours: '', theirs: '', base: null }, hunks: [], notes: [`${conflictRecordPath(unit)} cannot be read`], created: '' };
   }

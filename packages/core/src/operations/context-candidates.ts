@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { joinPosix } from '../workspace-paths';
+import { readContainedFile } from '../contained-read';
 
 /** A file auto-deps may offer the model, with its local relevance score. */
 export interface ContextCandidate {
@@ -46,9 +47,13 @@ export function listContextFiles(workspaceRoot: string, dirs: readonly string[],
       if (!e.isFile()) continue;
       const rel = joinPosix(dir, relative(join(workspaceRoot, dir), join(e.parentPath ?? e.path, e.name)).split(sep).join('/'));
       if (exclude.has(rel) || rel.split('/').some((seg) => seg.startsWith('.') || seg === 'node_modules')) continue;
-      const abs = join(workspaceRoot, rel);
-      if (statSync(abs).size > MAX_BYTES) continue;
-      const buffer = readFileSync(abs);
+      let buffer: Buffer | null;
+      try {
+        buffer = readContainedFile(workspaceRoot, rel, MAX_BYTES);
+      } catch {
+        continue; // over the limit, a link out of the workspace: not a candidate
+      }
+      if (buffer === null) continue;
       if (buffer.includes(0)) continue;
       files.push({ path: rel, text: buffer.toString('utf8') });
     }

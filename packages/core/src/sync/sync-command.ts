@@ -23,6 +23,7 @@ import { SharedLedger } from './shared-ledger';
 import { StateStore } from './state-store';
 import { journalPath, recoverJournal } from './transaction';
 import { acquireUnitLock } from './unit-lock';
+import { readContainedText } from '../contained-read';
 
 export type SyncProfile = 'quick' | 'standard' | 'thorough' | 'safe';
 
@@ -123,7 +124,7 @@ export function stepCostEstimator(workspaceRoot: string, unit: PromptUnit, table
     if (op === 'test') return 0;
     try {
       const row = chooseModels(table, { strength: unit.settings.strength, baseModel: unit.settings.model ?? env.PDD_MODEL_DEFAULT, env, ignoreKeys: true })[0];
-      promptChars ??= readFileSync(join(workspaceRoot, unit.promptFile), 'utf8').length;
+      promptChars ??= readContainedText(workspaceRoot, unit.promptFile)?.length ?? 0;
       return callCost(row, { input: Math.ceil(promptChars / 4) + 1500, output: 2000 });
     } catch {
       return 0;

@@ -360,6 +360,8 @@ export async function planSync(
       if (r) warnings.push(`${formatLocation(r.from)}: include "${r.declared}" does not exist yet: the sync of a dependency writes it first`);
     }
     const errors = pre.errors.filter((e) => !waitsFor(e));
+    // An empty prompt asks for nothing: no model is asked to write a module from it.
+    if (!errors.length && !pre.text.trim()) errors.push(new PddError('PROMPT_EMPTY', 'the prompt is empty: write what the module should do', { file: unit.promptFile }));
     if (errors.length) {
       const reason = `${unit.promptFile} cannot be used (this does not change by retrying; fix the prompt):\n    ${errors.map((e) => e.message).join('\n    ')}`;
       return { steps: [{ decision: { kind: 'stop', state: 'failed', rule: 3, reason }, estimatedUsd: 0 }], warnings, fingerprint: observed.fingerprint };

@@ -1,9 +1,10 @@
-import { readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { writeFileAtomic } from '../atomic-write';
 import { PddError } from '../errors';
 import { PromptUnit } from '../units';
 import { joinPosix, normalizePosix } from '../workspace-paths';
+import { readContainedFile } from '../contained-read';
 
 /** The journal of an open transaction: every file an operation may write, as it was before. */
 interface Journal {
@@ -29,11 +30,12 @@ export function journalPath(unit: PromptUnit): string {
   return joinPosix(unit.pddRoot, '.pdd/journal', `${unit.id.replace(/\//g, '_')}.json`);
 }
 
+/** Bytes of a journal or of a file it covers, read as untrusted content (never a FIFO, never outside). */
 function readBytes(path: string): Buffer | null {
   try {
-    return readFileSync(path);
+    return readContainedFile(dirname(path), basename(path), 64 * 1024 * 1024);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    if (e instanceof PddError && e.code === 'READ_DIRECTORY') return null;
     throw e;
   }
 }

@@ -1,10 +1,11 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { PddError } from '../errors';
 import { PromptUnit } from '../units';
 import { joinPosix } from '../workspace-paths';
 import { processAlive } from '../process-alive';
+import { readContainedFile } from '../contained-read';
 
 export interface LockHolder {
   /** -1 when the lock file holds no process id (empty, garbage): such a lock is stale. */
@@ -47,7 +48,8 @@ function ageMs(file: string): number {
 function readHolder(file: string): LockHolder | null {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    // A lock file can be planted (a FIFO would hang every sync): read it as untrusted content.
+    text = readContainedFile(dirname(file), basename(file), 4096)?.toString('utf8') ?? '';
   } catch {
     return null;
   }

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { dependencyInterfaces, interfaceSourceOf } from '../code-interface';
@@ -13,6 +12,7 @@ import { joinPosix } from '../workspace-paths';
 import { StateStore } from './state-store';
 import { stepCostEstimator, SyncProfile, syncOptionsFor } from './sync-command';
 import { describeDecision, planSync } from './sync-unit';
+import { readContainedText } from '../contained-read';
 
 /** Where a unit stands, as `nx run <unit>:sync --dryRun` would plan it. */
 export type UnitStanding = 'in sync' | 'to do' | 'conflict' | 'error';
@@ -52,15 +52,22 @@ export async function workspaceStatus(workspaceRoot: string, units: PromptUnit[]
   for (const unit of units) {
     const deps = (dependencies.get(unit.id) ?? []).map((id) => interfaceSourceOf(byId.get(id)!));
     const storeFile = join(workspaceRoot, joinPosix(unit.pddRoot, '.pdd/state.db'));
-    const plan = await planSync(
-      workspaceRoot,
-      unit,
-      StateStore.peekState(storeFile, unit.id),
-      syncOptionsFor(unit, { profile: options.profile ?? 'standard', dryRun: true, llmCache: 'readwrite', callTimeout: 0, runTimeout: 0, interactive: false }),
-      stepCostEstimator(workspaceRoot, unit, table, options.env),
-      await dependencyInterfaces(workspaceRoot, deps),
-      new Set(deps.flatMap((d) => [d.code, ...(d.example ? [d.example] : [])])),
-    );
+    let plan: Awaited<ReturnType<typeof planSync>>;
+    try {
+      plan = await planSync(
+        workspaceRoot,
+        unit,
+        StateStore.peekState(storeFile, unit.id),
+        syncOptionsFor(unit, { profile: options.profile ?? 'standard', dryRun: true, llmCache: 'readwrite', callTimeout: 0, runTimeout: 0, interactive: false }),
+        stepCostEstimator(workspaceRoot, unit, table, options.env),
+        await dependencyInterfaces(workspaceRoot, deps),
+        new Set(deps.flatMap((d) => [d.code, ...(d.example ? [d.example] : [])])),
+      );
+    } catch (e) {
+      // One unit's files that cannot be read (a link out of the workspace, a FIFO) are its error alone.
+      out.push({ unit: unit.id, project: options.projectNames?.get(unit.id) ?? unit.id, prompt: unit.promptFile, standing: 'error', next: null, reason: (e as Error).message, steps: [], estimatedUsd: 0, warnings: [] });
+      continue;
+    }
     const first = plan.steps.find((s) => s.decision.kind !== 'done');
     const last = plan.steps[plan.steps.length - 1]?.decision;
     const standing: UnitStanding =
@@ -101,7 +108,8 @@ function directDependencies(workspaceRoot: string, units: PromptUnit[]): Map<str
     const language = importLanguageOf(u.language.id);
     if (!language) continue;
     try {
-      imports.set(u.paths.code, { language, imports: scanImports(language, readFileSync(join(workspaceRoot, u.paths.code), 'utf8')) });
+      const code = readContainedText(workspaceRoot, u.paths.code);
+      if (code !== null) imports.set(u.paths.code, { language, imports: scanImports(language, code) });
     } catch {
       // no code yet
     }

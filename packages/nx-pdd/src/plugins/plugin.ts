@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   CreateDependencies,
@@ -11,7 +10,7 @@ import {
   readJsonFile,
 } from '@nx/devkit';
 import { existsSync } from 'node:fs';
-import { computeUnitEdges, cutCycles, describeCycle, edgeLine, ImportLanguage, importLanguageOf, ImportRef, ModuleResolver, scanImports, TsPathAliases, UnitEdge, UnitEdgeKind, UnitGraphNode } from '@nx-pdd/core';
+import { computeUnitEdges, readContainedText, cutCycles, describeCycle, edgeLine, ImportLanguage, importLanguageOf, ImportRef, ModuleResolver, scanImports, TsPathAliases, UnitEdge, UnitEdgeKind, UnitGraphNode } from '@nx-pdd/core';
 import { JsonCache } from '../utils/json-cache';
 import { writeUnitCycles } from './unit-cycles-file';
 import { workspaceDataDirectory } from '../utils/nx-internals';
@@ -124,7 +123,9 @@ function scanCodeImports(nodes: UnitGraphNode[], fileHashes: Map<string, string>
     let scanned = cache.get(key);
     if (!scanned) {
       try {
-        scanned = { language, imports: scanImports(language, readFileSync(join(workspaceRoot, n.codeFile), 'utf8')) };
+        const code = readContainedText(workspaceRoot, n.codeFile);
+        if (code === null) continue;
+        scanned = { language, imports: scanImports(language, code) };
         cache.set(key, scanned);
       } catch {
         continue;
