@@ -41,3 +41,4 @@ export * from './sync/workspace-status';
 export * from './contained-read';
 export * from './secrets';
 export * from './architecture';
+export * from './run/sandbox';

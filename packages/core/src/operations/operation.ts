@@ -5,6 +5,7 @@ import { preprocessUnit, PreprocessResult } from '../preprocess';
 import { PromptUnit } from '../units';
 import { JsTestRunner } from '../run/unit-runner';
 import { FileOutcome } from './artifact-store';
+import { SandboxMode } from '../run/sandbox';
 
 /** The operations that write with an LLM. */
 export type OperationName = 'generate' | 'example' | 'generate-tests' | 'update' | 'auto-deps' | 'crash' | 'verify' | 'test' | 'fix';
@@ -23,6 +24,8 @@ export interface OperationEnvironment {
   secretVars?: readonly string[];
   /** Variables passed to generated code besides the allowlist (plugin option `passEnv`). */
   passEnv?: readonly string[];
+  /** Where generated code runs (`--sandbox`, docs/security.md). */
+  sandbox?: SandboxMode;
   /** Folders auto-deps offers files from, relative to the unit's PDD root (default examples, context). */
   contextDirs?: string[];
   /** The key of the interfaces of the units this one depends on, recorded with a test run ('' or absent: none). */

@@ -15,7 +15,7 @@ import { fenced, OperationEnvironment, OperationReport, reportOf, usablePrompt }
 import { renderTemplate } from './templates';
 
 /** How operations run the unit's example and tests: the environment's timeout, secrets and test runners. */
-export const runner = (env: OperationEnvironment): RunnerOptions => ({ workspaceRoot: env.workspaceRoot, env: process.env, timeoutMs: env.runTimeoutMs ?? 120_000, secretVars: env.secretVars, passEnv: env.passEnv, testRunners: env.testRunners });
+export const runner = (env: OperationEnvironment): RunnerOptions => ({ workspaceRoot: env.workspaceRoot, env: process.env, timeoutMs: env.runTimeoutMs ?? 120_000, secretVars: env.secretVars, passEnv: env.passEnv, sandbox: env.sandbox, testRunners: env.testRunners });
 const fenceOf = (unit: PromptUnit) => unit.language.extension.replace(/^\./, '') || unit.language.id;
 
 /** Whether `content` parses in the unit's language (Python: ast; JS/TS: TypeScript's parser). Null: it does. */

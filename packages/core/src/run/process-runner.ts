@@ -1,7 +1,10 @@
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PddError } from '../errors';
 import { redactValues, secretValues, untrustedEnvironment } from '../secrets';
+import { bubblewrapArgs, SandboxMode, sandboxFor } from './sandbox';
 
 export interface RunRequest {
   command: string;
@@ -15,6 +18,10 @@ export interface RunRequest {
   secretVars?: readonly string[];
   /** Variables passed to the program besides the allowlist (the plugin option `passEnv`). */
   passEnv?: readonly string[];
+  /** Run it in a bubblewrap sandbox (docs/security.md); default `off` here, the operations pass the user's choice. */
+  sandbox?: SandboxMode;
+  /** What the program may write inside the sandbox (the workspace, report folders); its own scratch folder is added. */
+  writable?: readonly string[];
 }
 
 export interface RunResult {
@@ -26,6 +33,8 @@ export interface RunResult {
   stderr: string;
   /** True when output beyond maxOutputBytes was dropped. */
   truncated: boolean;
+  /** The sandbox it ran in. */
+  sandbox: 'bwrap' | 'none';
 }
 
 /** The environment variable every program nx-pdd runs (and all it starts) carries. */
@@ -75,7 +84,25 @@ export function runProcess(req: RunRequest): Promise<RunResult> {
     // Every descendant inherits the marker, also one that leaves the process group (setsid) or
     // is reparented: the end of the run kills them by it.
     const marker = `${process.pid}-${started}-${Math.random().toString(36).slice(2)}`;
-    const child = spawn(req.command, req.args, { cwd: req.cwd, env: { ...untrustedEnvironment(req.env, req.passEnv, req.secretVars), [RUN_MARKER]: marker }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let sandbox: 'bwrap' | 'none';
+    try {
+      sandbox = sandboxFor(req.sandbox ?? 'off');
+    } catch (e) {
+      return reject(e);
+    }
+    const env = { ...untrustedEnvironment(req.env, req.passEnv, req.secretVars), [RUN_MARKER]: marker };
+    let command = req.command;
+    let args = req.args;
+    let scratch: string | null = null;
+    if (sandbox === 'bwrap') {
+      // The root file system is read-only inside: temporary files and tool caches go to a scratch folder.
+      scratch = mkdtempSync(join(tmpdir(), 'nx-pdd-run-'));
+      Object.assign(env, { TMPDIR: scratch, npm_config_cache: join(scratch, 'npm'), XDG_CACHE_HOME: join(scratch, 'cache') });
+      args = [...bubblewrapArgs(req.cwd, [...(req.writable ?? []), scratch]), command, ...args];
+      command = 'bwrap';
+    }
+    const child = spawn(command, args, { cwd: req.cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const removeScratch = () => scratch && rmSync(scratch, { recursive: true, force: true });
     // What the program prints is kept (run reports, fix prompts, logs): never a secret value,
     // even one it read from /proc/<pid>/environ of an ancestor.
     const secrets = secretValues(req.env, req.secretVars);
@@ -119,6 +146,7 @@ export function runProcess(req: RunRequest): Promise<RunResult> {
       clearTimeout(timer);
       clearInterval(watchdog);
       running.delete(killGroup);
+      removeScratch();
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') reject(new PddError('TOOL_MISSING', `"${req.command}" was not found on PATH: install it to run this unit (${[req.command, ...req.args].join(' ')})`));
       else reject(e);
     });
@@ -126,10 +154,11 @@ export function runProcess(req: RunRequest): Promise<RunResult> {
       clearTimeout(timer);
       clearInterval(watchdog);
       running.delete(killGroup);
+      removeScratch();
       // Whatever the program left running in its group goes too.
       killGroup('SIGKILL');
       const text = (chunks: Buffer[]) => redactValues(Buffer.concat(chunks).toString('utf8'), secrets);
-      resolve({ exitCode: code, signal, timedOut, durationMs: Date.now() - started, stdout: text(out), stderr: text(err), truncated });
+      resolve({ exitCode: code, signal, timedOut, durationMs: Date.now() - started, stdout: text(out), stderr: text(err), truncated, sandbox });
     });
   });
 }

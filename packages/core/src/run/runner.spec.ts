@@ -5,6 +5,7 @@ import { LanguageTable } from '../languages';
 import { resolveUnits } from '../units';
 import { secretValues, untrustedEnvironment } from '../secrets';
 import { runProcess } from './process-runner';
+import { bubblewrapUsable } from './sandbox';
 import { chooseJsTestRunner, runExample, runTests } from './unit-runner';
 
 /** Running (a zombie left for a PID 1 that does not reap, as in many containers, is not). */
@@ -52,6 +53,27 @@ describe('running untrusted programs', () => {
     // SIGKILL was sent when the run ended; give the kernel a bounded moment to reap it.
     for (let i = 0; i < 100 && !gone(); i++) await new Promise((res) => setTimeout(res, 50));
     expect(gone()).toBe(true);
+  });
+
+  (bubblewrapUsable() ? it : it.skip)('in the bubblewrap sandbox: a private /proc, no network, only the workspace writable', async () => {
+    const ws = new TempWorkspace();
+    try {
+      const script = [
+        'ls /proc | grep -E "^[0-9]+$" | wc -l',
+        `cat /proc/${process.pid}/environ >/dev/null 2>&1 && echo parent-visible || echo parent-hidden`,
+        'touch /etc/nx-pdd-probe 2>/dev/null && echo etc-writable || echo etc-read-only',
+        `touch ${ws.path('inside.txt')} && echo workspace-writable`,
+        'node -e "require(\'net\').connect(9, \'127.0.0.1\').on(\'error\', (e) => console.log(\'net:\', e.code))"',
+      ].join('; ');
+      const r = await runProcess({ command: 'sh', args: ['-c', script], cwd: ws.root, env: process.env, timeoutMs: 30_000, sandbox: 'require', writable: [ws.root] });
+      expect(r.sandbox).toBe('bwrap');
+      const lines = r.stdout.trim().split('\n');
+      expect(Number(lines[0])).toBeLessThan(10);
+      expect(lines.slice(1, 4)).toEqual(['parent-hidden', 'etc-read-only', 'workspace-writable']);
+      expect(lines[4]).toMatch(/^net: (ENETUNREACH|ECONNREFUSED|EACCES)/);
+    } finally {
+      ws.dispose();
+    }
   });
 
   it('knows secrets by name and by URL passwords, and nothing else', () => {

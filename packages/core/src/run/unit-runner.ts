@@ -7,6 +7,7 @@ import { unitTestFiles } from '../fingerprint';
 import { PromptUnit } from '../units';
 import { dirnamePosix } from '../workspace-paths';
 import { runProcess, RunResult } from './process-runner';
+import { SandboxMode } from './sandbox';
 import { parseCoverage } from './coverage';
 import { classifyFailure, FailureClass, parseJestJson, parseJUnit, TestRunResult } from './test-results';
 
@@ -24,6 +25,8 @@ export interface RunnerOptions {
   secretVars?: readonly string[];
   /** Variables passed to generated code besides the allowlist (plugin option `passEnv`). */
   passEnv?: readonly string[];
+  /** Where generated code runs (docs/security.md); default `auto`. */
+  sandbox?: SandboxMode;
   /** The Python interpreter (default: `python3`, or PDD_PYTHON). */
   python?: string;
 }
@@ -129,7 +132,7 @@ export async function runExample(unit: PromptUnit, o: RunnerOptions): Promise<Ex
   const { cwd, env } = runEnv(unit, o);
   const [command, ...args] = commandLine(unit.language.runCommand, join(o.workspaceRoot, unit.paths.example), o);
   const guard = guardFiles(o.workspaceRoot, protectedFilesOf(o.workspaceRoot, unit, 'example'));
-  const run = await runProcess({ command, args, cwd, env, timeoutMs: o.timeoutMs, secretVars: o.secretVars, passEnv: o.passEnv });
+  const run = await runProcess({ command, args, cwd, env, timeoutMs: o.timeoutMs, secretVars: o.secretVars, passEnv: o.passEnv, sandbox: o.sandbox ?? 'auto', writable: [o.workspaceRoot] });
   const tampered = guard.restore();
   assertNpxToolPresent([command, ...args], run, unit);
   if (tampered.length) return { ok: false, run, failureClass: 'crash', error: tamperedMessage('example', tampered) };
@@ -185,7 +188,7 @@ export async function runTests(unit: PromptUnit, o: RunnerOptions): Promise<Test
       throw new PddError('OPERATION', `${unit.id}: no test command for ${unit.language.name}: set "testCommand" (and "testReport": "junit" if it writes JUnit XML to {junit}) for it in the plugin option "languages"`);
     }
     const guard = guardFiles(o.workspaceRoot, protectedFilesOf(o.workspaceRoot, unit, 'tests'));
-    const run = await runProcess({ command: argv[0], args: argv.slice(1), cwd, env, timeoutMs: o.timeoutMs, secretVars: o.secretVars, passEnv: o.passEnv });
+    const run = await runProcess({ command: argv[0], args: argv.slice(1), cwd, env, timeoutMs: o.timeoutMs, secretVars: o.secretVars, passEnv: o.passEnv, sandbox: o.sandbox ?? 'auto', writable: [o.workspaceRoot, dir] });
     const tampered = guard.restore();
     assertNpxToolPresent(argv, run, unit);
     let result: TestRunResult;

@@ -24,6 +24,7 @@ import { StateStore } from './state-store';
 import { journalPath, recoverJournal } from './transaction';
 import { acquireUnitLock } from './unit-lock';
 import { readContainedText } from '../contained-read';
+import { SandboxMode, sandboxFor } from '../run/sandbox';
 
 export type SyncProfile = 'quick' | 'standard' | 'thorough' | 'safe';
 
@@ -53,6 +54,8 @@ export interface SyncCommandOptions {
   testRunners?: Record<string, JsTestRunner>;
   /** Variables passed to generated code besides the allowlist (the plugin option passEnv). */
   passEnv?: readonly string[];
+  /** Where generated code runs: bubblewrap when usable (`auto`, the default), always (`require`), never (`off`). */
+  sandbox?: SandboxMode;
   /** Whether a person can answer a question (the safe profile asks before it writes). */
   interactive: boolean;
   /** Asks the person; true = go on. */
@@ -192,10 +195,12 @@ export async function runSyncCommand(unit: PromptUnit, workspaceRoot: string, en
     if (lock.tookOver) log(lock.tookOver.pid === -1 ? `took over ${lock.path}: it held no process id (empty or broken)` : `took over the lock of pid ${lock.tookOver.pid} (no longer running)`);
     store = StateStore.open(storeFile);
     if (store.warning) log(`warning: ${store.warning}`);
+    const sandbox = sandboxFor(o.sandbox ?? 'auto');
+    log(sandbox === 'bwrap' ? 'generated code runs in a bubblewrap sandbox (private /proc, no network, only the workspace writable)' : `generated code runs without a sandbox (${o.sandbox === 'off' ? '--sandbox=off' : 'bubblewrap is not usable here: apt-get install bubblewrap'}); its environment is allowlisted and its output redacted`);
     const runId = `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`;
     const ledger = new SharedLedger(store, { scope: budgetScope(env), budgetUsd: o.budget ?? unit.settings.budget, unitId: unit.id, ...(o.dailyCeiling !== undefined ? { dailyCeilingUsd: o.dailyCeiling } : {}), ...(o.rateLimit !== undefined ? { callsPerMinute: o.rateLimit } : {}) });
     const llm = createLlmClient({ workspaceRoot, unit, env, cacheMode: o.llmCache, ledger, table, timeoutMs: o.callTimeout * 1000, log });
-    const opEnv = { workspaceRoot, llm, runTimeoutMs: o.runTimeout * 1000, secretVars: table.rows.flatMap((r) => r.apiKeyVars), passEnv: o.passEnv, testRunners: o.testRunners, dependenciesKey: dependenciesKey(dependencies), recordedAt };
+    const opEnv = { workspaceRoot, llm, runTimeoutMs: o.runTimeout * 1000, secretVars: table.rows.flatMap((r) => r.apiKeyVars), passEnv: o.passEnv, sandbox: o.sandbox ?? 'auto', testRunners: o.testRunners, dependenciesKey: dependenciesKey(dependencies), recordedAt };
     const impl = (op: SyncOperation): OperationImpl => async (u) => {
       const r = await runOperation(op, u, opEnv);
       const lines = [...r.files.map((f) => `${f.path} ${f.action}`), ...r.notes];

@@ -34,6 +34,8 @@ export interface NxPddPluginOptions extends SettingsOverrides {
    * PYTHON*, NODE_*, VIRTUAL_ENV, ...): name the ones your examples and tests need.
    */
   passEnv?: string[];
+  /** Where generated code runs: `auto` (bubblewrap when usable, the default), `require`, `off`. */
+  sandbox?: 'auto' | 'require' | 'off';
   /** Folders (relative to a unit's PDD root) whose files auto-deps may offer. Default `["examples", "context"]`. */
   autoDepsContextDirs?: string[];
   /**
@@ -55,11 +57,12 @@ export interface NormalizedPluginOptions {
   autoDepsContextDirs: string[];
   testRunners: Record<string, JsTestRunner>;
   passEnv: string[];
+  sandbox: 'auto' | 'require' | 'off';
   operationTargets: boolean;
   staticEdges: boolean;
 }
 
-const NON_SETTINGS = new Set(['projectNamePrefix', 'allowShell', 'languages', 'preprocessTargetName', 'generateTargetName', 'exampleTargetName', 'generateTestsTargetName', 'updateTargetName', 'autoDepsTargetName', 'syncTargetName', 'crashTargetName', 'verifyTargetName', 'testTargetName', 'fixTargetName', 'autoDepsContextDirs', 'testRunners', 'passEnv', 'operationTargets', 'staticEdges']);
+const NON_SETTINGS = new Set(['projectNamePrefix', 'allowShell', 'languages', 'preprocessTargetName', 'generateTargetName', 'exampleTargetName', 'generateTestsTargetName', 'updateTargetName', 'autoDepsTargetName', 'syncTargetName', 'crashTargetName', 'verifyTargetName', 'testTargetName', 'fixTargetName', 'autoDepsContextDirs', 'testRunners', 'passEnv', 'sandbox', 'operationTargets', 'staticEdges']);
 
 export function normalizeOptions(options: NxPddPluginOptions | undefined): NormalizedPluginOptions {
   const o = options ?? {};
@@ -86,6 +89,7 @@ export function normalizeOptions(options: NxPddPluginOptions | undefined): Norma
     autoDepsContextDirs: o.autoDepsContextDirs ?? ['examples', 'context'],
     testRunners: validTestRunners(o.testRunners),
     passEnv: validNames(o.passEnv),
+    sandbox: validSandbox(o.sandbox),
     operationTargets: o.operationTargets !== false,
     staticEdges: o.staticEdges !== false,
   };
@@ -109,5 +113,11 @@ function validNames(given: unknown): string[] {
   if (!Array.isArray(given) || given.some((n) => typeof n !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(n))) {
     throw new Error(`nx-pdd: plugin option passEnv must be a list of environment variable names, got ${JSON.stringify(given)}`);
   }
+  return given;
+}
+
+function validSandbox(given: unknown): 'auto' | 'require' | 'off' {
+  if (given === undefined) return 'auto';
+  if (given !== 'auto' && given !== 'require' && given !== 'off') throw new Error(`nx-pdd: plugin option sandbox must be "auto", "require" or "off", got ${JSON.stringify(given)}`);
   return given;
 }

@@ -16,6 +16,7 @@ export interface OperationExecutorOptions {
   allowShell?: boolean;
   /** crash, verify, test, fix: seconds per run of the example or the tests. */
   runTimeout?: number;
+  sandbox?: 'auto' | 'require' | 'off';
   /** auto-deps: folders to offer files from, relative to the unit's PDD root. */
   contextDirs?: string[];
   nxPddVersion?: string;
@@ -40,7 +41,7 @@ export async function runOperationExecutor(operation: OperationName, options: Op
       stream: options.stream,
       log: (line) => console.log(line),
     });
-    const report = await runOperation(operation, unit, { workspaceRoot: context.root, llm, allowShell: options.allowShell, contextDirs: options.contextDirs, runTimeoutMs: (options.runTimeout ?? 120) * 1000, testRunners: plugin.testRunners, passEnv: plugin.passEnv });
+    const report = await runOperation(operation, unit, { workspaceRoot: context.root, llm, allowShell: options.allowShell, contextDirs: options.contextDirs, runTimeoutMs: (options.runTimeout ?? 120) * 1000, testRunners: plugin.testRunners, passEnv: plugin.passEnv, sandbox: options.sandbox ?? plugin.sandbox });
     const source = report.model === null ? 'no LLM call' : report.cached ? 'response cache, $0' : `${report.model}, $${report.costUsd.toFixed(4)}`;
     for (const file of report.files) {
       if (file.conflict) console.error(`nx-pdd: ${unit.id} ${operation}: ${describeConflict(file.conflict, context.projectName)} (${source})`);

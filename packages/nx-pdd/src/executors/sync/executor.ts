@@ -2,6 +2,7 @@ import type { ExecutorContext } from '@nx/devkit';
 import { createInterface } from 'node:readline/promises';
 import { assertProfile, describeDecision, executionOrder, InterfaceSource, saveRunRecord, LLM_CACHE_MODES, LlmCacheMode, Resolution, runSyncCommand } from '@nx-pdd/core';
 import { readCutEdges } from '../../plugins/unit-cycles-file';
+import { SANDBOX_MODES, SandboxMode } from '@nx-pdd/core';
 import { UnitProjectMetadata } from '../../plugins/unit-project';
 import { resolveExecutorUnit } from '../shared/operation-executor';
 
@@ -24,6 +25,7 @@ export interface SyncExecutorOptions {
   resumeFrom?: string;
   resolve?: string;
   runTimeout?: number;
+  sandbox?: string;
   json?: boolean;
   strength?: number;
   temperature?: number;
@@ -88,6 +90,7 @@ export default async function syncExecutor(options: SyncExecutorOptions, context
         runTimeout: options.runTimeout ?? 120,
         testRunners: plugin.testRunners,
         passEnv: plugin.passEnv,
+        sandbox: assertSandbox(options.sandbox ?? plugin.sandbox),
         interactive: process.stdin.isTTY === true && process.stderr.isTTY === true,
         confirm: ask,
         resolve: options.resolve as Resolution | undefined,
@@ -113,4 +116,9 @@ export default async function syncExecutor(options: SyncExecutorOptions, context
     console.error(`nx-pdd: sync failed: ${(e as Error).message}`);
     return { success: false };
   }
+}
+
+function assertSandbox(mode: string): SandboxMode {
+  if (!SANDBOX_MODES.includes(mode as SandboxMode)) throw new Error(`unknown --sandbox "${mode}" (use one of ${SANDBOX_MODES.join(', ')})`);
+  return mode as SandboxMode;
 }
