@@ -25,4 +25,16 @@ describe('atomic writes and what a killed writer leaves', () => {
       ws.dispose();
     }
   });
+
+  it('a write that fails names the file, keeps the error code, and leaves no temporary file', () => {
+    const ws = new TempWorkspace().write({ 'ro/keep.txt': 'old' });
+    try {
+      // A folder that cannot be made (its parent is a file): a failure like a full disk, from the writer's side.
+      const target = ws.path('ro/keep.txt/x.json');
+      expect(() => writeFileAtomic(target, '{}')).toThrow(`cannot write ${target}: `);
+      expect(readdirSync(ws.path('ro'))).toEqual(['keep.txt']);
+    } finally {
+      ws.dispose();
+    }
+  });
 });

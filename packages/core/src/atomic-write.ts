@@ -30,15 +30,22 @@ export const TEMP_SUFFIX = '.nx-pdd.tmp';
  * killed in between leaves `<file>.<pid>.nx-pdd.tmp`, which `sweepStaleTemporaries` removes.
  */
 export function writeFileAtomic(path: string, content: string | Uint8Array): void {
-  mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}${TEMP_SUFFIX}`;
   try {
+    mkdirSync(dirname(path), { recursive: true });
     writeFileSync(tmp, content);
     faultPoint();
     renameSync(tmp, path);
   } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // its folder could not be made: there is no temporary file
+    }
+    // Name the file (ENOSPC, EACCES, EROFS say nothing of which write failed); the code stays.
+    const err = e as NodeJS.ErrnoException;
+    if (err.code && !err.message.includes(path)) err.message = `cannot write ${path}: ${err.message}`;
+    throw err;
   }
 }
 

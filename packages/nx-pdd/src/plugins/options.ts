@@ -64,8 +64,46 @@ export interface NormalizedPluginOptions {
 
 const NON_SETTINGS = new Set(['projectNamePrefix', 'allowShell', 'languages', 'preprocessTargetName', 'generateTargetName', 'exampleTargetName', 'generateTestsTargetName', 'updateTargetName', 'autoDepsTargetName', 'syncTargetName', 'crashTargetName', 'verifyTargetName', 'testTargetName', 'fixTargetName', 'autoDepsContextDirs', 'testRunners', 'passEnv', 'sandbox', 'operationTargets', 'staticEdges']);
 
+type OptionType = 'string' | 'boolean' | 'number' | 'string[]' | 'object' | 'languages';
+const OPTION_TYPES: Record<string, OptionType> = {
+  projectNamePrefix: 'string', allowShell: 'boolean', languages: 'languages', operationTargets: 'boolean', staticEdges: 'boolean',
+  testRunners: 'object', passEnv: 'string[]', sandbox: 'string', autoDepsContextDirs: 'string[]', outputTemplates: 'object',
+  promptsDir: 'string', generateOutputPath: 'string', exampleOutputPath: 'string', testOutputPath: 'string', defaultLanguage: 'string', model: 'string',
+  targetCoverage: 'number', strength: 'number', temperature: 'number', time: 'number', budget: 'number', maxAttempts: 'number',
+  ...Object.fromEntries(['preprocess', 'generate', 'example', 'generateTests', 'update', 'autoDeps', 'sync', 'crash', 'verify', 'test', 'fix'].map((t) => [`${t}TargetName`, 'string'])),
+};
+
+/**
+ * Every option of the nx.json entry has the type it must have, or a clear error naming it
+ * (not "Cannot read properties of undefined" from deep inside inference).
+ */
+function checkOptionTypes(o: Record<string, unknown>): void {
+  const fits = (type: OptionType, v: unknown): boolean => {
+    switch (type) {
+      case 'string[]':
+        return Array.isArray(v) && v.every((x) => typeof x === 'string');
+      case 'object':
+        return typeof v === 'object' && v !== null && !Array.isArray(v);
+      case 'languages':
+        return Array.isArray(v) && v.every((l) => typeof l === 'object' && l !== null && typeof l.name === 'string' && typeof l.extension === 'string');
+      case 'number':
+        return typeof v === 'number' && Number.isFinite(v);
+      default:
+        return typeof v === type;
+    }
+  };
+  const shape: Record<OptionType, string> = { string: 'a string', boolean: 'true or false', number: 'a number', 'string[]': 'a list of strings', object: 'an object', languages: 'a list of { "name", "extension", ... } objects' };
+  for (const [name, value] of Object.entries(o)) {
+    const type = OPTION_TYPES[name];
+    if (type && value !== undefined && !fits(type, value)) {
+      throw new Error(`nx-pdd: the nx.json option "${name}" of the nx-pdd plugin must be ${shape[type]}, got ${JSON.stringify(value)}`);
+    }
+  }
+}
+
 export function normalizeOptions(options: NxPddPluginOptions | undefined): NormalizedPluginOptions {
   const o = options ?? {};
+  checkOptionTypes(o as Record<string, unknown>);
   const settings = Object.fromEntries(Object.entries(o).filter(([k]) => !NON_SETTINGS.has(k))) as SettingsOverrides;
   return {
     settings,
