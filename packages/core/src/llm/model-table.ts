@@ -27,6 +27,29 @@ export interface ModelTable {
   rows: ModelRow[];
   /** The file the rows came from. */
   file: string;
+  /** Rows left out, and why (a workspace row that would send a key to a host of its own choosing). */
+  refused?: string[];
+}
+
+/** Hosts a provider key may go to from a row of the workspace's table: the providers' own APIs and this machine. */
+const KEY_HOSTS = /^(api\.openai\.com|api\.anthropic\.com|openrouter\.ai|generativelanguage\.googleapis\.com|api\.mistral\.ai|api\.groq\.com|api\.deepseek\.com|api\.x\.ai|api\.together\.xyz|api\.fireworks\.ai|[a-z0-9-]+\.openai\.azure\.com|localhost|127\.\d+\.\d+\.\d+|\[::1\])$/i;
+
+/**
+ * A row of the workspace's `.pdd/llm_model.csv` (which can arrive by pull request) may name key
+ * variables only for a `base_url` on a provider's own host or on this machine: otherwise a
+ * hostile row could send the user's key anywhere. Rows in `~/.pdd/llm_model.csv` are the user's
+ * own and are not checked. Returns why a row is refused, or null.
+ */
+export function keyDestinationRefused(row: ModelRow): string | null {
+  if (!row.baseUrl || !row.apiKeyVars.length) return null;
+  let host: string;
+  try {
+    host = new URL(row.baseUrl).host.replace(/:\d+$/, '');
+  } catch {
+    return `${row.provider}/${row.model}: base_url "${row.baseUrl}" is not a URL`;
+  }
+  if (KEY_HOSTS.test(host)) return null;
+  return `${row.provider}/${row.model}: the workspace's .pdd/llm_model.csv would send ${row.apiKeyVars.join('|')} to ${host}; a key goes only to its provider's own host or to this machine from a workspace table (put the row in ~/.pdd/llm_model.csv to allow it)`;
 }
 
 const REQUIRED = ['provider', 'model', 'input', 'output'];
@@ -83,7 +106,11 @@ export function loadModelTable(workspaceRoot: string, home = homedir()): ModelTa
     if (!existsSync(file)) continue;
     // The workspace's table can arrive by pull request: read it as untrusted content.
     const text = file === inWorkspace ? readContainedFile(workspaceRoot, '.pdd/llm_model.csv', 4 * 1024 * 1024)?.toString('utf8') : readFileSync(file, 'utf8');
-    if (text !== undefined) return { rows: parseModelTable(text, file), file };
+    if (text === undefined) continue;
+    const rows = parseModelTable(text, file);
+    if (file !== inWorkspace) return { rows, file };
+    const refused = rows.map(keyDestinationRefused).filter((r): r is string => r !== null);
+    return { rows: rows.filter((r) => keyDestinationRefused(r) === null), file, ...(refused.length ? { refused } : {}) };
   }
   throw new PddError('MODEL_TABLE', `no llm_model.csv found (looked in ${modelTableCandidates(workspaceRoot, home).join(', ')})`);
 }

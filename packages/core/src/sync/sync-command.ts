@@ -195,6 +195,7 @@ export async function runSyncCommand(unit: PromptUnit, workspaceRoot: string, en
     if (lock.tookOver) log(lock.tookOver.pid === -1 ? `took over ${lock.path}: it held no process id (empty or broken)` : `took over the lock of pid ${lock.tookOver.pid} (no longer running)`);
     store = StateStore.open(storeFile);
     if (store.warning) log(`warning: ${store.warning}`);
+    for (const refused of table.refused ?? []) log(`warning: ${refused}`);
     const sandbox = sandboxFor(o.sandbox ?? 'auto');
     log(sandbox === 'bwrap' ? 'generated code runs in a bubblewrap sandbox (private /proc, no network, only the workspace writable)' : `generated code runs without a sandbox (${o.sandbox === 'off' ? '--sandbox=off' : 'bubblewrap is not usable here: apt-get install bubblewrap'}); its environment is allowlisted and its output redacted`);
     const runId = `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`;
