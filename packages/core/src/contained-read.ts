@@ -2,14 +2,19 @@ import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } fro
 import { isAbsolute, join, relative } from 'node:path';
 import { PddError } from './errors';
 
-/** A text file read as untrusted content (readContainedFile), null when it does not exist or is a folder. */
-export function readContainedText(workspaceRoot: string, relPath: string, maxBytes = MAX_FILE_BYTES): string | null {
+/** A file's bytes read as untrusted content (readContainedFile), null when it does not exist or is a folder. */
+export function readContainedBytes(workspaceRoot: string, relPath: string, maxBytes = MAX_FILE_BYTES): Buffer | null {
   try {
-    return readContainedFile(workspaceRoot, relPath, maxBytes)?.toString('utf8') ?? null;
+    return readContainedFile(workspaceRoot, relPath, maxBytes);
   } catch (e) {
     if (e instanceof PddError && e.code === 'READ_DIRECTORY') return null;
     throw e;
   }
+}
+
+/** The same as text. */
+export function readContainedText(workspaceRoot: string, relPath: string, maxBytes = MAX_FILE_BYTES): string | null {
+  return readContainedBytes(workspaceRoot, relPath, maxBytes)?.toString('utf8') ?? null;
 }
 
 /** The largest single file read on a prompt's behalf (a prompt, an include, a `.pddrc`). */

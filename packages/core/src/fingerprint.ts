@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-write';
-import { readContainedFile } from './contained-read';
+import { readContainedBytes } from './contained-read';
 import { PddError } from './errors';
 import { parsePythonJson, stringifyPythonJson } from './python-json';
 import { PromptUnit } from './units';
@@ -48,15 +48,8 @@ export function sha256(bytes: Uint8Array | string): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-/** A unit file's bytes for hashing, read as untrusted content (readContainedFile); a folder is no file. */
-function readBytes(workspaceRoot: string, path: string): Buffer | null {
-  try {
-    return readContainedFile(workspaceRoot, path);
-  } catch (e) {
-    if (e instanceof PddError && e.code === 'READ_DIRECTORY') return null;
-    throw e;
-  }
-}
+/** A unit file's bytes for hashing, read as untrusted content; a folder is no file. */
+const readBytes = readContainedBytes;
 
 /** The run report beside the fingerprint: `.pdd/meta/<...>_<language>_run.json`. */
 export function runReportPath(unit: PromptUnit): string {

@@ -116,7 +116,7 @@ export function preprocessPrompt(promptFile: string, options: PreprocessOptions)
     errors: [],
     warnings: [],
     includeCount: 0,
-    expandedBytes: 0,
+    expandedChars: 0,
   };
   const bytes = readContainedFile(options.workspaceRoot, promptFile);
   if (bytes === null) throw new PddError('PROMPT_MISSING', `${promptFile}: no such file (ENOENT)`, { file: promptFile });
@@ -152,7 +152,7 @@ interface State {
   warnings: PddError[];
   includeCount: number;
   /** Characters of included text so far. */
-  expandedBytes: number;
+  expandedChars: number;
 }
 
 /** One level of the include chain: a file being expanded and the line in it that includes the next. */
@@ -285,8 +285,8 @@ function includeFile(kind: IncludeKind, declared: string, optional: boolean, fro
     state.errors.push(new PddError('INCLUDE_UNREADABLE', `cannot read include "${declared}": ${(e as Error).message}`, from));
     return '';
   }
-  state.expandedBytes += content.length;
-  if (state.expandedBytes > MAX_EXPANDED_CHARS) {
+  state.expandedChars += content.length;
+  if (state.expandedChars > MAX_EXPANDED_CHARS) {
     if (!state.errors.some((e) => e.code === 'INCLUDE_TOO_LARGE')) {
       state.errors.push(new PddError('INCLUDE_TOO_LARGE', `the expanded prompt passes ${MAX_EXPANDED_CHARS} characters at "${declared}" (an include bomb, or files too large to send to a model)`, from));
     }

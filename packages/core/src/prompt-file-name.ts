@@ -12,7 +12,7 @@ export type PromptNameVerdict =
   | { kind: 'unit'; parsed: ParsedPromptName }
   | { kind: 'template' }
   | { kind: 'not-a-prompt' }
-  | { kind: 'no-language'; reason: string; suspicious: boolean };
+  | { kind: 'no-language'; reason: string };
 
 const SUFFIX = '.prompt';
 
@@ -26,7 +26,7 @@ export function parsePromptFileName(relativePath: string, languages: LanguageTab
   const slash = stem.lastIndexOf('/');
   const underscore = stem.lastIndexOf('_');
   if (underscore <= slash + 1) {
-    return { kind: 'no-language', reason: `expected <basename>_<language>.prompt, found no "_<language>" in "${relativePath}"`, suspicious: true };
+    return { kind: 'no-language', reason: `expected <basename>_<language>.prompt, found no "_<language>" in "${relativePath}"` };
   }
   const languageToken = stem.slice(underscore + 1);
   // PDD's sync_order: the suffix is `_([a-zA-Z0-9]+)$`, and `_LLM` / `_prompt` files are
@@ -34,11 +34,7 @@ export function parsePromptFileName(relativePath: string, languages: LanguageTab
   if (/^(llm|prompt)$/i.test(languageToken)) return { kind: 'template' };
   const language = /^[A-Za-z0-9]+$/.test(languageToken) ? languages.get(languageToken) : undefined;
   if (!language) {
-    return {
-      kind: 'no-language',
-      reason: `unknown language "${languageToken}" in "${relativePath}" (add it with the plugin option "languages")`,
-      suspicious: true,
-    };
+    return { kind: 'no-language', reason: `unknown language "${languageToken}" in "${relativePath}" (add it with the plugin option "languages")` };
   }
   return { kind: 'unit', parsed: { basename: stem.slice(0, underscore), languageToken, language } };
 }

@@ -7,14 +7,10 @@ export interface CycleEdge extends UnitEdge {
   line: number | null;
 }
 
-/**
- * The dependency cycles between units: one cycle (as its edges, in order) per group of units
- * that depend on each other (a strongly connected component), found from its smallest unit.
- */
-export function findUnitCycles(edges: UnitEdge[]): UnitEdge[][] {
+/** The groups of units that depend on each other (strongly connected components, Tarjan), each sorted, in a stable order. */
+function stronglyConnectedGroups(edges: UnitEdge[]): string[][] {
   const out = new Map<string, UnitEdge[]>();
   for (const e of edges) out.set(e.source, [...(out.get(e.source) ?? []), e]);
-  // Tarjan's strongly connected components.
   let index = 0;
   const idx = new Map<string, number>();
   const low = new Map<string, number>();
@@ -44,6 +40,17 @@ export function findUnitCycles(edges: UnitEdge[]): UnitEdge[][] {
     }
   };
   for (const v of [...new Set(edges.flatMap((e) => [e.source, e.target]))].sort()) if (!idx.has(v)) visit(v);
+  return components;
+}
+
+/**
+ * The dependency cycles between units: one cycle (as its edges, in order) per group of units
+ * that depend on each other (a strongly connected component), found from its smallest unit.
+ */
+export function findUnitCycles(edges: UnitEdge[]): UnitEdge[][] {
+  const out = new Map<string, UnitEdge[]>();
+  for (const e of edges) out.set(e.source, [...(out.get(e.source) ?? []), e]);
+  const components = stronglyConnectedGroups(edges);
   // A concrete cycle in each component: breadth-first from its smallest unit back to itself.
   return components.map((members) => {
     const inside = new Set(members);
@@ -85,7 +92,7 @@ export interface CycleCut {
  * that order, and the cut edges are reported (with file and line) instead of enforced.
  */
 export function cutCycles(edges: UnitEdge[]): CycleCut {
-  const groups = findUnitCycles(edges).map((cycle) => componentOf(cycle[0].source, edges));
+  const groups = stronglyConnectedGroups(edges);
   const rank = new Map<string, number>();
   const orders: string[][] = [];
   for (const members of groups) {
@@ -110,28 +117,6 @@ export function cutCycles(edges: UnitEdge[]): CycleCut {
     else kept.push(e);
   }
   return { kept, cut, orders };
-}
-
-/** Every unit that reaches `start` and is reached from it. */
-function componentOf(start: string, edges: UnitEdge[]): string[] {
-  const reach = (from: string, next: (e: UnitEdge) => [string, string]) => {
-    const seen = new Set([from]);
-    const queue = [from];
-    while (queue.length) {
-      const v = queue.shift()!;
-      for (const e of edges) {
-        const [a, b] = next(e);
-        if (a === v && !seen.has(b)) {
-          seen.add(b);
-          queue.push(b);
-        }
-      }
-    }
-    return seen;
-  };
-  const forward = reach(start, (e) => [e.source, e.target]);
-  const backward = reach(start, (e) => [e.target, e.source]);
-  return [...forward].filter((u) => backward.has(u)).sort();
 }
 
 /** The 1-based line of `edge.sourceFile` that names what the edge goes to (the include or the import); null if not found. */

@@ -85,3 +85,16 @@ function findPromptOwner(nodes: UnitGraphNode[], declared: string, from: string)
   const dir = from.slice(0, from.lastIndexOf('/') + 1);
   return (matches.find((n) => n.promptFile.startsWith(dir)) ?? matches.sort((a, b) => a.promptFile.length - b.promptFile.length)[0]).project;
 }
+
+const EDGE_PRIORITY: Record<UnitEdgeKind, number> = { include: 0, declared: 1, import: 2 };
+
+/** One edge per pair of units, as Nx takes them: the most direct reason (include, then declared, then import). */
+export function mostDirectEdges(edges: UnitEdge[]): UnitEdge[] {
+  const pairs = new Map<string, UnitEdge>();
+  for (const e of edges) {
+    const key = `${e.source}\0${e.target}`;
+    const kept = pairs.get(key);
+    if (!kept || EDGE_PRIORITY[e.kind] < EDGE_PRIORITY[kept.kind]) pairs.set(key, e);
+  }
+  return [...pairs.values()];
+}

@@ -108,7 +108,7 @@ export function resolveUnits(promptFiles: string[], options: ResolveUnitsOptions
     const verdict = parsePromptFileName(fromPromptsDir, languages);
     if (verdict.kind === 'template' || verdict.kind === 'not-a-prompt') continue;
     if (verdict.kind === 'no-language') {
-      skipped.push({ file, reason: verdict.reason, suspicious: verdict.suspicious });
+      skipped.push({ file, reason: verdict.reason, suspicious: true });
       continue;
     }
     const { basename, language } = verdict.parsed;

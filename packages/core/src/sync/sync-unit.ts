@@ -144,8 +144,9 @@ export async function syncUnit(unit: PromptUnit, env: SyncEnvironment, initialOp
   };
 
   // What a killed writer left: its temporary files beside the unit's files and records.
-  const dirsOf = (files: Array<string | null>) => files.filter((f): f is string => !!f).map((f) => join(env.workspaceRoot, dirnamePosix(f)));
-  sweepStaleTemporaries(dirsOf([unit.metaFile, unit.paths.code, unit.paths.example, unit.paths.test, unit.promptFile, pristinePath(unit, 'code'), journalPath(unit), interfacePath(unit), INTERFACE_MEMO_DIR + '/x']));
+  const files = [unit.metaFile, unit.paths.code, unit.paths.example, unit.paths.test, unit.promptFile, pristinePath(unit, 'code'), journalPath(unit), interfacePath(unit)];
+  const dirs = [...files.filter((f): f is string => !!f).map(dirnamePosix), INTERFACE_MEMO_DIR];
+  sweepStaleTemporaries(dirs.map((d) => join(env.workspaceRoot, d)));
   const recovery = recoverJournal(env.workspaceRoot, journalPath(unit), unit);
   if (recovery) {
     const line = `recovered: "${recovery.operation}" (pid ${recovery.pid}, ${recovery.started}) did not finish; rolled back ${recovery.restored.join(', ')}`;

@@ -4,7 +4,7 @@ import { writeFileAtomic } from '../atomic-write';
 import { PddError } from '../errors';
 import { PromptUnit } from '../units';
 import { joinPosix, normalizePosix } from '../workspace-paths';
-import { readContainedFile } from '../contained-read';
+import { readContainedBytes } from '../contained-read';
 
 /** The journal of an open transaction: every file an operation may write, as it was before. */
 interface Journal {
@@ -32,12 +32,7 @@ export function journalPath(unit: PromptUnit): string {
 
 /** Bytes of a journal or of a file it covers, read as untrusted content (never a FIFO, never outside). */
 function readBytes(path: string): Buffer | null {
-  try {
-    return readContainedFile(dirname(path), basename(path), 64 * 1024 * 1024);
-  } catch (e) {
-    if (e instanceof PddError && e.code === 'READ_DIRECTORY') return null;
-    throw e;
-  }
+  return readContainedBytes(dirname(path), basename(path), 64 * 1024 * 1024);
 }
 
 /**

@@ -5,7 +5,7 @@ import { importLanguageOf, ImportLanguage, ImportRef, scanImports } from '../imp
 import { loadModelTable } from '../llm/model-table';
 import { ModuleResolver } from '../module-resolution';
 import { preprocessUnit } from '../preprocess';
-import { computeUnitEdges, UnitGraphNode } from '../unit-dependencies';
+import { computeUnitEdges, mostDirectEdges, UnitGraphNode } from '../unit-dependencies';
 import { cutCycles } from '../unit-cycles';
 import { PromptUnit } from '../units';
 import { joinPosix } from '../workspace-paths';
@@ -114,9 +114,9 @@ function directDependencies(workspaceRoot: string, units: PromptUnit[]): Map<str
       // no code yet
     }
   }
-  const { kept } = cutCycles(computeUnitEdges(nodes, imports, new ModuleResolver(units.map((u) => u.paths.code))));
+  const { kept } = cutCycles(mostDirectEdges(computeUnitEdges(nodes, imports, new ModuleResolver(units.map((u) => u.paths.code)))));
   const out = new Map<string, string[]>();
-  for (const e of kept) out.set(e.source, [...new Set([...(out.get(e.source) ?? []), e.target])]);
+  for (const e of kept) out.set(e.source, [...(out.get(e.source) ?? []), e.target]);
   return out;
 }
 

@@ -10,7 +10,7 @@ import {
   readJsonFile,
 } from '@nx/devkit';
 import { existsSync } from 'node:fs';
-import { computeUnitEdges, readContainedText, cutCycles, describeCycle, edgeLine, ImportLanguage, importLanguageOf, ImportRef, ModuleResolver, scanImports, TsPathAliases, UnitEdge, UnitEdgeKind, UnitGraphNode } from '@nx-pdd/core';
+import { computeUnitEdges, mostDirectEdges, readContainedText, cutCycles, describeCycle, edgeLine, ImportLanguage, importLanguageOf, ImportRef, ModuleResolver, scanImports, TsPathAliases, UnitGraphNode } from '@nx-pdd/core';
 import { JsonCache } from '../utils/json-cache';
 import { writeUnitCycles } from './unit-cycles-file';
 import { workspaceDataDirectory } from '../utils/nx-internals';
@@ -49,7 +49,6 @@ export const createNodesV2: CreateNodesV2<NxPddPluginOptions> = [
 /** Nx 21 reads `createNodesV2`; Nx 22+ reads `createNodes` with the same signature. */
 export const createNodes = createNodesV2;
 
-const EDGE_PRIORITY: Record<UnitEdgeKind, number> = { include: 0, declared: 1, import: 2 };
 
 interface ScannedImports {
   language: ImportLanguage;
@@ -90,25 +89,16 @@ export const createDependencies: CreateDependencies<NxPddPluginOptions> = async 
     nodes.map((n) => n.codeFile),
     bareJsImports ? readTsPathAliases(context.workspaceRoot) : undefined,
   );
-  // Nx needs one edge per pair of units: keep the most direct reason (include, declared, import).
-  const pairs = new Map<string, UnitEdge>();
-  for (const e of computeUnitEdges(nodes, imports, resolver)) {
-    const key = `${e.source}\0${e.target}`;
-    const kept = pairs.get(key);
-    if (!kept || EDGE_PRIORITY[e.kind] < EDGE_PRIORITY[kept.kind]) pairs.set(key, e);
-  }
-  // A cycle would make Nx refuse every `^sync` task graph. The units of each cycle get a fixed
-  // order and the edges against it are left out (recorded, with file and line, for the sync
-  // and its summary to report); nothing is refused.
-  const { kept, cut } = cutCycles([...pairs.values()]);
+  // Nx needs one edge per pair of units (the most direct reason). A cycle would make Nx refuse
+  // every `^sync` task graph: the units of each cycle get a fixed order and the edges against
+  // it are left out (recorded, with file and line, for the sync and its summary to report).
+  const { kept, cut } = cutCycles(mostDirectEdges(computeUnitEdges(nodes, imports, resolver)));
   writeUnitCycles(context.workspaceRoot, cut.map((e) => ({ source: e.source, target: e.target, description: describeCycle([{ ...e, line: edgeLine(context.workspaceRoot, e) }]) })));
-  pairs.clear();
-  for (const e of kept) pairs.set(`${e.source}\0${e.target}`, e);
   if (!normalizeOptions(rawOptions).staticEdges) {
-    return [...pairs.values()].map((e) => ({ source: e.source, target: e.target, type: DependencyType.implicit }));
+    return kept.map((e) => ({ source: e.source, target: e.target, type: DependencyType.implicit }));
   }
   const nonProjectFiles = new Set(context.fileMap.nonProjectFiles.map((f) => f.file));
-  return [...pairs.values()].map((e) => toNxDependency(e.source, e.target, e.sourceFile, nonProjectFiles, context));
+  return kept.map((e) => toNxDependency(e.source, e.target, e.sourceFile, nonProjectFiles, context));
 };
 
 /** Scan each existing code file's imports, reusing scans of files whose Nx hash is unchanged. */
