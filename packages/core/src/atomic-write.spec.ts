@@ -24,7 +24,7 @@ describe('atomic writes and what a killed writer leaves', () => {
     } finally {
       ws.dispose();
     }
-  });
+  }, 60_000);
 
   it('a write that fails names the file, keeps the error code, and leaves no temporary file', () => {
     const ws = new TempWorkspace().write({ 'ro/keep.txt': 'old' });

@@ -244,5 +244,5 @@ describe('bad input corpus: a clear message, no hang, nothing lost', () => {
     } finally {
       ws.dispose();
     }
-  });
+  }, 60_000);
 });

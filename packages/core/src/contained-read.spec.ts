@@ -31,7 +31,7 @@ describe('reading on a prompt\'s behalf', () => {
     expect(() => readContainedFile(ws.root, 'zero')).toThrow(/^zero: leads outside the workspace/);
     expect(() => readContainedFile(ws.root, 'fifo')).toThrow(/^fifo: is not a regular file \(a pipe, socket or device\)/);
     expect(() => readContainedFile(ws.root, 'big.txt', 1000)).toThrow(/^big\.txt: is 2000 bytes, over the limit of 1000/);
-  });
+  }, 60_000);
 
   it('a prompt that is a link to /proc/self/environ is refused before a byte is read', () => {
     ws.link('prompts/env_python.prompt', '/proc/self/environ');
@@ -48,7 +48,7 @@ describe('reading on a prompt\'s behalf', () => {
       expect.stringMatching(/^prompts\/a_python\.prompt:1: cannot read include "fifo\.md": fifo\.md: is not a regular file/),
       expect.stringMatching(/^prompts\/a_python\.prompt:2: include "zero\.md" resolves through a link to a file outside the workspace/),
     ]);
-  });
+  }, 60_000);
 
   it('an include bomb (24 files, each including the next twice) stops with a clear error', () => {
     const files: Record<string, string> = {};
@@ -56,7 +56,7 @@ describe('reading on a prompt\'s behalf', () => {
     ws.write(files);
     const value = run('<include>bomb/0.md</include>\n');
     expect(value.errors.map((e) => e.code)).toContain('INCLUDE_LIMIT');
-  });
+  }, 60_000);
 
   it('a 3,000-deep include chain stops at the depth limit, without a stack overflow', () => {
     const files: Record<string, string> = {};
@@ -65,7 +65,7 @@ describe('reading on a prompt\'s behalf', () => {
     const value = run('<include>chain/0.md</include>\n');
     expect(value.errors.map((e) => e.code)).toEqual(['INCLUDE_DEPTH']);
     expect(value.errors[0].message).toContain('includes nested more than 64 deep');
-  });
+  }, 60_000);
 
   it('bytes that are not UTF-8 are a warning naming the file', () => {
     ws.write({ 'latin1.md': '' });

@@ -37,7 +37,7 @@ describe('running untrusted programs', () => {
     // Values the program finds elsewhere (an ancestor's /proc/<pid>/environ) are redacted on the way out.
     const leak = await runProcess({ command: 'sh', args: ['-c', 'echo "leak: $0"', 'sk-one-12345 model-key-987 PW-123456'], cwd: '/tmp', env, timeoutMs: 30_000, secretVars: ['MY_MODEL_KEY'] });
     expect(leak.stdout).toBe('leak: *** *** ***\n');
-  });
+  }, 60_000);
 
   it('kills what the program left behind, also a process that left its group with setsid', async () => {
     const r = await runProcess({ command: 'sh', args: ['-c', 'setsid sleep 777 >/dev/null 2>&1 & echo $!'], cwd: '/tmp', env: process.env, timeoutMs: 30_000 });
@@ -53,7 +53,7 @@ describe('running untrusted programs', () => {
     // SIGKILL was sent when the run ended; give the kernel a bounded moment to reap it.
     for (let i = 0; i < 100 && !gone(); i++) await new Promise((res) => setTimeout(res, 50));
     expect(gone()).toBe(true);
-  });
+  }, 60_000);
 
   (bubblewrapUsable() ? it : it.skip)('in the bubblewrap sandbox: a private /proc, no network, only the workspace writable', async () => {
     const ws = new TempWorkspace();
@@ -74,7 +74,7 @@ describe('running untrusted programs', () => {
     } finally {
       ws.dispose();
     }
-  });
+  }, 60_000);
 
   it('knows secrets by name and by URL passwords, and nothing else', () => {
     expect(secretValues({ AWS_SECRET_ACCESS_KEY: 'aws-secret-1', STRIPE_KEY: 'sk_live_123', API_KEY: 'apikey-123', DB_PASSWD: 'hunter22', X: 'https://u:pass-word-9@host/', HOME: '/root', PWD: '/work/x' }).sort()).toEqual(
@@ -126,7 +126,7 @@ describe('running a Python unit\'s example and tests', () => {
     const t = await runTests(unit(), opts());
     expect(t.result.tests.find((x) => x.name === '(files the tests must not change)')?.message).toContain('(.pdd/meta/calc_python.json)');
     expect(() => readFileSync(ws.path('.pdd/meta/calc_python.json'))).toThrow();
-  });
+  }, 60_000);
 
   it('runs pytest with a JUnit report: counts, classes, coverage not measured (null, not 0)', async () => {
     const r = await runTests(unit(), opts());
