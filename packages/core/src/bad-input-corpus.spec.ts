@@ -131,6 +131,12 @@ const journalCases: Case[] = [
     check: 'journal',
     expect: [`.pdd/journal/a_python.json names files that are not a_python's (${path}): nothing was restored; check it and delete it`],
   })),
+  {
+    name: 'journal: a committed symlink leads its folder out of the workspace',
+    files: { [P]: 'x', '.pdd/generated': { link: '/tmp' }, '.pdd/journal/a_python.json': journal([{ path: '.pdd/generated/a_python/a.py', previous: b64('pwned') }]) },
+    check: 'journal',
+    expect: ['.pdd/generated/a_python/a.py: leads outside the workspace (its folder is /tmp)', 'replace the symlink with a folder'],
+  },
   { name: 'journal: not JSON', files: { [P]: 'x', '.pdd/journal/a_python.json': '{' }, check: 'journal', expect: ['.pdd/journal/a_python.json cannot be read', 'check the unit\'s files by hand (git diff), then delete'] },
   { name: 'journal: files not a list', files: { [P]: 'x', '.pdd/journal/a_python.json': journal('x') }, check: 'journal', expect: ['cannot be read (no valid file list)'] },
   { name: 'journal: a file without a path', files: { [P]: 'x', '.pdd/journal/a_python.json': journal([{ previous: null }]) }, check: 'journal', expect: ['cannot be read (no valid file list)'] },

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { writeFileAtomic } from './atomic-write';
+import { writeContainedFile } from './contained-write';
 import { sha256 } from './fingerprint';
 import { squash } from './merge/declarations';
 import { SyntaxNode, withSyntaxTree } from './merge/syntax';
@@ -119,7 +119,7 @@ export async function interfaceDocument(workspaceRoot: string, unit: InterfaceSo
   const body = lines ? lines.join('\n') : `(no parsed interface: the whole code counts) ${sha256(code)}`;
   const doc = `# public interface of ${unit.unit} (${unit.code}), written by nx-pdd sync; dependents re-sync when it changes\n${body}\n# example ${unit.example ?? '(none)'}: ${example === null ? '(none)' : sha256(example)}\n`;
   try {
-    writeFileAtomic(join(workspaceRoot, memo), doc);
+    writeContainedFile(workspaceRoot, memo, doc);
   } catch {
     // a read-only workspace: no memo
   }
@@ -165,6 +165,6 @@ export async function writeInterfaceFile(workspaceRoot: string, unit: PromptUnit
   const doc = await interfaceDocument(workspaceRoot, interfaceSourceOf(unit));
   if (doc === null) return false;
   if (readIfExists(workspaceRoot, interfacePath(unit)) === doc) return false;
-  writeFileAtomic(join(workspaceRoot, interfacePath(unit)), doc);
+  writeContainedFile(workspaceRoot, interfacePath(unit), doc);
   return true;
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 
-import { writeFileAtomic } from './atomic-write';
+import { writeContainedFile } from './contained-write';
 import { numberOf, parsePythonJson, pythonFloat, stringifyPythonJson } from './python-json';
 import { readContainedText } from './contained-read';
 
@@ -55,5 +55,5 @@ export function serializeRunReport(report: RunReport): string {
 }
 
 export function writeRunReport(workspaceRoot: string, file: string, report: RunReport): void {
-  writeFileAtomic(join(workspaceRoot, file), serializeRunReport(report));
+  writeContainedFile(workspaceRoot, file, serializeRunReport(report));
 }

@@ -1,5 +1,5 @@
 import { basename, join } from 'node:path';
-import { writeFileAtomic } from '../atomic-write';
+import { writeContainedFile } from '../contained-write';
 import { mergeGeneration, MergeOutcome, withKeepRegions } from '../merge/merge-file';
 import { PromptUnit } from '../units';
 import { ConflictRecord, writeConflict } from './conflict-store';
@@ -65,7 +65,7 @@ export async function applyGeneration(workspaceRoot: string, unit: PromptUnit, k
   const current = readIfExists(workspaceRoot, path);
   // Protected regions of the working file go into every generation verbatim.
   const content = current === null ? generated : withKeepRegions(current, generated);
-  const write = (file: string, text: string) => writeFileAtomic(join(workspaceRoot, file), text);
+  const write = (file: string, text: string) => writeContainedFile(workspaceRoot, file, text);
   if (current === null || current === previous || current === content) {
     write(pristine, content);
     if (current !== content) write(path, content);

@@ -1,6 +1,6 @@
 import { existsSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { writeFileAtomic } from '../atomic-write';
+import { writeContainedFile } from '../contained-write';
 import { sha256 } from '../fingerprint';
 import { PlacedConflict } from '../merge/line-merge';
 import { PromptUnit } from '../units';
@@ -62,9 +62,9 @@ export function writeConflict(workspaceRoot: string, unit: PromptUnit, c: { kind
     notes: c.notes,
     created: new Date().toISOString(),
   };
-  writeFileAtomic(join(workspaceRoot, record.proposal), c.proposal);
-  writeFileAtomic(join(workspaceRoot, record.theirs), c.theirs);
-  writeFileAtomic(join(workspaceRoot, conflictRecordPath(unit)), JSON.stringify(record, null, 2) + '\n');
+  writeContainedFile(workspaceRoot, record.proposal, c.proposal);
+  writeContainedFile(workspaceRoot, record.theirs, c.theirs);
+  writeContainedFile(workspaceRoot, conflictRecordPath(unit), JSON.stringify(record, null, 2) + '\n');
   return record;
 }
 
@@ -74,7 +74,7 @@ export function clearConflict(workspaceRoot: string, unit: PromptUnit, record: C
   let kept: string | null = null;
   if (keepOurs !== undefined) {
     kept = joinPosix(conflictDir(unit), `${basename(record.working)}.ours`);
-    writeFileAtomic(join(workspaceRoot, kept), keepOurs);
+    writeContainedFile(workspaceRoot, kept, keepOurs);
   }
   for (const f of [record.proposal, record.theirs, conflictRecordPath(unit)]) if (f) rmSync(join(workspaceRoot, f), { force: true });
   if (kept === null) rmSync(dir, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 import { basename, join } from 'node:path';
-import { writeFileAtomic } from '../atomic-write';
+import { writeContainedFile } from '../contained-write';
 import { PddError } from '../errors';
 import { fencedBlocks } from '../llm/code-extraction';
 import { LlmError } from '../llm/errors';
@@ -55,11 +55,11 @@ export async function runUpdate(unit: PromptUnit, env: OperationEnvironment): Pr
     files.push({ kind: 'prompt', path: unit.promptFile, action: 'unchanged' });
   } else {
     const backup = promptBackupPath(unit);
-    writeFileAtomic(join(root, backup), prompt);
-    writeFileAtomic(join(root, unit.promptFile), newPrompt);
+    writeContainedFile(root, backup, prompt);
+    writeContainedFile(root, unit.promptFile, newPrompt);
     files.push({ kind: 'prompt', path: unit.promptFile, pristine: backup, action: 'updated' });
   }
-  if (generated !== code) writeFileAtomic(join(root, pristineCode), code);
+  if (generated !== code) writeContainedFile(root, pristineCode, code);
   return reportOf('update', unit, result, files, generated !== code ? [`${unit.paths.code} as it is now is the base of the new prompt (${pristineCode})`] : []);
 }
 
@@ -99,7 +99,7 @@ export async function runAutoDeps(unit: PromptUnit, env: OperationEnvironment): 
   const offered = rankContextFiles(prompt.replace(AUTO_DEPS_BLOCK, ''), files);
   if (!offered.length) {
     const next = withAutoDepsBlock(prompt, unit.name, []);
-    if (next !== prompt) writeFileAtomic(join(root, unit.promptFile), next);
+    if (next !== prompt) writeContainedFile(root, unit.promptFile, next);
     return reportOf('auto-deps', unit, null, [{ kind: 'prompt', path: unit.promptFile, action: next === prompt ? 'unchanged' : 'updated' }], [
       `no file in ${dirs.join(', ')} matches the prompt; no LLM call`,
     ]);
@@ -120,7 +120,7 @@ export async function runAutoDeps(unit: PromptUnit, env: OperationEnvironment): 
   if (unknown.length) throw new LlmError('bad-answer', `${where}: the answer names files that were not offered (${unknown.join(', ')}); nothing was written`);
   const ordered = offered.map((c) => c.path).filter((p) => chosen.includes(p));
   const next = withAutoDepsBlock(prompt, unit.name, ordered);
-  if (next !== prompt) writeFileAtomic(join(root, unit.promptFile), next);
+  if (next !== prompt) writeContainedFile(root, unit.promptFile, next);
   return reportOf('auto-deps', unit, result, [{ kind: 'prompt', path: unit.promptFile, action: next === prompt ? 'unchanged' : 'updated' }], [
     ordered.length ? `includes ${ordered.join(', ')} (offered ${offered.length})` : `includes nothing of the ${offered.length} offered`,
   ]);

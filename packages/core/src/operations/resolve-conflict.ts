@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { writeFileAtomic } from '../atomic-write';
+import { writeContainedFile } from '../contained-write';
 import { PddError } from '../errors';
 import { fencedBlocks } from '../llm/code-extraction';
 import { LlmError } from '../llm/errors';
@@ -37,7 +37,7 @@ export async function resolveConflict(unit: PromptUnit, resolution: Resolution, 
   const theirs = readIfExists(root, record.theirs);
   if (theirs === null) throw new PddError('RESOLVE', `${record.theirs} is missing: the conflict cannot be resolved; delete ${record.proposal.replace(/[^/]+$/, '')} and sync again to regenerate`);
   const ours = readIfExists(root, record.working) ?? '';
-  const write = (file: string, text: string) => writeFileAtomic(join(root, file), text);
+  const write = (file: string, text: string) => writeContainedFile(root, file, text);
   const lines: string[] = [];
   let costUsd = 0;
   let model: string | null = null;

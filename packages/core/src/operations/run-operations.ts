@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../atomic-write';
+import { writeContainedFile } from '../contained-write';
 import { runReportPath, sha256, unitTestFiles } from '../fingerprint';
 import { fencedBlocks } from '../llm/code-extraction';
 import { LlmError } from '../llm/errors';
@@ -71,8 +72,8 @@ async function applyFix(unit: PromptUnit, env: OperationEnvironment, kind: Artif
   const error = await syntaxError(unit, content, env);
   if (error) throw new LlmError('bad-answer', `${where}: the corrected ${path} does not parse (${error}); nothing was written`);
   const before = readIfExists(env.workspaceRoot, path);
-  writeFileAtomic(join(env.workspaceRoot, path), content);
-  writeFileAtomic(join(env.workspaceRoot, pristinePath(unit, kind)), content);
+  writeContainedFile(env.workspaceRoot, path, content);
+  writeContainedFile(env.workspaceRoot, pristinePath(unit, kind), content);
   return { kind, path, pristine: pristinePath(unit, kind), action: before === content ? 'unchanged' : 'updated' };
 }
 

@@ -22,6 +22,8 @@ export interface RunRequest {
   sandbox?: SandboxMode;
   /** What the program may write inside the sandbox (the workspace, report folders); its own scratch folder is added. */
   writable?: readonly string[];
+  /** Existing files and folders inside `writable` that stay read-only in the sandbox (outside it, the caller restores them). */
+  readOnly?: readonly string[];
 }
 
 export interface RunResult {
@@ -98,7 +100,7 @@ export function runProcess(req: RunRequest): Promise<RunResult> {
       // The root file system is read-only inside: temporary files and tool caches go to a scratch folder.
       scratch = mkdtempSync(join(tmpdir(), 'nx-pdd-run-'));
       Object.assign(env, { TMPDIR: scratch, npm_config_cache: join(scratch, 'npm'), XDG_CACHE_HOME: join(scratch, 'cache') });
-      args = [...bubblewrapArgs(req.cwd, [...(req.writable ?? []), scratch]), command, ...args];
+      args = [...bubblewrapArgs(req.cwd, [...(req.writable ?? []), scratch], req.readOnly), command, ...args];
       command = 'bwrap';
     }
     const child = spawn(command, args, { cwd: req.cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });

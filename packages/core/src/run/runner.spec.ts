@@ -115,17 +115,43 @@ describe('running a Python unit\'s example and tests', () => {
     expect(bad.error).toContain("ImportError: cannot import name 'mul'");
   });
 
-  it('an example or tests that change files they must not: put back, and the run fails', async () => {
+  it('an example or tests that change files they must not: put back, and the run fails (no sandbox)', async () => {
     ws.write({ 'examples/calc_example.py': 'import os\nos.remove("prompts/calc_python.prompt")\nopen("calc.py", "w").write("hacked = 1\\n")\nprint("ok")\n' });
-    const r = await runExample(unit(), opts());
+    const r = await runExample(unit(), { ...opts(), sandbox: 'off' as const });
     expect(r).toMatchObject({ ok: false, failureClass: 'crash' });
     expect(r.error).toBe('the example changed files it must not (prompts/calc_python.prompt, calc.py): they were put back as they were, and this run counts as failed');
     expect(readFileSync(ws.path('prompts/calc_python.prompt'), 'utf8')).toBe('x');
     expect(readFileSync(ws.path('calc.py'), 'utf8')).toBe('def add(a, b):\n    return a + b\n');
     ws.write({ 'tests/test_calc.py': 'import os\n\ndef test_tamper():\n    os.makedirs(".pdd/meta", exist_ok=True)\n    open(".pdd/meta/calc_python.json", "w").write("{}")\n' });
-    const t = await runTests(unit(), opts());
+    const t = await runTests(unit(), { ...opts(), sandbox: 'off' as const });
     expect(t.result.tests.find((x) => x.name === '(files the tests must not change)')?.message).toContain('(.pdd/meta/calc_python.json)');
     expect(() => readFileSync(ws.path('.pdd/meta/calc_python.json'))).toThrow();
+  }, 60_000);
+
+  const otherUnits = {
+    'prompts/other_python.prompt': 'other',
+    '.pdd/meta/other_python.json': '{"pdd_version": "1"}',
+    '.pddrc': 'version: "1.0"\n',
+  };
+  const tamperOthers = 'import os\nopen("prompts/other_python.prompt", "w").write("hacked")\nos.remove(".pdd/meta/other_python.json")\nopen(".pdd/meta/planted.json", "w").write("{}")\nopen(".pddrc", "a").write("x: 1\\n")\nprint("ok")\n';
+
+  it("other units' prompts and fingerprints, new fingerprint files and the .pddrc: put back, and the run fails (no sandbox)", async () => {
+    ws.write({ ...otherUnits, 'examples/calc_example.py': tamperOthers });
+    const r = await runExample(unit(), { ...opts(), sandbox: 'off' as const });
+    expect(r).toMatchObject({ ok: false, failureClass: 'crash' });
+    expect(r.error).toBe('the example changed files it must not (.pdd/meta/planted.json, prompts/other_python.prompt, .pddrc, .pdd/meta/other_python.json): they were put back as they were, and this run counts as failed');
+    for (const [file, text] of Object.entries(otherUnits)) expect(readFileSync(ws.path(file), 'utf8')).toBe(text);
+    expect(() => readFileSync(ws.path('.pdd/meta/planted.json'))).toThrow();
+  }, 60_000);
+
+  (bubblewrapUsable() ? it : it.skip)('in the sandbox those files are read-only: the write fails inside the run, nothing changes', async () => {
+    ws.write({ ...otherUnits, 'examples/calc_example.py': tamperOthers });
+    const r = await runExample(unit(), { ...opts(), sandbox: 'require' as const });
+    expect(r.run.sandbox).toBe('bwrap');
+    expect(r.ok).toBe(false);
+    expect(r.error).toMatch(/Read-only file system|Permission denied/);
+    for (const [file, text] of Object.entries(otherUnits)) expect(readFileSync(ws.path(file), 'utf8')).toBe(text);
+    expect(() => readFileSync(ws.path('.pdd/meta/planted.json'))).toThrow();
   }, 60_000);
 
   it('runs pytest with a JUnit report: counts, classes, coverage not measured (null, not 0)', async () => {

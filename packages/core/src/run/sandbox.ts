@@ -29,10 +29,12 @@ export function sandboxFor(mode: SandboxMode = 'auto'): 'bwrap' | 'none' {
 /**
  * The bwrap command line around a program: its own PID namespace (a private /proc: no other
  * process's environment to read, and every descendant dies with it), no network, the whole
- * file system read-only but `writable` (the workspace and the run's scratch folder), and it dies
- * with its parent.
+ * file system read-only but `writable` (the workspace and the run's scratch folder) less
+ * `readOnly` (the files the run must leave alone), and it dies with its parent.
  */
-export function bubblewrapArgs(cwd: string, writable: readonly string[]): string[] {
+export function bubblewrapArgs(cwd: string, writable: readonly string[], readOnly: readonly string[] = []): string[] {
   const binds = [...new Set(writable)].flatMap((dir) => ['--bind', dir, dir]);
-  return ['--die-with-parent', '--unshare-pid', '--unshare-net', '--unshare-ipc', '--new-session', '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', ...binds, '--chdir', cwd, '--'];
+  // Later mounts win: files inside a writable folder that the run must not change are bound read-only over it.
+  const readOnlyBinds = [...new Set(readOnly)].flatMap((path) => ['--ro-bind', path, path]);
+  return ['--die-with-parent', '--unshare-pid', '--unshare-net', '--unshare-ipc', '--new-session', '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', ...binds, ...readOnlyBinds, '--chdir', cwd, '--'];
 }

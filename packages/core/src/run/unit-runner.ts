@@ -1,8 +1,8 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { PddError } from '../errors';
-import { guardFiles, protectedFilesOf } from './protected-files';
+import { guardFiles, protectedFilesOf, workspaceProtectedFiles } from './protected-files';
 import { unitTestFiles } from '../fingerprint';
 import { PromptUnit } from '../units';
 import { dirnamePosix } from '../workspace-paths';
@@ -121,6 +121,24 @@ export function describeTestRunner(unit: PromptUnit, o: Pick<RunnerOptions, 'wor
   return runner === 'node-test' ? `node:test (node --test${viaTsx}; import test from 'node:test' and assert from 'node:assert/strict')` : runner === 'jest' ? 'jest (global test/expect)' : "vitest (import { test, expect } from 'vitest')";
 }
 
+/** Guard what a run must leave alone: restored afterwards, and read-only inside the sandbox. */
+function guardRun(unit: PromptUnit, o: RunnerOptions, running: 'example' | 'tests'): { restore(): string[]; readOnly: string[] } {
+  const shared = workspaceProtectedFiles(o.workspaceRoot, unit);
+  const files = [...new Set([...protectedFilesOf(o.workspaceRoot, unit, running), ...shared.files])];
+  const guard = guardFiles(o.workspaceRoot, files, shared.folders);
+  const inFolder = (f: string) => shared.folders.some((folder) => f.startsWith(`${folder}/`));
+  // Bound read-only in the sandbox: real files and folders only (bwrap cannot bind over a symlink).
+  const readOnly = [...files.filter((f) => !inFolder(f)), ...shared.folders].map((f) => join(o.workspaceRoot, f)).filter((f) => {
+    try {
+      const s = lstatSync(f);
+      return s.isFile() || s.isDirectory();
+    } catch {
+      return false;
+    }
+  });
+  return { restore: () => guard.restore(), readOnly };
+}
+
 function tamperedMessage(what: string, files: string[]): string {
   return `the ${what} changed files it must not (${files.join(', ')}): they were put back as they were, and this run counts as failed`;
 }
@@ -131,8 +149,8 @@ export async function runExample(unit: PromptUnit, o: RunnerOptions): Promise<Ex
   if (!unit.language.runCommand) throw new PddError('OPERATION', `${unit.id}: no run command for ${unit.language.name}: add "runCommand" for it in the plugin option "languages"`);
   const { cwd, env } = runEnv(unit, o);
   const [command, ...args] = commandLine(unit.language.runCommand, join(o.workspaceRoot, unit.paths.example), o);
-  const guard = guardFiles(o.workspaceRoot, protectedFilesOf(o.workspaceRoot, unit, 'example'));
-  const run = await runProcess({ command, args, cwd, env, timeoutMs: o.timeoutMs, secretVars: o.secretVars, passEnv: o.passEnv, sandbox: o.sandbox ?? 'auto', writable: [o.workspaceRoot] });
+  const guard = guardRun(unit, o, 'example');
+  const run = await runProcess({ command, args, cwd, env, timeoutMs: o.timeoutMs, secretVars: o.secretVars, passEnv: o.passEnv, sandbox: o.sandbox ?? 'auto', writable: [o.workspaceRoot], readOnly: guard.readOnly });
   const tampered = guard.restore();
   assertNpxToolPresent([command, ...args], run, unit);
   if (tampered.length) return { ok: false, run, failureClass: 'crash', error: tamperedMessage('example', tampered) };
@@ -187,8 +205,8 @@ export async function runTests(unit: PromptUnit, o: RunnerOptions): Promise<Test
     } else {
       throw new PddError('OPERATION', `${unit.id}: no test command for ${unit.language.name}: set "testCommand" (and "testReport": "junit" if it writes JUnit XML to {junit}) for it in the plugin option "languages"`);
     }
-    const guard = guardFiles(o.workspaceRoot, protectedFilesOf(o.workspaceRoot, unit, 'tests'));
-    const run = await runProcess({ command: argv[0], args: argv.slice(1), cwd, env, timeoutMs: o.timeoutMs, secretVars: o.secretVars, passEnv: o.passEnv, sandbox: o.sandbox ?? 'auto', writable: [o.workspaceRoot, dir] });
+    const guard = guardRun(unit, o, 'tests');
+    const run = await runProcess({ command: argv[0], args: argv.slice(1), cwd, env, timeoutMs: o.timeoutMs, secretVars: o.secretVars, passEnv: o.passEnv, sandbox: o.sandbox ?? 'auto', writable: [o.workspaceRoot, dir], readOnly: guard.readOnly });
     const tampered = guard.restore();
     assertNpxToolPresent(argv, run, unit);
     let result: TestRunResult;

@@ -50,6 +50,19 @@ describe('state store (.pdd/state.db)', () => {
     expect(() => StateStore.open(db)).toThrow(/newer than this nx-pdd knows .* delete .pdd\/state.db/);
   });
 
+  it('a state.db another program keeps locked: a clear error naming the file and what to do, nothing set aside', () => {
+    StateStore.open(db).close();
+    const Database = require('better-sqlite3');
+    for (const lock of ['BEGIN EXCLUSIVE', 'BEGIN IMMEDIATE']) {
+      const raw = new Database(db);
+      raw.exec(lock);
+      expect(() => StateStore.open(db, { busyTimeoutMs: 100 })).toThrow(`${db} is locked by another program (database is locked) and stayed locked for 0.1 s: close whatever holds it`);
+      raw.close();
+    }
+    expect(readdirSync(ws.path('.pdd')).filter((f) => f.includes('corrupt'))).toEqual([]);
+    StateStore.open(db).close();
+  });
+
   it('sets a corrupt file aside and starts anew with a warning', () => {
     ws.write({ '.pdd/state.db': 'this is not a database, it is a text file that is long enough '.repeat(100) });
     const store = StateStore.open(db);

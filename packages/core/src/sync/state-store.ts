@@ -116,6 +116,9 @@ export class StateStore {
     try {
       return new StateStore(StateStore.prepare(new Database(file), options), null);
     } catch (e) {
+      if ((e as { code?: string }).code?.startsWith('SQLITE_BUSY') || (e as { code?: string }).code?.startsWith('SQLITE_LOCKED')) {
+        throw new PddError('STATE_LOCKED', `${file} is locked by another program (${(e as Error).message}) and stayed locked for ${(options.busyTimeoutMs ?? 10_000) / 1000} s: close whatever holds it (an sqlite3 shell, a backup, a stuck nx-pdd: \`fuser ${file}\` names it) and run again; nothing was changed`);
+      }
       if (!existed || !isCorruption(e)) throw e;
       const aside = `${file}.corrupt-${Date.now()}`;
       renameSync(file, aside);

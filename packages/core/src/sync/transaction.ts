@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { writeFileAtomic } from '../atomic-write';
+import { assertWritableInside } from '../contained-write';
 import { PddError } from '../errors';
 import { PromptUnit } from '../units';
 import { joinPosix, normalizePosix } from '../workspace-paths';
@@ -50,6 +51,8 @@ export function isUnitFile(unit: PromptUnit, path: string): boolean {
 }
 
 function restore(workspaceRoot: string, journal: Journal): string[] {
+  // Every path is checked before any is touched: a symlinked folder refuses the whole restore.
+  for (const f of journal.files) assertWritableInside(workspaceRoot, f.path);
   for (const f of journal.files) {
     const abs = join(workspaceRoot, f.path);
     if (f.previous === null) rmSync(abs, { force: true });
