@@ -42,7 +42,7 @@ describe('sync: adoption, recovery, limits, TypeScript (real nx, tools/fake-llm)
     const before = (await fake.requests()).length;
     const r = ws.nx('run', 'calc:sync');
     expect(r.code).toBe(0);
-    expect(out(r)).toMatch(/calc_python: in sync: .*\n(calc: )?\s+operations: none; cost \$0\.0000/);
+    expect(out(r)).toMatch(/calc_python: in sync: .*\n(calc: )?\s+operations: none; cost \$0\.00/);
     expect((await fake.requests()).length).toBe(before);
     // PDD's files are left as PDD wrote them.
     expect(readFileSync(ws.path('.pdd/meta/calc_python.json'), 'utf8')).toBe(fingerprint);
@@ -76,6 +76,14 @@ describe('sync: adoption, recovery, limits, TypeScript (real nx, tools/fake-llm)
     expect(next.code).toBe(0);
     expect(existsSync(journal)).toBe(false);
     expect(readFileSync(ws.path('calc.py'), 'utf8')).toBe('def add(a, b):\n    return a + b\n');
+    // The killed run's reservation was released when the next run read the ledger (issue #13).
+    const Database = require('better-sqlite3');
+    const db = new Database(ws.path('.pdd/state.db'), { readonly: true });
+    try {
+      expect(db.prepare('SELECT status FROM ledger WHERE pid = ?').all(pid)).toEqual([{ status: 'released' }]);
+    } finally {
+      db.close();
+    }
   });
 
   it('Ctrl-C mid-operation: the step is rolled back at once, the lock freed, and it says so', async () => {

@@ -4,6 +4,7 @@ import { sha256 } from './fingerprint';
 import { squash } from './merge/declarations';
 import { SyntaxNode, withSyntaxTree } from './merge/syntax';
 import { readIfExists } from './operations/artifact-store';
+import { readContainedText } from './contained-read';
 import { PromptUnit } from './units';
 import { joinPosix } from './workspace-paths';
 
@@ -24,6 +25,26 @@ export async function publicInterface(languageId: string, code: string): Promise
     return out;
   });
   return lines ? [...new Set(lines)].sort() : null;
+}
+
+/**
+ * The names a public interface declares (`def add(a, b)` -> add; a method line names the
+ * method), without Python's dunder hooks: what tests are expected to reference.
+ */
+export function declarationNames(lines: readonly string[]): string[] {
+  const names = new Set<string>();
+  for (const line of lines) {
+    const declared = [...line.matchAll(/\b(?:def|class|function|interface|type|enum|const|let|var)\s+([A-Za-z_$][\w$]*)/g)].pop()?.[1] ?? /^(?:export\s+)?(?:default\s+)?([A-Za-z_$][\w$]*)/.exec(line)?.[1];
+    if (declared && !/^__\w+__$/.test(declared)) names.add(declared);
+  }
+  return [...names].sort();
+}
+
+/** The public names of a unit's code now (empty when it has no code or no grammar, or does not parse). */
+export async function codeDeclarationNames(workspaceRoot: string, unit: PromptUnit): Promise<string[]> {
+  const code = readContainedText(workspaceRoot, unit.paths.code);
+  if (code === null) return [];
+  return declarationNames((await publicInterface(unit.language.id, code)) ?? []);
 }
 
 const isPublic = (name: string | undefined) => !!name && !name.startsWith('_');

@@ -18,6 +18,8 @@ export interface PddrcDefaults {
   budget?: number;
   max_attempts?: number;
   model?: string;
+  /** nx-pdd's: the Python interpreter for the unit's example and tests (a path from the `.pddrc`'s folder, or a command). */
+  python?: string;
   /** `outputs.{prompt,code,example,test}.path` templates. */
   outputs?: Partial<Record<'prompt' | 'code' | 'example' | 'test', { path?: string }>>;
   [key: string]: unknown;

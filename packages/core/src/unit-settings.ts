@@ -17,6 +17,8 @@ export interface UnitSettings {
   budget: number;
   maxAttempts: number;
   outputTemplates: OutputTemplates;
+  /** The Python interpreter for the unit's example and tests (run/python-interpreter.ts has the order when unset). */
+  python?: string;
 }
 
 /** Settings as a user writes them in plugin options or command flags (camelCase, all optional). */
@@ -44,6 +46,7 @@ export const SETTINGS_ENV: Record<string, keyof SettingsOverrides> = {
   PDD_MODEL_DEFAULT: 'model',
   PDD_TEST_COVERAGE_TARGET: 'targetCoverage',
   PDD_STRENGTH_DEFAULT: 'strength',
+  PDD_PYTHON: 'python',
 };
 
 const NUMERIC = new Set<keyof SettingsOverrides>(['targetCoverage', 'strength', 'temperature', 'time', 'budget', 'maxAttempts']);
@@ -83,6 +86,7 @@ export function settingsFromPddrc(defaults: PddrcDefaults | undefined): Settings
     time: defaults.time,
     budget: defaults.budget,
     maxAttempts: defaults.max_attempts,
+    python: typeof defaults.python === 'string' ? defaults.python : undefined,
     outputTemplates: Object.keys(templates).length ? templates : undefined,
   });
 }

@@ -123,7 +123,7 @@ describe.each([
   it('refuses a call the budget cannot cover, before making it', async () => {
     const error = (await ask(client({ ledger: new InProcessLedger(0.0001) })).catch((e) => e)) as LlmError;
     expect(error.kind).toBe('budget');
-    expect(error.message).toContain('budget of $0.00 would be exceeded by calc_python generate');
+    expect(error.message).toContain('budget of $0.0001 would be exceeded by calc_python generate');
     expect(fake.requests).toHaveLength(0);
   });
 

@@ -1,10 +1,10 @@
 import { LlmError } from './errors';
-import { Ledger } from './ledger';
+import { formatUsd, Ledger } from './ledger';
 import { callCost, chooseModels } from './model-choice';
 import { ModelRow, ModelTable } from './model-table';
 import { AnthropicProvider } from './providers/anthropic-provider';
 import { OpenAiProvider } from './providers/openai-provider';
-import { LlmProvider, providerIdFor } from './providers/provider';
+import { inputTokenBound, LlmProvider, outputTokenLimit, providerIdFor } from './providers/provider';
 import { redactSecrets } from '../secrets';
 import { requestKey, ResponseCache } from './response-cache';
 import { DEFAULT_RETRY, RetryPolicy, withRetry } from './retry';
@@ -29,6 +29,9 @@ export interface LlmClientOptions {
   providers?: Partial<Record<LlmProvider['id'], LlmProvider>>;
   log?: (line: string) => void;
 }
+
+/** The longest a token is taken to be, in characters, when judging an answer's length against max_tokens. */
+const MAX_CHARS_PER_TOKEN = 32;
 
 /**
  * The one door to models: picks candidates by strength, answers from the response cache,
@@ -75,21 +78,37 @@ export class LlmClient {
     for (const [index, row] of candidates.entries()) {
       const key = keyOf(row);
       const provider = this.providers[providerIdFor(row)];
-      const inputTokens = Math.ceil(messages.reduce((n, m) => n + m.content.length, 0) / 4);
-      const reservation = await this.reserveWhenAllowed(() => ledger.reserve(callCost(row, { input: inputTokens, output: request.maxOutputTokens }), `${ctx.unit} ${ctx.operation} (${row.model})`));
+      // The worst case (docs/llm-layer.md, "Spend"): the input's byte bound and max_tokens.
+      const bound = { input: inputTokenBound(messages), output: outputTokenLimit(row, request) };
+      const reservation = await this.reserveWhenAllowed(() => ledger.reserve(callCost(row, bound), `${ctx.unit} ${ctx.operation} (${row.model})`));
       try {
         const { value, attempts } = await withRetry(() => provider.complete({ row, request, timeoutMs: this.options.timeoutMs ?? 120_000 }), {
           ...(this.options.retry ?? DEFAULT_RETRY),
           onRetry: (e, attempt, delay) => this.options.log?.(`  ${row.model}: ${this.redact(e.message, row)}; retry ${attempt} in ${(delay / 1000).toFixed(1)} s`),
         });
-        const costUsd = callCost(row, value.usage);
-        reservation.settle(costUsd);
+        const claimedUsd = callCost(row, value.usage);
+        const costUsd = callCost(row, { input: Math.min(value.usage.input, bound.input), output: Math.min(value.usage.output, bound.output) });
+        reservation.settle(costUsd, claimedUsd);
+        if (claimedUsd > costUsd + 1e-12) {
+          this.options.log?.(
+            `  ${row.model}: the provider reported ${value.usage.input} input and ${value.usage.output} output tokens, beyond what this request can cost (at most ${bound.input} and ${bound.output}): charged ${formatUsd(costUsd)}, claimed ${formatUsd(claimedUsd)}; no further call starts in this run`,
+          );
+        }
+        // An answer longer than max_tokens can be is not from an honest provider; it is paid, and
+        // never parsed (a parser fed megabytes of hostile text can take hours).
+        const maxChars = Math.max(64 * 1024, bound.output * MAX_CHARS_PER_TOKEN);
+        if (value.content.length > maxChars) {
+          const error = new LlmError('bad-answer', `answered ${value.content.length} characters, more than ${bound.output} output tokens can hold (at most ${maxChars}); the answer was rejected unread`);
+          error.paidUsd = costUsd;
+          throw error;
+        }
         cache.set(key, { provider: provider.id, model: row.model, content: value.content, usage: value.usage, costUsd, createdAt: new Date().toISOString() });
         return { ...value, provider: provider.id, model: row.model, costUsd, cached: false, key, attempts };
       } catch (e) {
-        reservation.release();
+        reservation.release(); // a no-op once settled
         const error = e instanceof LlmError ? e : new LlmError('bad-answer', (e as Error).message);
         lastError = new LlmError(error.kind, this.redact(`${ctx.unit} ${ctx.operation}: ${row.provider} ${row.model}: ${error.message}`, row), error.retryAfterMs);
+        lastError.paidUsd = error.paidUsd;
         if (!error.modelSpecific || index === candidates.length - 1) throw lastError;
         this.options.log?.(`  ${lastError.message}; trying ${candidates[index + 1].model}`);
       }

@@ -20,6 +20,8 @@ export class LlmError extends PddError {
   readonly kind: LlmErrorKind;
   /** Server-requested wait (Retry-After), when it gave one. */
   readonly retryAfterMs?: number;
+  /** What the rejected answers behind a `bad-answer` cost (they were paid for). */
+  paidUsd = 0;
 
   constructor(kind: LlmErrorKind, message: string, retryAfterMs?: number) {
     super(`LLM_${kind.toUpperCase().replace(/-/g, '_')}`, message);

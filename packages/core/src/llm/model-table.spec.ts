@@ -47,6 +47,8 @@ describe('model table', () => {
   it('rejects a file without the price columns or with a bad price, naming it', () => {
     expect(() => parseModelTable('provider,model\nA,b\n', 'x.csv')).toThrow('x.csv lacks column(s) input, output');
     expect(() => parseModelTable('provider,model,input,output\nA,b,cheap,1\n', 'x.csv')).toThrow('x.csv:2: a row needs');
+    expect(() => parseModelTable('provider,model,input,output\nA,b,1,-2\n', 'x.csv')).toThrow('x.csv:2: b: the output price "-2" is not a finite, non-negative USD per million tokens');
+    expect(() => parseModelTable('provider,model,input,output\nA,b,Infinity,1\n', 'x.csv')).toThrow('x.csv:2: b: the input price "Infinity" is not a finite');
   });
 
   it('looks in ~/.pdd, then the workspace .pdd, then the bundled table', () => {

@@ -74,6 +74,11 @@ export function parseModelTable(text: string, file: string): ModelRow[] {
     if (!r.model || inputPrice === undefined || outputPrice === undefined) {
       throw new PddError('MODEL_TABLE', `${file}:${i + 2}: a row needs provider, model and numeric input/output prices`);
     }
+    for (const [column, price] of [['input', inputPrice], ['output', outputPrice]] as const) {
+      if (!Number.isFinite(price) || price < 0) {
+        throw new PddError('MODEL_TABLE', `${file}:${i + 2}: ${r.model}: the ${column} price "${r[column]}" is not a finite, non-negative USD per million tokens: fix the row (a negative price would let calls through any budget)`);
+      }
+    }
     return {
       provider: r.provider,
       model: r.model,

@@ -8,6 +8,7 @@ import { PromptUnit } from '../units';
 import { dirnamePosix } from '../workspace-paths';
 import { runProcess, RunResult } from './process-runner';
 import { SandboxMode } from './sandbox';
+import { pythonInterpreter } from './python-interpreter';
 import { parseCoverage } from './coverage';
 import { classifyFailure, FailureClass, parseJestJson, parseJUnit, TestRunResult } from './test-results';
 
@@ -27,7 +28,7 @@ export interface RunnerOptions {
   passEnv?: readonly string[];
   /** Where generated code runs (docs/security.md); default `auto`. */
   sandbox?: SandboxMode;
-  /** The Python interpreter (default: `python3`, or PDD_PYTHON). */
+  /** The Python interpreter (default: the unit's, run/python-interpreter.ts). */
   python?: string;
 }
 
@@ -47,8 +48,8 @@ export interface TestsRun {
   command: string;
 }
 
-function python(o: RunnerOptions): string {
-  return o.python ?? o.env.PDD_PYTHON ?? 'python3';
+function python(o: RunnerOptions, unit: PromptUnit): string {
+  return o.python ?? pythonInterpreter(o.workspaceRoot, unit, o.env).command;
 }
 
 /** Where the unit's programs run: its PDD root, with the code's folder importable (Python). */
@@ -60,9 +61,9 @@ function runEnv(unit: PromptUnit, o: RunnerOptions): { cwd: string; env: NodeJS.
 }
 
 /** The argv of a language-table command (`python {file}`), `python` meaning the configured interpreter. */
-export function commandLine(template: string, file: string, o: RunnerOptions): string[] {
+export function commandLine(template: string, file: string, o: RunnerOptions, unit: PromptUnit): string[] {
   const argv = template.split(/\s+/).filter(Boolean).map((a) => a.replace('{file}', file));
-  if (argv[0] === 'python' || argv[0] === 'python3') argv[0] = python(o);
+  if (argv[0] === 'python' || argv[0] === 'python3') argv[0] = python(o, unit);
   // npx must not download a missing tool (offline it would hang): it fails and says so.
   if (argv[0] === 'npx' && argv[1] !== '--no-install') argv.splice(1, 0, '--no-install');
   return argv;
@@ -143,12 +144,23 @@ function tamperedMessage(what: string, files: string[]): string {
   return `the ${what} changed files it must not (${files.join(', ')}): they were put back as they were, and this run counts as failed`;
 }
 
+/** pytest under coverage.py's API (for environments with coverage.py but no pytest-cov): argv = source, JSON report, pytest's args. */
+const COVERAGE_PY_RUN = [
+  'import sys, coverage, pytest',
+  'cov = coverage.Coverage(data_file=None, source=[sys.argv[1]])',
+  'cov.start()',
+  'rc = pytest.main(sys.argv[3:])',
+  'cov.stop()',
+  'cov.json_report(outfile=sys.argv[2])',
+  'sys.exit(int(rc))',
+].join('\n');
+
 /** Run the unit's example as untrusted code. A non-zero exit, a signal or the timeout is a crash. */
 export async function runExample(unit: PromptUnit, o: RunnerOptions): Promise<ExampleRun> {
   if (!unit.paths.example) throw new PddError('OPERATION', `${unit.id}: ${unit.language.name} units have no example to run`);
   if (!unit.language.runCommand) throw new PddError('OPERATION', `${unit.id}: no run command for ${unit.language.name}: add "runCommand" for it in the plugin option "languages"`);
   const { cwd, env } = runEnv(unit, o);
-  const [command, ...args] = commandLine(unit.language.runCommand, join(o.workspaceRoot, unit.paths.example), o);
+  const [command, ...args] = commandLine(unit.language.runCommand, join(o.workspaceRoot, unit.paths.example), o, unit);
   const guard = guardRun(unit, o, 'example');
   const run = await runProcess({ command, args, cwd, env, timeoutMs: o.timeoutMs, secretVars: o.secretVars, passEnv: o.passEnv, sandbox: o.sandbox ?? 'auto', writable: [o.workspaceRoot], readOnly: guard.readOnly });
   const tampered = guard.restore();
@@ -179,11 +191,21 @@ export async function runTests(unit: PromptUnit, o: RunnerOptions): Promise<Test
     let withCoverage = false;
     const id = unit.language.id;
     if (id === 'python') {
-      // One probe: exit 1 without pytest; prints whether pytest-cov is there.
-      const probe = await runProcess({ command: python(o), args: ['-c', 'import importlib.util, pytest; print(importlib.util.find_spec("pytest_cov") is not None)'], cwd, env, timeoutMs: 30_000 });
-      withCoverage = probe.exitCode === 0 && probe.stdout.trim() === 'True';
-      if (probe.exitCode !== 0) throw new PddError('TOOL_MISSING', `pytest is not installed for ${python(o)}: install it (python3 -m pip install pytest) to run ${unit.id}'s tests`);
-      argv = [python(o), '-m', 'pytest', ...files, `--junitxml=${junit}`, '-q', '-p', 'no:cacheprovider', ...(withCoverage ? [`--cov=${join(o.workspaceRoot, dirnamePosix(unit.paths.code))}`, `--cov-report=json:${coverageJson}`] : [])];
+      // One probe, in the sandbox like the tests (the interpreter may be the project's): exit 1
+      // without pytest; prints which coverage tool the environment has (pytest-cov, coverage.py, none).
+      const interpreter = python(o, unit);
+      const probe = await runProcess({ command: interpreter, args: ['-c', 'import importlib.util as u, pytest; print("pytest-cov" if u.find_spec("pytest_cov") else "coverage" if u.find_spec("coverage") else "none")'], cwd, env, timeoutMs: 60_000, secretVars: o.secretVars, passEnv: o.passEnv, sandbox: o.sandbox ?? 'auto', writable: [o.workspaceRoot] });
+      if (probe.exitCode !== 0) throw new PddError('TOOL_MISSING', `pytest is not installed for ${interpreter}: install it (${interpreter} -m pip install pytest) to run ${unit.id}'s tests`);
+      const tool = probe.stdout.trim();
+      withCoverage = tool === 'pytest-cov' || tool === 'coverage';
+      const source = join(o.workspaceRoot, dirnamePosix(unit.paths.code));
+      const pytestArgs = [...files, `--junitxml=${junit}`, '-q', '-p', 'no:cacheprovider'];
+      argv =
+        tool === 'pytest-cov'
+          ? [interpreter, '-m', 'pytest', ...pytestArgs, `--cov=${source}`, `--cov-report=json:${coverageJson}`]
+          : tool === 'coverage'
+            ? [interpreter, '-c', COVERAGE_PY_RUN, source, coverageJson, ...pytestArgs]
+            : [interpreter, '-m', 'pytest', ...pytestArgs];
     } else if (/^(java|type)script(react)?$/.test(id)) {
       runner = chooseJsTestRunner(unit, o);
       if (runner === 'jest') {

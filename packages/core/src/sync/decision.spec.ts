@@ -71,6 +71,11 @@ describe('decide: one test per row of the decision table (docs/sync-engine.md)',
     expect(d({ verified: false })).toMatchObject({ kind: 'run', operation: 'verify', rule: 12 });
     expect(d({ verified: false }, { skipVerify: true })).toMatchObject({ kind: 'done' });
   });
+  it('13: the code gained public names no test mentions -> generate-tests (before running them), coverage measured or not', () => {
+    expect(d({ untestedDeclarations: ['multiply'], testRun: null })).toMatchObject({ kind: 'run', operation: 'generate-tests', rule: 13, reason: 'the code gained multiply, which no test mentions: extend the tests (whether or not coverage is measured)' });
+    expect(d({ untestedDeclarations: ['multiply'] }, { skipTests: true })).toMatchObject({ kind: 'done' });
+    expect(d({ untestedDeclarations: [] })).toMatchObject({ kind: 'done' });
+  });
   it('13: no tests -> generate-tests', () => {
     expect(d({ tests: 'missing', testRun: null })).toMatchObject({ kind: 'run', operation: 'generate-tests', rule: 13 });
   });

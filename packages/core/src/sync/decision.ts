@@ -50,6 +50,8 @@ export interface Observation {
   dependencyChanges?: string[];
   /** The code changed in comments and whitespace only (by its syntax tree) since the last sync. */
   codeCommentOnly?: boolean;
+  /** Public names the code gained since its tests were written that no test mentions. */
+  untestedDeclarations?: string[];
 }
 
 export interface DecisionOptions {
@@ -117,6 +119,10 @@ export function decide(o: Observation, opt: DecisionOptions): Decision {
   if (o.example !== null && !opt.skipVerify && !o.verified) return { kind: 'run', operation: 'verify', rule: 12, reason: `the example's output has not been checked against the prompt${becauseOf}` };
   if (o.tests !== null && !opt.skipTests) {
     if (o.tests === 'missing') return { kind: 'run', operation: 'generate-tests', rule: 13, reason: 'no unit tests yet' };
+    // Before running the tests: they are about to be rewritten anyway.
+    if (o.untestedDeclarations?.length) {
+      return { kind: 'run', operation: 'generate-tests', rule: 13, reason: `the code gained ${o.untestedDeclarations.join(', ')}, which no test mentions: extend the tests (whether or not coverage is measured)` };
+    }
     if (o.testRun === null) return { kind: 'run', operation: 'test', rule: 14, reason: `the tests have not run against the current code${becauseOf}` };
     if (o.testRun.failed > 0 || o.testRun.exitCode !== 0) return { kind: 'run', operation: 'fix', rule: 15, reason: `${o.testRun.failed || 'some'} test${o.testRun.failed === 1 ? '' : 's'} failing` };
     if (o.testRun.coverage !== null && o.testRun.coverage < opt.targetCoverage) {

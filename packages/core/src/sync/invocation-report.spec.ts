@@ -14,12 +14,12 @@ describe('the summary of one sync invocation', () => {
   it('one line per unit, then the totals', () => {
     expect(summaryLines(rows)).toEqual([
       'nx-pdd sync summary',
-      '  api      in sync: generate, test; $0.0400; 1.5 s',
-      '  billing  NOT in sync (failed): fix (failed); $0.0100; 1.5 s — "fix" failed 3 times',
+      '  api      in sync: generate, test; $0.04; 1.5 s',
+      '  billing  NOT in sync (failed): fix (failed); $0.01; 1.5 s — "fix" failed 3 times',
       '  cli      not run: its dependency billing failed',
       '  core     in sync (Nx cache: no work)',
       '  edge     failed before sync ran (see its output above)',
-      '  5 units: 2 in sync, 2 failed, 1 not run; cost $0.0500',
+      '  5 units: 2 in sync, 2 failed, 1 not run; cost $0.05',
     ]);
   });
 
@@ -31,11 +31,11 @@ describe('the summary of one sync invocation', () => {
       { project: 'd', end: 'ran', record: planned('d', [], false), blockedBy: [] },
     ]);
     expect(lines[0]).toBe('nx-pdd sync summary (dry run: nothing written, nothing spent)');
-    expect(lines.at(-1)).toBe('  3 units: 1 in sync, 1 with work to do (dry run, estimated $0.0100), 1 failed, 0 not run; cost $0.0000');
+    expect(lines.at(-1)).toBe('  3 units: 1 in sync, 1 with work to do (dry run, estimated $0.01), 1 failed, 0 not run; cost $0.00');
     // A dry run Nx replays from its cache is not called in sync.
     const replay = summaryLines([{ project: 'a', end: 'ran', record: planned('a', []), blockedBy: [] }, { project: 'c', end: 'cache', record: null, blockedBy: [] }], { dryRun: true });
     expect(replay).toContain('  c     dry run replayed from the Nx cache (its plan is printed above)');
-    expect(replay.at(-1)).toBe('  2 units: 1 in sync, 0 with work to do (dry run, estimated $0.0000), 1 dry runs replayed from the Nx cache, 0 failed, 0 not run; cost $0.0000');
+    expect(replay.at(-1)).toBe('  2 units: 1 in sync, 0 with work to do (dry run, estimated $0.00), 1 dry runs replayed from the Nx cache, 0 failed, 0 not run; cost $0.00');
   });
 
   it('as JUnit: failures, skipped, passed, escaped', () => {

@@ -1,3 +1,4 @@
+import { formatUsd } from '../llm/ledger';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../atomic-write';
@@ -60,8 +61,8 @@ function describe(row: SummaryRow, dryRun = false): string {
   if (row.end === 'skipped') return `not run: ${row.blockedBy.length ? `its dependency ${row.blockedBy.join(', ')} failed` : 'a dependency failed'}`;
   if (!row.record) return row.end === 'failed-to-start' ? 'failed before sync ran (see its output above)' : 'succeeded (no record of its work: see its output above)';
   const r = row.record;
-  if (r.state === 'planned') return `dry run: ${r.operations.length ? r.operations.join(', ') : 'nothing to do'}; estimated $${(r.estimatedUsd ?? 0).toFixed(4)}${r.ok ? '' : ` — stops: ${r.reason.split('\n')[0]}`}`;
-  return `${r.ok ? 'in sync' : `NOT in sync (${r.state})`}: ${r.operations.length ? r.operations.join(', ') : 'no operation'}; $${r.costUsd.toFixed(4)}; ${r.seconds.toFixed(1)} s${r.ok ? '' : ` — ${r.reason.split('\n')[0]}`}`;
+  if (r.state === 'planned') return `dry run: ${r.operations.length ? r.operations.join(', ') : 'nothing to do'}; estimated ${formatUsd(r.estimatedUsd ?? 0)}${r.ok ? '' : ` — stops: ${r.reason.split('\n')[0]}`}`;
+  return `${r.ok ? 'in sync' : `NOT in sync (${r.state})`}: ${r.operations.length ? r.operations.join(', ') : 'no operation'}; ${formatUsd(r.costUsd)}; ${r.seconds.toFixed(1)} s${r.ok ? '' : ` — ${r.reason.split('\n')[0]}`}`;
 }
 
 /** The end-of-invocation table: one line per unit, then the totals ("in sync" only for units with nothing to do). */
@@ -79,7 +80,7 @@ export function summaryLines(rows: SummaryRow[], options: { dryRun?: boolean } =
   const inSync = rows.length - failed - skipped - toDo.length - replayed;
   const parts = [
     `${inSync} in sync`,
-    ...(toDo.length || dryRun ? [`${toDo.length} with work to do (dry run, estimated $${estimated.toFixed(4)})`] : []),
+    ...(toDo.length || dryRun ? [`${toDo.length} with work to do (dry run, estimated ${formatUsd(estimated)})`] : []),
     ...(replayed ? [`${replayed} dry runs replayed from the Nx cache`] : []),
     `${failed} failed`,
     `${skipped} not run`,
@@ -87,7 +88,7 @@ export function summaryLines(rows: SummaryRow[], options: { dryRun?: boolean } =
   return [
     `nx-pdd sync summary${dryRun ? ' (dry run: nothing written, nothing spent)' : ''}`,
     ...rows.map((r) => `  ${r.project.padEnd(width)}  ${describe(r, dryRun)}`),
-    `  ${rows.length} unit${rows.length === 1 ? '' : 's'}: ${parts.join(', ')}; cost $${cost.toFixed(4)}`,
+    `  ${rows.length} unit${rows.length === 1 ? '' : 's'}: ${parts.join(', ')}; cost ${formatUsd(cost)}`,
   ];
 }
 

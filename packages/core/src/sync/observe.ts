@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { currentHashes, FileHashes, Fingerprint, readFingerprint, runReportPath, sha256 } from '../fingerprint';
-import { dependenciesKey } from '../code-interface';
+import { currentHashes, FileHashes, Fingerprint, readFingerprint, runReportPath, sha256, unitTestFiles } from '../fingerprint';
+import { codeDeclarationNames, dependenciesKey } from '../code-interface';
+import { readContainedText } from '../contained-read';
 import { codeChangeIsCommentOnly } from './change-report';
 import { readRunReport, RunReport } from '../run-report';
 import { PromptUnit } from '../units';
@@ -22,6 +23,8 @@ export interface NxPddFingerprintExtras {
   deps_analyzed?: string;
   /** The interface hashes of the units this one depends on, as they were at this sync. */
   dependencies?: Record<string, string>;
+  /** The code's public names when its tests were last written (generate-tests, fix): what they were written for. */
+  tested_declarations?: string[];
 }
 
 export const EXTRAS_KEY = 'nx_pdd';
@@ -163,5 +166,21 @@ export function observeUnit(workspaceRoot: string, unit: PromptUnit, state: Sync
 export async function observeForDecision(workspaceRoot: string, unit: PromptUnit, state: SyncState | null, dependencies: Record<string, string> = {}): Promise<UnitObservation> {
   const observed = observeUnit(workspaceRoot, unit, state, dependencies);
   if (observed.observation.code === 'changed') observed.observation.codeCommentOnly = await codeChangeIsCommentOnly(workspaceRoot, unit, observed.fingerprint);
+  observed.observation.untestedDeclarations = await untestedDeclarations(workspaceRoot, unit, extrasOf(observed.fingerprint).tested_declarations);
   return observed;
+}
+
+/**
+ * Public names the code gained since its tests were written that no test file mentions (as a
+ * word). Empty when nothing was recorded (a unit whose tests nx-pdd never wrote) or there are
+ * no tests: only a gain is judged, so existing units are not re-tested wholesale.
+ */
+export async function untestedDeclarations(workspaceRoot: string, unit: PromptUnit, tested: readonly string[] | undefined): Promise<string[]> {
+  if (!tested || unit.paths.test === null) return [];
+  const testFiles = unitTestFiles(workspaceRoot, unit);
+  if (!testFiles.length) return [];
+  const gained = (await codeDeclarationNames(workspaceRoot, unit)).filter((name) => !tested.includes(name));
+  if (!gained.length) return [];
+  const tests = testFiles.map((f) => readContainedText(workspaceRoot, f) ?? '').join('\n');
+  return gained.filter((name) => !new RegExp(`(^|[^\\w$])${name.replace(/\$/g, '\\$')}([^\\w$]|$)`).test(tests));
 }

@@ -113,16 +113,44 @@ describe('state store (.pdd/state.db)', () => {
     const store = StateStore.open(db);
     const a = new SharedLedger(store, { scope: 'a', budgetUsd: 1, unitId: 'u' });
     const r = a.reserve(0.8, 'first');
-    expect(() => a.reserve(0.5, 'second')).toThrow('budget of $1.00 would be exceeded by second (used or held $0.8000 in this run, estimate $0.5000)');
+    expect(() => a.reserve(0.5, 'second')).toThrow('budget of $1.00 would be exceeded by second (used or held $0.80, worst case of the call $0.50)');
     r.release();
     a.reserve(0.5, 'second').settle(0.25);
     expect(a.spentUsd).toBe(0.25);
     const b = new SharedLedger(store, { scope: 'b', budgetUsd: 1, unitId: 'u', dailyCeilingUsd: 0.5 });
-    expect(() => b.reserve(0.3, 'third')).toThrow("the workspace's daily ceiling of $0.50 would be exceeded by third (used or held today $0.2500)");
+    expect(() => b.reserve(0.3, 'third')).toThrow("the workspace's daily ceiling of $0.50 would be exceeded by third (used or held $0.25, worst case of the call $0.30)");
     b.reserve(0.2, 'fourth').settle(0.2);
     expect(b.spentUsd).toBe(0.2);
     store.close();
     expect(existsSync(db)).toBe(true);
+  });
+
+  it('shared ledger: a reservation of a process that is gone is released when the ledger is next read; figures are exact', () => {
+    const store = StateStore.open(db);
+    const ceiling = { scope: 'k', budgetUsd: 1, unitId: 'u', dailyCeilingUsd: 0.025 };
+    new SharedLedger(store, ceiling).reserve(0.0177, 'killed run');
+    // As a run killed with SIGKILL leaves it: a held reservation of a pid that no longer runs.
+    const dead = 2 ** 22 + 12345;
+    store.db.prepare(`UPDATE ledger SET pid = ? WHERE what = 'killed run'`).run(dead);
+    // Counted, the dead row would leave $0.0073: a $0.01 call fits only because it is released.
+    const next = new SharedLedger(store, ceiling);
+    next.reserve(0.01, 'next').settle(0.0012);
+    const held = new SharedLedger(store, ceiling).reserve(0.02, 'live run');
+    expect(() => new SharedLedger(store, ceiling).reserve(0.0062, 'one more')).toThrow("the workspace's daily ceiling of $0.025 would be exceeded by one more (used or held $0.0212, worst case of the call $0.0062)");
+    held.release();
+    expect(store.db.prepare(`SELECT status FROM ledger WHERE what = 'killed run'`).get()).toEqual({ status: 'released' });
+    expect(next.ownSpentUsd).toBeCloseTo(0.0012, 10);
+    store.close();
+  });
+
+  it('shared ledger: a provider that claims more than the worst case is charged the worst case, and no further call starts in that scope', () => {
+    const store = StateStore.open(db);
+    const a = new SharedLedger(store, { scope: 'over', budgetUsd: 0.1, unitId: 'u' });
+    a.reserve(0.02, 'first').settle(0.02, 6.0002);
+    expect(a.spentUsd).toBe(0.02);
+    expect(() => a.reserve(0.001, 'second')).toThrow('second not sent: a provider reported usage beyond what its request could cost (charged at the worst case $0.02, claimed $6.0002), so no further call starts in this run');
+    new SharedLedger(store, { scope: 'other', budgetUsd: 0.1, unitId: 'u' }).reserve(0.001, 'elsewhere').settle(0.001);
+    store.close();
   });
 
   it('shared ledger: a calls-per-minute limit across scopes refuses with the wait', () => {

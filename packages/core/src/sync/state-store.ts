@@ -44,6 +44,11 @@ const MIGRATIONS: string[] = [
      created_at TEXT NOT NULL
    );
    CREATE INDEX ledger_scope ON ledger (scope, status);`,
+  // 2: who holds a reservation (released when that process is gone), and what a provider
+  // claimed beyond a call's worst case (charged at the worst case; the scope then stops).
+  `ALTER TABLE ledger ADD COLUMN pid INTEGER;
+   ALTER TABLE ledger ADD COLUMN host TEXT;
+   ALTER TABLE ledger ADD COLUMN claimed_usd REAL;`,
 ];
 
 export const STATE_SCHEMA_VERSION = MIGRATIONS.length;

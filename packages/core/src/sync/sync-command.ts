@@ -1,3 +1,4 @@
+import { formatUsd } from '../llm/ledger';
 import { readFileSync } from 'node:fs';
 import { dependenciesKey, dependencyInterfaces, InterfaceSource } from '../code-interface';
 import { recordTime } from './record-time';
@@ -24,7 +25,9 @@ import { StateStore } from './state-store';
 import { journalPath, recoverJournal } from './transaction';
 import { acquireUnitLock } from './unit-lock';
 import { readContainedText } from '../contained-read';
+import { preprocessUnit } from '../preprocess';
 import { SandboxMode, sandboxFor } from '../run/sandbox';
+import { pythonInterpreter } from '../run/python-interpreter';
 
 export type SyncProfile = 'quick' | 'standard' | 'thorough' | 'safe';
 
@@ -81,12 +84,18 @@ export interface SyncCommandResult {
   changes?: ChangeReport;
 }
 
-/** Profiles (seed solution 9): a bundle of option defaults; explicit flags win. */
+/**
+ * Profiles: a bundle of option defaults; explicit flags win (docs/sync-engine.md, "Profiles:
+ * what each one calls"). `standard` calls the model only to write something (generate,
+ * example, tests, update, fix): whether the example's output fits the prompt (verify, one more
+ * call each time the code or example changes) is judged by running the example and the tests;
+ * `thorough` and `safe` also verify, and `--skipVerify=false` asks for it anywhere.
+ */
 export const PROFILES: Record<SyncProfile, Partial<SyncOptions>> = {
   quick: { skipVerify: true, targetCoverage: 0, maxAttempts: 1 },
-  standard: {},
-  thorough: { autoDeps: true, maxAttempts: 5 },
-  safe: {},
+  standard: { skipVerify: true },
+  thorough: { autoDeps: true, maxAttempts: 5, skipVerify: false },
+  safe: { skipVerify: false },
 };
 
 /** What shares one budget: NX_PDD_BUDGET_SCOPE, else the Nx process that started this task (all tasks of one invocation). */
@@ -120,15 +129,40 @@ export function syncOptionsFor(unit: PromptUnit, o: SyncCommandOptions): SyncOpt
   };
 }
 
-/** The dry run's estimate of one step: the unit's model at its strength, the prompt's size plus a fixed context and answer. */
+/** Expected answer size per step, in tokens (the code-writing steps: at least the code as it is now). */
+const EXPECTED_OUTPUT_TOKENS: Record<Exclude<SyncOperation, 'test'>, number> = {
+  'auto-deps': 300,
+  generate: 2000,
+  update: 2000,
+  example: 1200,
+  crash: 1500,
+  verify: 300,
+  'generate-tests': 2000,
+  fix: 2000,
+};
+
+/**
+ * The dry run's estimate of one step with the unit's model at its strength: the expanded
+ * prompt (includes and all, as the step sends it) plus the step's template and the unit's
+ * files it sends, and the step's expected answer (docs/llm-layer.md, "Costs as they are").
+ */
 export function stepCostEstimator(workspaceRoot: string, unit: PromptUnit, table: ModelTable, env: NodeJS.ProcessEnv): (op: SyncOperation) => number {
-  let promptChars: number | undefined;
+  let promptTokens: number | undefined;
+  const fileTokens = (path: string | null | undefined) => {
+    try {
+      return path ? Math.ceil((readContainedText(workspaceRoot, path)?.length ?? 0) / 4) : 0;
+    } catch {
+      return 0;
+    }
+  };
   return (op: SyncOperation): number => {
     if (op === 'test') return 0;
     try {
       const row = chooseModels(table, { strength: unit.settings.strength, baseModel: unit.settings.model ?? env.PDD_MODEL_DEFAULT, env, ignoreKeys: true })[0];
-      promptChars ??= readContainedText(workspaceRoot, unit.promptFile)?.length ?? 0;
-      return callCost(row, { input: Math.ceil(promptChars / 4) + 1500, output: 2000 });
+      promptTokens ??= Math.ceil(preprocessUnit(unit, { workspaceRoot, mode: 'resolve' }).text.length / 4);
+      const code = fileTokens(unit.paths.code);
+      const sent = { generate: 0, update: code, example: code, crash: code + fileTokens(unit.paths.example), verify: code + fileTokens(unit.paths.example), 'generate-tests': code, fix: code + fileTokens(unit.paths.test), 'auto-deps': 0 }[op];
+      return callCost(row, { input: promptTokens + sent + 1500, output: Math.max(EXPECTED_OUTPUT_TOKENS[op], op === 'generate' || op === 'update' || op === 'fix' ? code : 0) });
     } catch {
       return 0;
     }
@@ -139,8 +173,8 @@ function planLines(unit: PromptUnit, plan: PlannedStep[]): string[] {
   const total = plan.reduce((n, s) => n + s.estimatedUsd, 0);
   return [
     `${unit.id}: plan (dry run: nothing is written, nothing is spent)`,
-    ...plan.map((s, i) => `  ${i + 1}. ${describeDecision(s.decision)} — ${s.decision.reason}${s.estimatedUsd ? ` (~$${s.estimatedUsd.toFixed(4)})` : ''}`),
-    `  estimated cost: up to $${total.toFixed(4)} (if every step succeeds first time)`,
+    ...plan.map((s, i) => `  ${i + 1}. ${describeDecision(s.decision)} — ${s.decision.reason}${s.estimatedUsd ? ` (~${formatUsd(s.estimatedUsd)})` : ''}`),
+    `  estimated cost: up to ${formatUsd(total)} (if every step succeeds first time)`,
   ];
 }
 
@@ -162,6 +196,10 @@ export async function runSyncCommand(unit: PromptUnit, workspaceRoot: string, en
     const plan = await planSync(workspaceRoot, unit, StateStore.peekState(storeFile, unit.id), options, estimate, dependencies, produced);
     const changes = await changeReport(workspaceRoot, unit, plan.fingerprint);
     const summary = [...plan.warnings.map((w) => `warning: ${w}`), ...planLines(unit, plan.steps), ...changeReportLines(changes)];
+    if (unit.language.id === 'python') {
+      const python = pythonInterpreter(workspaceRoot, unit, env);
+      summary.push(`  the example and tests would run with ${python.command} (${python.source})`);
+    }
     if (!o.dryRun) summary.push('safe profile with no terminal to ask: the plan above was not carried out (run with --profile=standard, or in a terminal)');
     return { outcome: null, plan: plan.steps, changes, reportFile: null, ok: o.dryRun && plan.steps.every((s) => s.decision.kind !== 'stop'), summary };
   }
@@ -205,25 +243,27 @@ export async function runSyncCommand(unit: PromptUnit, workspaceRoot: string, en
     const impl = (op: SyncOperation): OperationImpl => async (u) => {
       const r = await runOperation(op, u, opEnv);
       const lines = [...r.files.map((f) => `${f.path} ${f.action}`), ...r.notes];
-      if (r.model) lines.push(r.cached ? 'answered from the response cache ($0)' : `${r.model}: $${r.costUsd.toFixed(4)}`);
+      if (r.model) lines.push(r.cached ? 'answered from the response cache ($0)' : `${r.model}: ${formatUsd(r.costUsd)}`);
       const conflict = r.files.find((f) => f.conflict)?.conflict;
       for (const f of r.files) if (f.merge && f.action === 'merged') lines.push(`${f.path}: your edits merged with the new generation (${f.merge.method === 'line' ? 'by lines' : 'by declarations'})`, ...f.merge.notes);
       return { costUsd: r.costUsd, model: r.model, lines, exampleOk: r.outcome?.exampleOk, verified: r.outcome?.verified, depsAnalyzed: op === 'auto-deps' ? true : undefined, ...(conflict ? { conflict: describeConflict(conflict, o.project ?? unit.id) } : {}) };
     };
     const resolve = async (u: PromptUnit, resolution: Resolution) => {
       const r = await resolveConflict(u, resolution, opEnv);
-      if (r.model) r.lines.push(`${r.model}: $${r.costUsd.toFixed(4)}`);
+      if (r.model) r.lines.push(`${r.model}: ${formatUsd(r.costUsd)}`);
       return r;
     };
     if (o.resolve && !readConflict(workspaceRoot, unit)) log(`note: --resolve=${o.resolve} ignored: ${unit.id} has no open conflict`);
     const ops: SyncOperation[] = ['auto-deps', 'generate', 'update', 'example', 'crash', 'verify', 'generate-tests', 'test', 'fix'];
     const started = Date.now();
-    const outcome = await syncUnit(unit, { workspaceRoot, store, runId, operations: Object.fromEntries(ops.map((op) => [op, impl(op)])), resolve, version: `nx-pdd`, log, dependencies, recordedAt }, options);
+    const synced = await syncUnit(unit, { workspaceRoot, store, runId, operations: Object.fromEntries(ops.map((op) => [op, impl(op)])), resolve, version: `nx-pdd`, log, dependencies, recordedAt }, options);
+    // The ledger's figure, not a sum kept on the side: every paid call of this run, rejected answers included.
+    const outcome = { ...synced, costUsd: ledger.ownSpentUsd };
     const seconds = (Date.now() - started) / 1000;
     const ran = outcome.steps.filter((s) => s.operation);
     const summary = [
       `${unit.id}: ${outcome.ok ? 'in sync' : `NOT in sync (${outcome.state})`}: ${outcome.reason}`,
-      `  operations: ${ran.length ? ran.map((s) => `${s.operation}${s.status === 'failed' ? ' (failed)' : ''}`).join(', ') : 'none'}; cost $${outcome.costUsd.toFixed(4)}; ${seconds.toFixed(1)} s`,
+      `  operations: ${ran.length ? ran.map((s) => `${s.operation}${s.status === 'failed' ? ' (failed)' : ''}`).join(', ') : 'none'}; cost ${formatUsd(outcome.costUsd)}; ${seconds.toFixed(1)} s`,
       ...outcome.warnings.map((w) => `  warning: ${w}`),
     ];
     const conflict = outcome.state === 'conflict' ? readConflict(workspaceRoot, unit) : null;

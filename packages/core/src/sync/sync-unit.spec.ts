@@ -26,7 +26,7 @@ describe('syncUnit: the engine loop', () => {
     if (text.includes('Write the updated')) return { content: fenced('prompt', 'Write add(a, b) and sub(a, b).'), usage: { input: 10, output: 10 } };
     if (text.includes('usage example')) return { content: fenced('python', 'from calc import add\nprint(add(1, 2))'), usage: { input: 10, output: 10 } };
     if (text.includes('Write tests/test_calc.py')) return { content: fenced('python', 'from calc import add\n\ndef test_add():\n    assert add(1, 2) == 3'), usage: { input: 10, output: 10 } };
-    return { content: fenced('python', 'def add(a, b):\n    return a + b'), usage: { input: 1000, output: 1000 } };
+    return { content: fenced('python', 'def add(a, b):\n    return a + b'), usage: { input: 100, output: 1000 } };
   };
   const unit = (): PromptUnit => resolveUnits(['prompts/calc_python.prompt'], { workspaceRoot: ws.root }).units[0];
   const llmOps = () => {
@@ -84,11 +84,11 @@ describe('syncUnit: the engine loop', () => {
     expect(out).toMatchObject({ ok: true, state: 'completed' });
     expect(out.steps.map((s) => s.operation ?? s.decision.kind)).toEqual(['generate', 'example', 'crash', 'verify', 'generate-tests', 'test', 'done']);
     expect(calls).toHaveLength(3);
-    expect(out.costUsd).toBeCloseTo((1000 * 1 + 1000 * 2) / 1e6 + 2 * (10 + 20) / 1e6 + 0.001, 8);
+    expect(out.costUsd).toBeCloseTo((100 * 1 + 1000 * 2) / 1e6 + 2 * (10 + 20) / 1e6 + 0.001, 8);
     const fp = readFingerprint(ws.root, '.pdd/meta/calc_python.json').fingerprint!;
     expect(fp).toMatchObject({ command: 'test', pdd_version: 'nx-pdd-test', code_hash: sha256('def add(a, b):\n    return a + b\n') });
     expect(store.getState('calc_python')?.state).toBe('completed');
-    expect(log[0]).toMatch(/^\[1\] generate: no code file yet — spent so far \$0\.0000$/);
+    expect(log[0]).toMatch(/^\[1\] generate: no code file yet — spent so far \$0\.00$/);
 
     const again = await syncUnit(unit(), env(), options);
     expect(again.steps.map((s) => s.decision.kind)).toEqual(['done']);
@@ -96,13 +96,13 @@ describe('syncUnit: the engine loop', () => {
     expect(calls).toHaveLength(3);
   });
 
-  it('code-only edit: update the prompt, run the example and tests again, never regenerate', async () => {
+  it('code-only edit: update the prompt, run the example again, extend the tests for the new sub(), never regenerate', async () => {
     await syncUnit(unit(), env(), options);
     writeFileSync(ws.path('calc.py'), 'def add(a, b):\n    return a + b\n\ndef sub(a, b):\n    return a - b\n');
     calls = [];
     const out = await syncUnit(unit(), env(), options);
     expect(out.ok).toBe(true);
-    expect(out.steps.map((s) => s.operation ?? s.decision.kind)).toEqual(['update', 'crash', 'verify', 'test', 'done']);
+    expect(out.steps.map((s) => s.operation ?? s.decision.kind)).toEqual(['update', 'crash', 'verify', 'generate-tests', 'test', 'done']);
     expect(readFileSync(ws.path('prompts/calc_python.prompt'), 'utf8')).toBe('Write add(a, b) and sub(a, b).\n');
     expect(readFileSync(ws.path('calc.py'), 'utf8')).toContain('def sub');
   });

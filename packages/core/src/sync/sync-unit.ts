@@ -1,6 +1,7 @@
+import { formatUsd } from '../llm/ledger';
 import { join } from 'node:path';
 import { sweepStaleTemporaries } from '../atomic-write';
-import { INTERFACE_MEMO_DIR, interfacePath, writeInterfaceFile } from '../code-interface';
+import { codeDeclarationNames, INTERFACE_MEMO_DIR, interfacePath, writeInterfaceFile } from '../code-interface';
 import { dirnamePosix } from '../workspace-paths';
 import { currentHashes, FileHashes, Fingerprint, nextFingerprint, runReportPath, writeFingerprint } from '../fingerprint';
 import { LlmError } from '../llm/errors';
@@ -230,7 +231,7 @@ export async function syncUnit(unit: PromptUnit, env: SyncEnvironment, initialOp
     if (attempt > options.maxAttempts) {
       return finish('failed', false, `"${operation}" failed ${options.maxAttempts} times (--max-attempts); last: ${steps.filter((s) => s.operation === operation).pop()?.error ?? decision.reason}`, 'attempts');
     }
-    env.log(`[${step}] ${operation}${attempt > 1 ? ` (${ordinal(attempt)} time)` : ''}: ${decision.reason} — spent so far $${costUsd.toFixed(4)}`);
+    env.log(`[${step}] ${operation}${attempt > 1 ? ` (${ordinal(attempt)} time)` : ''}: ${decision.reason} — spent so far ${formatUsd(costUsd)}`);
     const started = new Date();
     try {
       const result = await Transaction.run(env.workspaceRoot, journalPath(unit), { unit: unit.id, operation }, filesWrittenBy(unit, operation), async () => {
@@ -241,6 +242,7 @@ export async function syncUnit(unit: PromptUnit, env: SyncEnvironment, initialOp
         if (r.exampleOk !== undefined) extras.example_run = { ok: r.exampleOk, files: exampleKey(after, obs.depsKey) };
         if (r.verified) extras.verified = exampleKey(after, obs.depsKey);
         if (r.depsAnalyzed && after.prompt_hash) extras.deps_analyzed = after.prompt_hash;
+        if (operation === 'generate-tests' || operation === 'fix') extras.tested_declarations = await codeDeclarationNames(env.workspaceRoot, unit);
         record(env, unit, obs.fingerprint, operation, extras, after);
         return r;
       });
@@ -256,10 +258,15 @@ export async function syncUnit(unit: PromptUnit, env: SyncEnvironment, initialOp
       env.store.logOperation({ run_id: env.runId, unit_id: unit.id, operation, status: 'ok', attempt, cost_usd: result.costUsd, model: result.model, duration_ms: Date.now() - started.getTime(), started_at: started.toISOString(), ended_at: new Date().toISOString() });
     } catch (e) {
       const message = (e as Error).message;
-      steps.push({ decision, operation, status: 'failed', costUsd: 0, error: message });
-      env.log(`    failed: ${message}`);
-      env.store.logOperation({ run_id: env.runId, unit_id: unit.id, operation, status: 'failed', attempt, error: message, duration_ms: Date.now() - started.getTime(), started_at: started.toISOString(), ended_at: new Date().toISOString() });
+      // Rejected answers were paid for: their cost is the step's.
+      const paid = e instanceof LlmError ? e.paidUsd : 0;
+      costUsd += paid;
+      steps.push({ decision, operation, status: 'failed', costUsd: paid, error: message });
+      env.log(`    failed: ${message}${paid ? ` (${formatUsd(paid)} spent on rejected answers)` : ''}`);
+      env.store.logOperation({ run_id: env.runId, unit_id: unit.id, operation, status: 'failed', attempt, cost_usd: paid, error: message, duration_ms: Date.now() - started.getTime(), started_at: started.toISOString(), ended_at: new Date().toISOString() });
       if (e instanceof LlmError && e.kind === 'budget') return finish('failed', false, `stopped by the budget: ${message}`, 'budget');
+      // Asked again with the reason and still rejected: another attempt would send the identical first request.
+      if (e instanceof LlmError && e.kind === 'bad-answer') return finish('failed', false, message);
       if (e instanceof LlmError && (e.kind === 'auth' || e.kind === 'no-model' || e.kind === 'replay-miss')) return finish('failed', false, message);
       // A prompt that cannot be expanded stays so until someone edits it: no second attempt.
       if (e instanceof PddError && e.code === 'PROMPT') return finish('failed', false, message);

@@ -1,3 +1,4 @@
+import { formatUsd } from '../llm/ledger';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { dependencyInterfaces, interfaceSourceOf } from '../code-interface';
@@ -127,7 +128,7 @@ export function statusLines(rows: UnitStatus[]): string[] {
   const total = rows.reduce((n, r) => n + r.estimatedUsd, 0);
   return [
     `${'unit'.padEnd(width)}  ${'status'.padEnd(8)}  ${'next'.padEnd(16)}  ${'estimate'.padStart(8)}  reason`,
-    ...rows.map((r) => `${r.project.padEnd(width)}  ${r.standing.padEnd(8)}  ${(r.next ?? '-').padEnd(16)}  ${`$${r.estimatedUsd.toFixed(4)}`.padStart(8)}  ${r.reason.split('\n')[0]}`),
-    `${rows.length} units: ${count('in sync')} in sync, ${count('to do')} to do, ${count('conflict')} in conflict, ${count('error')} with errors; estimated $${total.toFixed(4)} if every step succeeds first time`,
+    ...rows.map((r) => `${r.project.padEnd(width)}  ${r.standing.padEnd(8)}  ${(r.next ?? '-').padEnd(16)}  ${formatUsd(r.estimatedUsd).padStart(9)}  ${r.reason.split('\n')[0]}`),
+    `${rows.length} units: ${count('in sync')} in sync, ${count('to do')} to do, ${count('conflict')} in conflict, ${count('error')} with errors; estimated ${formatUsd(total)} if every step succeeds first time`,
   ];
 }

@@ -69,7 +69,7 @@ const OPTION_TYPES: Record<string, OptionType> = {
   projectNamePrefix: 'string', allowShell: 'boolean', languages: 'languages', operationTargets: 'boolean', staticEdges: 'boolean',
   testRunners: 'object', passEnv: 'string[]', sandbox: 'string', autoDepsContextDirs: 'string[]', outputTemplates: 'object',
   promptsDir: 'string', generateOutputPath: 'string', exampleOutputPath: 'string', testOutputPath: 'string', defaultLanguage: 'string', model: 'string',
-  targetCoverage: 'number', strength: 'number', temperature: 'number', time: 'number', budget: 'number', maxAttempts: 'number',
+  targetCoverage: 'number', strength: 'number', temperature: 'number', time: 'number', budget: 'number', maxAttempts: 'number', python: 'string',
   ...Object.fromEntries(['preprocess', 'generate', 'example', 'generateTests', 'update', 'autoDeps', 'sync', 'crash', 'verify', 'test', 'fix'].map((t) => [`${t}TargetName`, 'string'])),
 };
 

@@ -1,7 +1,7 @@
 import type AnthropicSdk from '@anthropic-ai/sdk';
 import { LlmError } from '../errors';
 import { ProviderAnswer } from '../types';
-import { apiKeyFor, LlmProvider, ProviderCall, wireModelName } from './provider';
+import { apiKeyFor, LlmProvider, outputTokenLimit, ProviderCall, thinkingBudget, wireModelName } from './provider';
 import { mapSdkError } from './sdk-errors';
 
 /** Anthropic messages through the official SDK. `time` becomes an extended-thinking budget where the row allows it. */
@@ -22,15 +22,14 @@ export class AnthropicProvider implements LlmProvider {
       timeout: timeoutMs,
     });
     const system = request.messages.filter((m) => m.role === 'system').map((m) => m.content).join('\n\n');
-    const thinkingBudget =
-      row.reasoningType === 'budget' && request.time && row.maxReasoningTokens ? Math.max(1024, Math.round(request.time * row.maxReasoningTokens)) : 0;
+    const thinking = thinkingBudget(row, request);
     const params = {
       model: wireModelName(row),
-      max_tokens: request.maxOutputTokens + thinkingBudget,
+      max_tokens: outputTokenLimit(row, request),
       ...(system ? { system } : {}),
       messages: request.messages.filter((m) => m.role !== 'system').map((m) => ({ role: m.role as 'user' | 'assistant', content: m.content })),
       // Extended thinking requires the default temperature.
-      ...(thinkingBudget ? { thinking: { type: 'enabled' as const, budget_tokens: thinkingBudget } } : { temperature: request.temperature }),
+      ...(thinking ? { thinking: { type: 'enabled' as const, budget_tokens: thinking } } : { temperature: request.temperature }),
     };
     try {
       const message = this.options.stream ? await client.messages.stream(params).finalMessage() : await client.messages.create(params);

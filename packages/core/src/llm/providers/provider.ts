@@ -1,5 +1,5 @@
 import { ModelRow } from '../model-table';
-import { LlmRequest, ProviderAnswer } from '../types';
+import { LlmMessage, LlmRequest, ProviderAnswer } from '../types';
 
 export interface ProviderCall {
   row: ModelRow;
@@ -28,4 +28,27 @@ export function wireModelName(row: ModelRow): string {
 /** Which provider speaks to a row: Anthropic's own API, or the OpenAI protocol for the rest. */
 export function providerIdFor(row: ModelRow): LlmProvider['id'] {
   return row.provider.toLowerCase() === 'anthropic' ? 'anthropic' : 'openai';
+}
+
+/**
+ * The most output tokens a request may be billed for on this row: `maxOutputTokens`, plus the
+ * thinking budget for rows with budgeted reasoning (Anthropic's `max_tokens` covers both;
+ * OpenAI's `max_completion_tokens` already includes reasoning tokens).
+ */
+export function outputTokenLimit(row: ModelRow, request: Pick<LlmRequest, 'maxOutputTokens' | 'time'>): number {
+  return request.maxOutputTokens + thinkingBudget(row, request);
+}
+
+/** Anthropic's thinking budget for a row with budgeted reasoning and a `time` setting, else 0. */
+export function thinkingBudget(row: ModelRow, request: Pick<LlmRequest, 'time'>): number {
+  return providerIdFor(row) === 'anthropic' && row.reasoningType === 'budget' && request.time && row.maxReasoningTokens ? Math.max(1024, Math.round(request.time * row.maxReasoningTokens)) : 0;
+}
+
+/**
+ * The most input tokens the messages can be billed as: their UTF-8 bytes (every tokenizer of
+ * the supported providers encodes at least one byte per token) plus 8 tokens of framing per
+ * message. An upper bound, not an estimate (docs/llm-layer.md, "Spend").
+ */
+export function inputTokenBound(messages: readonly LlmMessage[]): number {
+  return messages.reduce((n, m) => n + Buffer.byteLength(m.content, 'utf8') + 8, 0);
 }
