@@ -76,7 +76,7 @@ describe('many units: dependency order, interfaces, failures, cycles (real nx ru
     expect(ws.nx('run', 'b:sync', '--dryRun', '--skipVerify', '--skipTests', '--exclude-task-dependencies').stdout).toMatch(/1\. crash — the example has not run against the current code \(the interface of d_python changed\)/);
     const r = ws.nx('run-many', '-t', 'sync', '--parallel=2', ...FLAGS);
     expect({ code: r.code, out: out(r) }).toMatchObject({ code: 0 });
-    for (const u of ['b', 'c']) expect(out(r)).toMatch(new RegExp(`\\n\\s+${u}\\s+in sync: crash; \\$0\\.0000`));
+    for (const u of ['b', 'c']) expect(out(r)).toMatch(new RegExp(`\\n\\s+${u}\\s+in sync: crash; \\$0\\.00;`));
     expect(out(r)).toMatch(/\n\s+a\s+in sync \(Nx cache: no work\)/);
   });
 

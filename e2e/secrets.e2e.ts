@@ -76,7 +76,7 @@ describe('no secret leaves (real nx, generated code that hunts for secrets)', ()
     const ws = calcWorkspace(fake.url);
     try {
       ws.env = { ...SECRETS };
-      const r = ws.nx('run', 'calc:sync', '--maxAttempts=1', `--sandbox=${sandbox}`, '--outputStyle=stream');
+      const r = ws.nx('run', 'calc:sync', '--maxAttempts=1', '--skipVerify=false', `--sandbox=${sandbox}`, '--outputStyle=stream');
       const console = r.stdout + r.stderr;
       // The run went far enough to run the example and the failing test.
       expect(console).toContain('example ran');

@@ -135,15 +135,6 @@ describe('running a Python unit\'s example and tests', () => {
   };
   const tamperOthers = 'import os\nopen("prompts/other_python.prompt", "w").write("hacked")\nos.remove(".pdd/meta/other_python.json")\nopen(".pdd/meta/planted.json", "w").write("{}")\nopen(".pddrc", "a").write("x: 1\\n")\nprint("ok")\n';
 
-  it("other units' prompts and fingerprints, new fingerprint files and the .pddrc: put back, and the run fails (no sandbox)", async () => {
-    ws.write({ ...otherUnits, 'examples/calc_example.py': tamperOthers });
-    const r = await runExample(unit(), { ...opts(), sandbox: 'off' as const });
-    expect(r).toMatchObject({ ok: false, failureClass: 'crash' });
-    expect(r.error).toBe('the example changed files it must not (.pdd/meta/planted.json, prompts/other_python.prompt, .pddrc, .pdd/meta/other_python.json): they were put back as they were, and this run counts as failed');
-    for (const [file, text] of Object.entries(otherUnits)) expect(readFileSync(ws.path(file), 'utf8')).toBe(text);
-    expect(() => readFileSync(ws.path('.pdd/meta/planted.json'))).toThrow();
-  }, 60_000);
-
   (bubblewrapUsable() ? it : it.skip)('in the sandbox those files are read-only: the write fails inside the run, nothing changes', async () => {
     ws.write({ ...otherUnits, 'examples/calc_example.py': tamperOthers });
     const r = await runExample(unit(), { ...opts(), sandbox: 'require' as const });

@@ -122,14 +122,20 @@ export function describeTestRunner(unit: PromptUnit, o: Pick<RunnerOptions, 'wor
   return runner === 'node-test' ? `node:test (node --test${viaTsx}; import test from 'node:test' and assert from 'node:assert/strict')` : runner === 'jest' ? 'jest (global test/expect)' : "vitest (import { test, expect } from 'vitest')";
 }
 
-/** Guard what a run must leave alone: restored afterwards, and read-only inside the sandbox. */
+/**
+ * Guard what a run must leave alone. The unit's own files are read before and restored after
+ * (with or without a sandbox). The workspace's shared ones (every prompt, `.pddrc`, all of
+ * `.pdd/meta` and `.pdd/generated`) are bound read-only inside the sandbox only: parallel syncs
+ * of other units change their own fingerprints meanwhile, so comparing them after the run would
+ * undo those syncs' work.
+ */
 function guardRun(unit: PromptUnit, o: RunnerOptions, running: 'example' | 'tests'): { restore(): string[]; readOnly: string[] } {
+  const own = protectedFilesOf(o.workspaceRoot, unit, running);
+  const guard = guardFiles(o.workspaceRoot, own);
   const shared = workspaceProtectedFiles(o.workspaceRoot, unit);
-  const files = [...new Set([...protectedFilesOf(o.workspaceRoot, unit, running), ...shared.files])];
-  const guard = guardFiles(o.workspaceRoot, files, shared.folders);
   const inFolder = (f: string) => shared.folders.some((folder) => f.startsWith(`${folder}/`));
   // Bound read-only in the sandbox: real files and folders only (bwrap cannot bind over a symlink).
-  const readOnly = [...files.filter((f) => !inFolder(f)), ...shared.folders].map((f) => join(o.workspaceRoot, f)).filter((f) => {
+  const readOnly = [...new Set([...own, ...shared.files])].filter((f) => !inFolder(f)).concat(shared.folders).map((f) => join(o.workspaceRoot, f)).filter((f) => {
     try {
       const s = lstatSync(f);
       return s.isFile() || s.isDirectory();
