@@ -1,5 +1,5 @@
-import { readdirSync, rmSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { writeFileAtomic } from '../atomic-write';
 import { readContainedFile } from '../contained-read';
 import { runReportPath, unitTestFiles } from '../fingerprint';
@@ -25,35 +25,21 @@ export function protectedFilesOf(workspaceRoot: string, unit: PromptUnit, runnin
 }
 
 /**
- * What no run may change in the workspace besides the unit's own files: every prompt file, the
- * PDD root's settings (`.pddrc`, `architecture.json`) and every file of its fingerprints and
- * pristine generations (`.pdd/meta`, `.pdd/generated`), other units' included. Workspace-relative.
- * Other units' code, examples and tests are not listed (finding them means resolving every unit
- * on each run); docs/security.md says so.
+ * What the sandbox binds read-only besides the unit's own files: every prompt file, the PDD
+ * root's settings (`.pddrc`, `architecture.json`) and its fingerprint and pristine-generation
+ * folders (`.pdd/meta`, `.pdd/generated`), other units' included. Workspace-relative. Not
+ * compared after a run (parallel syncs of other units change their own files meanwhile). Other
+ * units' code, examples and tests are not listed (finding them means resolving every unit on
+ * each run); docs/security.md says so.
  */
 export function workspaceProtectedFiles(workspaceRoot: string, unit: PromptUnit): { files: string[]; folders: string[] } {
   const folders = ['.pdd/meta', '.pdd/generated'].map((f) => joinPosix(unit.pddRoot, f));
   const files = [...findPromptFiles(workspaceRoot), ...['.pddrc', 'architecture.json'].map((f) => joinPosix(unit.pddRoot, f))];
-  for (const folder of folders) files.push(...listFiles(workspaceRoot, folder));
   return { files, folders };
 }
 
-/** The regular files below a workspace folder, workspace-relative (none when it does not exist). */
-function listFiles(workspaceRoot: string, folder: string): string[] {
-  try {
-    return readdirSync(join(workspaceRoot, folder), { recursive: true, withFileTypes: true })
-      .filter((e) => e.isFile())
-      .map((e) => relative(workspaceRoot, join(e.parentPath, e.name)).split(sep).join('/'));
-  } catch {
-    return [];
-  }
-}
-
-/**
- * What `files` held before a run; `restore()` puts back every one the run changed, deleted or
- * created, removes files the run added to `folders`, and names them all.
- */
-export function guardFiles(workspaceRoot: string, files: readonly string[], folders: readonly string[] = []): { restore(): string[] } {
+/** What `files` held before a run; `restore()` puts back every one the run changed, deleted or created, and names them. */
+export function guardFiles(workspaceRoot: string, files: readonly string[]): { restore(): string[] } {
   const read = (f: string): Buffer | null => {
     try {
       return readContainedFile(workspaceRoot, f);
@@ -65,13 +51,6 @@ export function guardFiles(workspaceRoot: string, files: readonly string[], fold
   return {
     restore() {
       const changed: string[] = [];
-      for (const folder of folders) {
-        for (const file of listFiles(workspaceRoot, folder)) {
-          if (before.has(file)) continue;
-          changed.push(file);
-          rmSync(join(workspaceRoot, file), { force: true });
-        }
-      }
       for (const [file, was] of before) {
         const now = read(file);
         if (was === null ? now === null : now !== null && now.equals(was)) continue;

@@ -7,7 +7,7 @@ import { unitTestFiles } from '../fingerprint';
 import { PromptUnit } from '../units';
 import { dirnamePosix } from '../workspace-paths';
 import { runProcess, RunResult } from './process-runner';
-import { SandboxMode } from './sandbox';
+import { SandboxMode, sandboxFor } from './sandbox';
 import { pythonInterpreter } from './python-interpreter';
 import { parseCoverage } from './coverage';
 import { classifyFailure, FailureClass, parseJestJson, parseJUnit, TestRunResult } from './test-results';
@@ -132,9 +132,11 @@ export function describeTestRunner(unit: PromptUnit, o: Pick<RunnerOptions, 'wor
 function guardRun(unit: PromptUnit, o: RunnerOptions, running: 'example' | 'tests'): { restore(): string[]; readOnly: string[] } {
   const own = protectedFilesOf(o.workspaceRoot, unit, running);
   const guard = guardFiles(o.workspaceRoot, own);
+  // Without the sandbox there is nothing to bind: the workspace is not walked for prompts.
+  if (sandboxFor(o.sandbox ?? 'auto') !== 'bwrap') return { restore: () => guard.restore(), readOnly: [] };
   const shared = workspaceProtectedFiles(o.workspaceRoot, unit);
   const inFolder = (f: string) => shared.folders.some((folder) => f.startsWith(`${folder}/`));
-  // Bound read-only in the sandbox: real files and folders only (bwrap cannot bind over a symlink).
+  // Real files and folders only (bwrap cannot bind over a symlink); files inside a bound folder are covered by it.
   const readOnly = [...new Set([...own, ...shared.files])].filter((f) => !inFolder(f)).concat(shared.folders).map((f) => join(o.workspaceRoot, f)).filter((f) => {
     try {
       const s = lstatSync(f);
