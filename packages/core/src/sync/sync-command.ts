@@ -25,7 +25,6 @@ import { StateStore } from './state-store';
 import { journalPath, recoverJournal } from './transaction';
 import { acquireUnitLock } from './unit-lock';
 import { readContainedText } from '../contained-read';
-import { preprocessUnit } from '../preprocess';
 import { SandboxMode, sandboxFor } from '../run/sandbox';
 import { pythonInterpreter } from '../run/python-interpreter';
 
@@ -146,8 +145,7 @@ const EXPECTED_OUTPUT_TOKENS: Record<Exclude<SyncOperation, 'test'>, number> = {
  * prompt (includes and all, as the step sends it) plus the step's template and the unit's
  * files it sends, and the step's expected answer (docs/llm-layer.md, "Costs as they are").
  */
-export function stepCostEstimator(workspaceRoot: string, unit: PromptUnit, table: ModelTable, env: NodeJS.ProcessEnv): (op: SyncOperation) => number {
-  let promptTokens: number | undefined;
+export function stepCostEstimator(workspaceRoot: string, unit: PromptUnit, table: ModelTable, env: NodeJS.ProcessEnv): (op: SyncOperation, expandedPromptChars: number) => number {
   const fileTokens = (path: string | null | undefined) => {
     try {
       return path ? Math.ceil((readContainedText(workspaceRoot, path)?.length ?? 0) / 4) : 0;
@@ -155,11 +153,11 @@ export function stepCostEstimator(workspaceRoot: string, unit: PromptUnit, table
       return 0;
     }
   };
-  return (op: SyncOperation): number => {
+  return (op: SyncOperation, expandedPromptChars: number): number => {
     if (op === 'test') return 0;
     try {
       const row = chooseModels(table, { strength: unit.settings.strength, baseModel: unit.settings.model ?? env.PDD_MODEL_DEFAULT, env, ignoreKeys: true })[0];
-      promptTokens ??= Math.ceil(preprocessUnit(unit, { workspaceRoot, mode: 'resolve' }).text.length / 4);
+      const promptTokens = Math.ceil(expandedPromptChars / 4);
       const code = fileTokens(unit.paths.code);
       const sent = { generate: 0, update: code, example: code, crash: code + fileTokens(unit.paths.example), verify: code + fileTokens(unit.paths.example), 'generate-tests': code, fix: code + fileTokens(unit.paths.test), 'auto-deps': 0 }[op];
       return callCost(row, { input: promptTokens + sent + 1500, output: Math.max(EXPECTED_OUTPUT_TOKENS[op], op === 'generate' || op === 'update' || op === 'fix' ? code : 0) });

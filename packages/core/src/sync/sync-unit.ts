@@ -338,17 +338,21 @@ export async function planSync(
   unit: PromptUnit,
   state: SyncState | null,
   options: SyncOptions,
-  estimate: (op: SyncOperation) => number,
+  /** USD for one step, given the expanded prompt's length in characters. */
+  estimate: (op: SyncOperation, expandedPromptChars: number) => number,
   dependencies: Record<string, string> = {},
   producedByDependencies: ReadonlySet<string> = new Set(),
 ): Promise<{ steps: PlannedStep[]; warnings: string[]; fingerprint: Fingerprint | null }> {
   const observed = await observeForDecision(workspaceRoot, unit, state, dependencies);
   let o = observed.observation;
+  // The prompt expanded once, when a step sends it: for the estimates and the check below.
+  let expanded: ReturnType<typeof preprocessUnit> | undefined;
+  const expand = () => (expanded ??= preprocessUnit(unit, { workspaceRoot, mode: 'resolve' }));
   const steps: PlannedStep[] = [];
   for (let i = 0; i < options.maxSteps; i++) {
     const decision = decide(o, options);
     const llm = decision.kind === 'run' && decision.operation !== 'test';
-    steps.push({ decision, estimatedUsd: llm && decision.kind === 'run' ? estimate(decision.operation) : 0 });
+    steps.push({ decision, estimatedUsd: llm && decision.kind === 'run' ? estimate(decision.operation, expand().text.length) : 0 });
     if (decision.kind === 'done' || decision.kind === 'stop' || decision.kind === 'resolve') break;
     if (decision.kind === 'recover') o = { ...o, journalOpen: false, state: 'initial' };
     else if (decision.kind === 'record') o = { ...o, hasFingerprint: true, prompt: o.prompt === 'missing' ? 'missing' : 'unchanged', code: o.code === 'missing' ? 'missing' : 'unchanged', example: o.example === null || o.example === 'missing' ? o.example : 'unchanged', tests: o.tests === null || o.tests === 'missing' ? o.tests : 'unchanged' };
@@ -358,7 +362,7 @@ export async function planSync(
   // A prompt that cannot be expanded (a missing include, an include cycle) fails every
   // operation that sends it: such a plan is the unit's error, not a plan.
   if (observed.observation.prompt !== 'missing' && steps.some((s) => s.decision.kind === 'run' && s.decision.operation !== 'test')) {
-    const pre = preprocessUnit(unit, { workspaceRoot, mode: 'resolve' });
+    const pre = expand();
     warnings.push(...pre.warnings.map((w) => w.message));
     const waitsFor = (e: PddError) =>
       e.code === 'INCLUDE_MISSING' &&
