@@ -71,6 +71,23 @@ describe('spend and calls per outcome (real nx, real pytest, tools/fake-llm)', (
     expect(await requests()).toBe(6);
   });
 
+  it('the prompt and the code both edited: 1 request (generate), the hand edit merged in', async () => {
+    await fake.setScenario({
+      requireKey: 'e2e-key',
+      rules: [{ match: 'Write the module "calc"', responses: [{ content: py(`def add(a, b):\n    """Sum of a and b."""\n    return a + b\n\n\ndef multiply(a, b):\n    return a * b`) }] }],
+    });
+    writeFileSync(ws.path('calc.py'), read('calc.py').replace('    return a * b', '    return a * b  # kept by hand'));
+    writeFileSync(ws.path('prompts/calc_python.prompt'), 'Write add(a, b) returning the sum, with a docstring, and multiply(a, b) returning the product.\n');
+    const n = await requests();
+    const r = ws.nx('run', 'calc:sync', '--skip-nx-cache');
+    expect(r.code).toBe(0);
+    expect(out(r)).toContain('calc.py: your edits merged with the new generation');
+    expect(out(r)).toMatch(/operations: generate, crash, test; cost \$/);
+    expect(read('calc.py')).toContain('"""Sum of a and b."""');
+    expect(read('calc.py')).toContain('return a * b  # kept by hand');
+    expect(await requests()).toBe(n + 1);
+  });
+
   it('a rejected answer is asked again with the reason (not the identical request); rejected answers are paid and shown', async () => {
     await fake.setScenario({
       requireKey: 'e2e-key',
@@ -105,7 +122,7 @@ describe('spend and calls per outcome (real nx, real pytest, tools/fake-llm)', (
   it('a provider that reports 40x the usage, or answers far more than max_tokens: spend stays within the budget', async () => {
     const cases = [
       // The new sub() needs its tests extended: a further call, which must not start.
-      { name: '40x usage', response: { content: py(`${addCode}  # v5\n\n\ndef sub(a, b):\n    return a - b`), usage: { input: 400_000, output: 100 } }, stops: /stopped by the budget: .* not sent: a provider reported usage beyond what its request could cost/ },
+      { name: '40x usage', response: { content: py(`${addCode}  # v5\n\n\ndef multiply(a, b):\n    return a * b\n\n\ndef sub(a, b):\n    return a - b`), usage: { input: 400_000, output: 100 } }, stops: /stopped by the budget: .* not sent: a provider reported usage beyond what its request could cost/ },
       // 3 MB: paid, charged at most max_tokens, and rejected unread (never parsed).
       { name: 'huge answer', response: { content: py(`${addCode}  # v6\n${'# padding\n'.repeat(300_000)}`) }, stops: /answered \d+ characters, more than 8192 output tokens can hold .*; the answer was rejected unread/ },
     ];
