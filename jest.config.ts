@@ -5,6 +5,10 @@ const swc: Config['transform'] = {
 };
 
 const config: Config = {
+  // Room for a slow, busy machine: many unit tests start python, pytest, node or a server, and at
+  // a load of 20 on 2 cores one of those takes far longer than jest's 5 s default. (Jest reads
+  // testTimeout only here, not per project; the e2e project raises its own in setup/timeout.ts.)
+  testTimeout: 120_000,
   reporters: ['default', '<rootDir>/tools/jest/summary-reporter.js'],
   projects: [
     {

@@ -133,11 +133,10 @@ describe('sync: adoption, recovery, limits, TypeScript (real nx, tools/fake-llm)
     });
     const ws = await workspace(fake, { 'prompts/calc_python.prompt': 'Write add(a, b) for the hang test.\n' });
     workspaces.push(ws);
-    const started = Date.now();
+    // The test sleeps 120 s: were it not killed, it would pass and this message would be missing.
     const r = ws.nx('run', 'calc:sync', '--skipVerify', '--maxAttempts=1', '--runTimeout=3');
     expect(r.code).toBe(1);
     expect(out(r)).toContain('(test run): timeout — the tests did not finish within 3 s and were killed');
-    expect(Date.now() - started).toBeLessThan(60_000);
   });
 
   it('a TypeScript unit: the example crashes, is fixed; a test fails, the code is fixed; exit 0', async () => {

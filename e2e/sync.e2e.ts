@@ -27,7 +27,6 @@ describe('nx run calc:sync (real nx, real pytest, tools/fake-llm)', () => {
           { match: 'usage example of this module', responses: [{ content: py('from calc import plus\nprint(plus(2, 3))') }] },
           { match: 'Write tests/test_calc.py', responses: [{ content: py('from calc import add\n\ndef test_add():\n    assert add(2, 3) == 5') }] },
           { match: 'VERSION TWO', responses: [{ content: py('def add(a, b):\n    """Sum of a and b."""\n    return a + b') }] },
-          { match: 'SLOW', responses: [{ content: py('def add(a, b):\n    return a + b  # slow'), delayMs: 4000 }] },
           { match: 'Write the module "calc"', responses: [{ content: py('def add(a, b):\n    return a - b') }] },
         ],
       },
@@ -122,16 +121,22 @@ describe('nx run calc:sync (real nx, real pytest, tools/fake-llm)', () => {
       requireKey: 'e2e-key',
       rules: [
         { match: 'Judge from the example', responses: [{ content: '```json\n{"verdict": "yes", "reasons": []}\n```' }] },
-        { match: 'SLOW', responses: [{ content: py('def add(a, b):\n    return a + b  # slow\n\n\ndef sub(a, b):\n    return a - b'), delayMs: 5000 }] },
+        { match: 'SLOW', responses: [{ content: py('def add(a, b):\n    return a + b  # slow\n\n\ndef sub(a, b):\n    return a - b'), hold: {} }] },
         { match: 'Write tests/test_calc.py', responses: [{ content: py('from calc import add\n\ndef test_add():\n    assert add(2, 3) == 5') }] },
       ],
     });
     writeFileSync(ws.path('prompts/calc_python.prompt'), 'SLOW: write add(a, b) returning the sum.\n');
     writeFileSync(ws.path('calc.py'), read('.pdd/generated/calc_python/calc.py'));
-    const [a, b] = await Promise.all([ws.nxAsync('run', 'calc:sync', '--skip-nx-cache'), new Promise((r) => setTimeout(r, 1500)).then(() => ws.nxAsync('run', 'calc:sync', '--skip-nx-cache'))]);
-    const results = [a, b].sort((x, y) => x.code - y.code);
-    expect(results.map((x) => x.code)).toEqual([0, 1]);
-    expect(out(results[1])).toMatch(/calc_python is locked by pid \d+ on host .* since \d{4}-/);
+    // The first sync holds the lock while its model answer is held; the second starts only then (an event, not a sleep).
+    const first = ws.nxAsync('run', 'calc:sync', '--skip-nx-cache');
+    const asked = async () => (await fake.requests()).some((q) => q.text.includes('SLOW'));
+    for (let i = 0; i < 1200 && !(await asked()); i++) await new Promise((r) => setTimeout(r, 100));
+    const second = await ws.nxAsync('run', 'calc:sync', '--skip-nx-cache');
+    await fake.release();
+    const a = await first;
+    expect({ code: a.code, out: out(a) }).toMatchObject({ code: 0 });
+    expect(second.code).toBe(1);
+    expect(out(second)).toMatch(/calc_python is locked by pid \d+ on host .* since \d{4}-/);
     expect(read('calc.py')).toBe('def add(a, b):\n    return a + b  # slow\n\n\ndef sub(a, b):\n    return a - b\n');
     expect(existsSync(ws.path('.pdd/locks/calc_python.lock'))).toBe(false);
   });

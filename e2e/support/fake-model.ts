@@ -28,9 +28,17 @@ export const unitPrompt = (name: string, deps: string[], text = `Write ${name}()
 export const unitCode = (name: string, deps: string[], body = deps.length ? deps.map((d) => `${d}()`).join(' + ') + ' + 1' : '1') =>
   `${deps.map((d) => `from ${d} import ${d}`).join('\n')}${deps.length ? '\n\n\n' : ''}def ${name}():\n    return ${body}`;
 
-/** Fake-LLM rules that generate each unit's code and example (`delayed` units wait 1.5 s for their code). */
-export const unitRules = (units: Record<string, string[]>, delayed: string[] = []) =>
-  Object.entries(units).flatMap(([name, deps]) => [
-    { match: `Write examples/${name}_example.py`, responses: [{ content: py(`from ${name} import ${name}\nprint(${name}())`) }] },
-    { match: `Write the module "${name}"`, responses: [{ content: py(unitCode(name, deps)), ...(delayed.includes(name) ? { delayMs: 1500 } : {}) }] },
-  ]);
+/**
+ * Fake-LLM rules that generate each unit's code and example. The code of a `together` unit is
+ * held until the next `together` unit's code has been asked for (at most 90 s): the log's
+ * `released: 'request'` then proves the two were in flight at once, with no wall-clock gap.
+ */
+export const unitRules = (units: Record<string, string[]>, together: string[] = []) =>
+  Object.entries(units).flatMap(([name, deps]) => {
+    const i = together.indexOf(name);
+    const hold = i < 0 ? {} : { hold: { untilRequest: `Write the module "${together[(i + 1) % together.length]}"`, maxMs: 90_000 } };
+    return [
+      { match: `Write examples/${name}_example.py`, responses: [{ content: py(`from ${name} import ${name}\nprint(${name}())`) }] },
+      { match: `Write the module "${name}"`, responses: [{ content: py(unitCode(name, deps)), ...hold }] },
+    ];
+  });

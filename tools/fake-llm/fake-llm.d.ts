@@ -3,6 +3,8 @@ export interface FakeResponse {
   content?: string;
   usage?: { input?: number; output?: number };
   delayMs?: number;
+  /** Answer once a request containing `untilRequest` has arrived, on release(), or after maxMs (default 120 s). */
+  hold?: { untilRequest?: string; maxMs?: number };
   status?: number;
   retryAfter?: number;
   message?: string;
@@ -26,12 +28,16 @@ export interface LoggedRequest {
   body: unknown;
   answeredWith: string;
   at: string;
+  /** For a held answer: what released it. */
+  released?: 'request' | 'release' | 'timeout';
 }
 export interface FakeLlm {
   url: string;
   port: number;
   requests: LoggedRequest[];
   setScenario(s: Scenario): void;
+  /** Answers every held request now. */
+  release(): void;
   close(): Promise<void>;
 }
 export function startFakeLlm(options: { scenario: Scenario; port?: number }): Promise<FakeLlm>;
@@ -42,6 +48,8 @@ export interface FakeLlmProcess {
   pid: number;
   requests(): Promise<LoggedRequest[]>;
   setScenario(s: Scenario): Promise<void>;
+  /** Answers every held request now. */
+  release(): Promise<void>;
   close(): Promise<void>;
 }
 export function spawnFakeLlm(options: { scenario: Scenario; port?: number }): Promise<FakeLlmProcess>;

@@ -5,22 +5,28 @@
  * request log. CommonJS so jest, node and the demo can all load it without a build.
  *
  * Scenario: { rules: [{ match: "text" | { regex: "..." }, responses: [Response, ...] }], default?: Response, requireKey?: "key" }
- * Response: { content: "...", usage?: { input, output }, delayMs?: answer after this long }
+ * Response: { content: "...", usage?: { input, output }, delayMs?: answer after this long,
+ *             hold?: { untilRequest?: "text", maxMs? } (answer once a request containing that text
+ *             has arrived, or on PUT /__release, or after maxMs, default 120 s; the log records which) }
  *         | { status: 429, retryAfter?: seconds, message?: "..." }   (any HTTP status)
  *         | { fault: "hang" | "empty" | "malformed" }
  * Each rule answers its Nth matching request with responses[N] (the last one repeats).
- * Control routes: GET /__log (the request log), PUT /__scenario (replace the scenario, reset counters).
+ * Control routes: GET /__log (the request log), PUT /__scenario (replace the scenario, reset counters),
+ * PUT /__release (answer every held request now).
+ * A hold lets a test check order from recorded events instead of wall-clock gaps: two requests
+ * that each hold until the other arrives are answered only if they were in flight together.
  */
 const http = require('node:http');
 
-/** @typedef {{ content?: string, usage?: { input?: number, output?: number }, delayMs?: number, status?: number, retryAfter?: number, message?: string, fault?: 'hang' | 'empty' | 'malformed' }} FakeResponse */
+/** @typedef {{ untilRequest?: string, maxMs?: number }} Hold */
+/** @typedef {{ content?: string, usage?: { input?: number, output?: number }, delayMs?: number, hold?: Hold, status?: number, retryAfter?: number, message?: string, fault?: 'hang' | 'empty' | 'malformed' }} FakeResponse */
 /** @typedef {{ match?: string | { regex: string }, responses: FakeResponse[] }} FakeRule */
 /** @typedef {{ rules?: FakeRule[], default?: FakeResponse, requireKey?: string }} Scenario */
-/** @typedef {{ path: string, api: 'openai' | 'anthropic', model: string, stream: boolean, text: string, body: any, answeredWith: string, at: string }} LoggedRequest */
+/** @typedef {{ path: string, api: 'openai' | 'anthropic', model: string, stream: boolean, text: string, body: any, answeredWith: string, at: string, released?: 'request' | 'release' | 'timeout' }} LoggedRequest */
 
 /**
  * @param {{ scenario: Scenario, port?: number }} options
- * @returns {Promise<{ url: string, port: number, requests: LoggedRequest[], setScenario(s: Scenario): void, close(): Promise<void> }>}
+ * @returns {Promise<{ url: string, port: number, requests: LoggedRequest[], setScenario(s: Scenario): void, release(): void, close(): Promise<void> }>}
  */
 async function startFakeLlm({ scenario, port = 0 }) {
   let current = scenario;
@@ -30,6 +36,31 @@ async function startFakeLlm({ scenario, port = 0 }) {
   const requests = [];
   /** @type {Set<import('node:http').ServerResponse>} */
   const hanging = new Set();
+  /** @type {Set<{ hold: Hold, done(reason: 'request' | 'release' | 'timeout'): void }>} */
+  const held = new Set();
+  /** Answers the held requests whose awaited request has now arrived. */
+  function wakeHeld() {
+    for (const h of held) if (h.hold.untilRequest !== undefined && requests.some((r) => r.text.includes(/** @type {string} */ (h.hold.untilRequest)))) h.done('request');
+  }
+  function releaseAll() {
+    for (const h of held) h.done('release');
+  }
+  /** @param {Hold} hold @returns {Promise<'request' | 'release' | 'timeout'>} */
+  function holdFor(hold) {
+    return new Promise((resolve) => {
+      const h = {
+        hold,
+        done(reason) {
+          if (!held.delete(h)) return;
+          clearTimeout(timer);
+          resolve(reason);
+        },
+      };
+      const timer = setTimeout(() => h.done('timeout'), hold.maxMs ?? 120_000);
+      held.add(h);
+      wakeHeld();
+    });
+  }
 
   /** @param {string} text @returns {{ rule: FakeRule | 'default', response: FakeResponse }} */
   function pick(text) {
@@ -55,6 +86,10 @@ async function startFakeLlm({ scenario, port = 0 }) {
       counters = new Map();
       return json(res, 200, { ok: true });
     }
+    if (req.method === 'PUT' && url === '/__release') {
+      releaseAll();
+      return json(res, 200, { ok: true });
+    }
     if (req.method === 'GET' && url.startsWith('/v1/models')) return json(res, 200, { object: 'list', data: [] });
     const api = url.startsWith('/v1/chat/completions') ? 'openai' : url.startsWith('/v1/messages') ? 'anthropic' : null;
     if (req.method !== 'POST' || !api) return json(res, 404, { error: { message: `fake-llm: no route ${req.method} ${url}` } });
@@ -70,8 +105,12 @@ async function startFakeLlm({ scenario, port = 0 }) {
     let response;
     if (current.requireKey !== undefined && key !== current.requireKey) response = { status: 401, message: 'invalid api key' };
     else response = pick(text).response;
-    requests.push({ path: url, api, model: body.model, stream: !!body.stream, text, body, answeredWith: describe(response), at: new Date().toISOString() });
+    /** @type {LoggedRequest} */
+    const logged = { path: url, api, model: body.model, stream: !!body.stream, text, body, answeredWith: describe(response), at: new Date().toISOString() };
+    requests.push(logged);
+    wakeHeld();
 
+    if (response.hold) logged.released = await holdFor(response.hold);
     if (response.delayMs) await new Promise((resolve) => setTimeout(resolve, response.delayMs));
     if (response.fault === 'hang') {
       hanging.add(res);
@@ -99,7 +138,9 @@ async function startFakeLlm({ scenario, port = 0 }) {
       current = s;
       counters = new Map();
     },
+    release: releaseAll,
     async close() {
+      releaseAll();
       for (const res of hanging) res.destroy();
       server.closeAllConnections?.();
       await new Promise((resolve) => server.close(() => resolve(undefined)));
@@ -188,7 +229,7 @@ function stream(res, api, model, content, usage) {
  * loop while the server must answer, e.g. a test that runs `nx` with spawnSync: an in-process
  * server could not answer then, and the nx task would wait for it forever.
  * @param {{ scenario: Scenario, port?: number }} options
- * @returns {Promise<{ url: string, port: number, pid: number, requests(): Promise<LoggedRequest[]>, setScenario(s: Scenario): Promise<void>, close(): Promise<void> }>}
+ * @returns {Promise<{ url: string, port: number, pid: number, requests(): Promise<LoggedRequest[]>, setScenario(s: Scenario): Promise<void>, release(): Promise<void>, close(): Promise<void> }>}
  */
 async function spawnFakeLlm({ scenario, port = 0 }) {
   const { spawnServer } = require('../testing/spawn-server');
@@ -221,6 +262,7 @@ async function spawnFakeLlm({ scenario, port = 0 }) {
     pid: /** @type {number} */ (child.pid),
     requests: () => call('GET', '/__log'),
     setScenario: async (s) => void (await call('PUT', '/__scenario', s)),
+    release: async () => void (await call('PUT', '/__release')),
     close: () => {
       rmSync(dir, { recursive: true, force: true });
       return stop();

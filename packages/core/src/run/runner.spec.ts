@@ -19,14 +19,14 @@ const alive = (pid: number) => {
 
 describe('running untrusted programs', () => {
   it('kills the whole process group at the timeout', async () => {
-    const started = Date.now();
-    const r = await runProcess({ command: 'sh', args: ['-c', 'sleep 30 & echo $!; wait'], cwd: '/tmp', env: process.env, timeoutMs: 500 });
+    // sleep 300 outlives this test's own timeout: the run returns only because it was killed.
+    const r = await runProcess({ command: 'sh', args: ['-c', 'sleep 300 & echo $!; wait'], cwd: '/tmp', env: process.env, timeoutMs: 500 });
     expect(r.timedOut).toBe(true);
-    expect(Date.now() - started).toBeLessThan(5000);
     const grandchild = Number(r.stdout.trim());
-    await new Promise((res) => setTimeout(res, 100));
+    // SIGKILL was sent when the run ended; give the kernel a bounded moment to reap it.
+    for (let i = 0; i < 100 && alive(grandchild); i++) await new Promise((res) => setTimeout(res, 50));
     expect(alive(grandchild)).toBe(false);
-  });
+  }, 60_000);
 
   it('gives the child an allowlisted environment and redacts secret values from what it prints', async () => {
     const env = { ...process.env, OPENAI_API_KEY: 'sk-one-12345', ANTHROPIC_API_KEY: 'a-two-12345', GITHUB_TOKEN: 'tok-1234567', MY_MODEL_KEY: 'model-key-987', HARMLESS: 'yes', PASSED: 'passed-on', DATABASE_URL: 'postgres://u:PW-123456@h/db' };
