@@ -10,7 +10,7 @@ describe('generators and bad input through real nx', () => {
     ws.nxOk('g', 'nx-pdd:init', '--no-interactive');
     const nxJson = readFileSync(ws.path('nx.json'), 'utf8');
     expect(JSON.parse(nxJson).plugins).toEqual(['nx-pdd']);
-    expect(readFileSync(ws.path('.gitignore'), 'utf8')).toContain('.pdd/state.db*');
+    expect(readFileSync(ws.path('.gitignore'), 'utf8')).toContain('**/.pdd/state.db*');
     ws.nxOk('g', 'nx-pdd:init', '--no-interactive');
     expect(readFileSync(ws.path('nx.json'), 'utf8')).toBe(nxJson);
   });

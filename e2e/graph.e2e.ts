@@ -89,7 +89,7 @@ describe('prompt units as an Nx project graph (real nx)', () => {
   });
 
   it('nx show projects --affected follows an edited include to its units and their dependents', () => {
-    // calc's example is calc's own working file (an input of calc:example, invariant 1), so a
+    // calc's example is calc's own working file (an input of calc:example, rule edits-kept), so a
     // hand edit of it affects calc and its dependents too, and the units that include it.
     editWithOldMtime('examples/calc_example.py', 'from calc import add, mul\n');
     try {

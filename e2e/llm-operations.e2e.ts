@@ -48,7 +48,7 @@ describe('LLM operations through real nx and tools/fake-llm', () => {
   });
 
   it('a second run asks nothing; from the third on it is an Nx cache hit', async () => {
-    // calc.py is an output AND an input (invariant 1), so the run that created it changed its
+    // calc.py is an output AND an input (rule edits-kept), so the run that created it changed its
     // own input hash: the next run is a miss, answered by the response cache for $0, and
     // leaves the files as they are; from then on the hash is stable and Nx serves the task.
     expect(ws.nxOk('run', 'calc:generate')).toContain('calc.py unchanged (response cache, $0)');

@@ -1,3 +1,4 @@
+import { INTERFACE_MEMO_DIR, pddLayout } from './pdd-layout';
 import { join } from 'node:path';
 import { writeContainedFile } from './contained-write';
 import { sha256 } from './fingerprint';
@@ -115,14 +116,6 @@ function ecmascript(node: SyntaxNode, out: string[]): void {
   out.push(exported + signature(decl));
 }
 
-/** `.pdd/interface/<unit>.txt`: what the sync tasks of dependents hash (as their dependencies' task outputs). */
-/** Where interface documents are memoised by their inputs' hash (workspace-relative, not committed). */
-export const INTERFACE_MEMO_DIR = '.pdd/cache/interfaces';
-
-export function interfacePath(unit: PromptUnit): string {
-  return joinPosix(unit.pddRoot, '.pdd/interface', `${unit.id.replace(/\//g, '_')}.txt`);
-}
-
 /**
  * The interface document of a unit: its public declarations (or, without a grammar or when
  * the code does not parse, the code's hash). Deterministic: no time, path or host in it.
@@ -185,7 +178,7 @@ export function dependenciesKey(interfaces: Record<string, string>): string {
 export async function writeInterfaceFile(workspaceRoot: string, unit: PromptUnit): Promise<boolean> {
   const doc = await interfaceDocument(workspaceRoot, interfaceSourceOf(unit));
   if (doc === null) return false;
-  if (readIfExists(workspaceRoot, interfacePath(unit)) === doc) return false;
-  writeContainedFile(workspaceRoot, interfacePath(unit), doc);
+  if (readIfExists(workspaceRoot, pddLayout(unit).interface) === doc) return false;
+  writeContainedFile(workspaceRoot, pddLayout(unit).interface, doc);
   return true;
 }

@@ -51,10 +51,6 @@ export function sha256(bytes: Uint8Array | string): string {
 /** A unit file's bytes for hashing, read as untrusted content; a folder is no file. */
 const readBytes = readContainedBytes;
 
-/** The run report beside the fingerprint: `.pdd/meta/<...>_<language>_run.json`. */
-export function runReportPath(unit: PromptUnit): string {
-  return unit.metaFile.replace(/\.json$/, '_run.json');
-}
 
 /**
  * Read a fingerprint. Missing: null. Malformed (not JSON, not an object, no `command`): null

@@ -42,3 +42,4 @@ export * from './contained-read';
 export * from './secrets';
 export * from './architecture';
 export * from './run/sandbox';
+export * from './pdd-layout';

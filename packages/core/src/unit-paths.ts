@@ -69,6 +69,12 @@ export interface ArchitecturePaths {
   sharedLeaf: boolean;
 }
 
+/** The test file and its siblings as one glob (`tests/test_calc*.py`), or null without tests. */
+export function testFilesGlob(paths: Pick<UnitPaths, 'testSiblings'>): string | null {
+  const s = paths.testSiblings;
+  return s ? joinPosix(s.dir, `${s.prefix}*${s.extension}`) : null;
+}
+
 function siblingsOf(test: string | null, prefix: string, extension: string): UnitPaths['testSiblings'] {
   return test === null ? null : { dir: test.includes('/') ? test.slice(0, test.lastIndexOf('/')) : '', prefix, extension };
 }

@@ -1,3 +1,4 @@
+import { metaFilePath } from './pdd-layout';
 import { existsSync, lstatSync, readdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { architectureModule, ArchitectureIndex, readArchitecture } from './architecture';
@@ -156,7 +157,7 @@ export function resolveUnits(promptFiles: string[], options: ResolveUnitsOptions
       settings,
       paths,
       // PDD names the fingerprint by the suffix as written, lower-cased (`_tsx` -> `x_tsx.json`).
-      metaFile: joinPosix(root, '.pdd/meta', `${basename.replace(/\//g, '_')}_${verdict.parsed.languageToken.toLowerCase()}.json`),
+      metaFile: metaFilePath(root, basename, verdict.parsed.languageToken),
     });
   }
   return { units, skipped, warnings: [...pddrcs.warnings(), ...architectureWarnings], pddrcFiles: pddrcs.files() };

@@ -1,3 +1,4 @@
+import { modelTablePath } from '../pdd-layout';
 import { existsSync, readFileSync } from 'node:fs';
 import { readContainedFile } from '../contained-read';
 import { homedir } from 'node:os';
@@ -102,15 +103,15 @@ export const BUNDLED_MODEL_TABLE = join(__dirname, '..', '..', 'assets', 'llm_mo
 
 /** PDD's lookup order: ~/.pdd/llm_model.csv, then <workspace>/.pdd/llm_model.csv, then the bundled one. */
 export function modelTableCandidates(workspaceRoot: string, home = homedir()): string[] {
-  return [join(home, '.pdd', 'llm_model.csv'), join(workspaceRoot, '.pdd', 'llm_model.csv'), BUNDLED_MODEL_TABLE];
+  return [join(home, modelTablePath('')), join(workspaceRoot, modelTablePath('')), BUNDLED_MODEL_TABLE];
 }
 
 export function loadModelTable(workspaceRoot: string, home = homedir()): ModelTable {
-  const inWorkspace = join(workspaceRoot, '.pdd', 'llm_model.csv');
+  const inWorkspace = join(workspaceRoot, modelTablePath(''));
   for (const file of modelTableCandidates(workspaceRoot, home)) {
     if (!existsSync(file)) continue;
     // The workspace's table can arrive by pull request: read it as untrusted content.
-    const text = file === inWorkspace ? readContainedFile(workspaceRoot, '.pdd/llm_model.csv', 4 * 1024 * 1024)?.toString('utf8') : readFileSync(file, 'utf8');
+    const text = file === inWorkspace ? readContainedFile(workspaceRoot, modelTablePath(''), 4 * 1024 * 1024)?.toString('utf8') : readFileSync(file, 'utf8');
     if (text === undefined) continue;
     const rows = parseModelTable(text, file);
     if (file !== inWorkspace) return { rows, file };

@@ -1,3 +1,4 @@
+import { pddLayout } from '../pdd-layout';
 import { basename, join } from 'node:path';
 import { writeContainedFile } from '../contained-write';
 import { mergeGeneration, MergeOutcome, withKeepRegions } from '../merge/merge-file';
@@ -36,15 +37,6 @@ export function workingPath(unit: PromptUnit, kind: ArtifactKind): string | null
   return kind === 'code' ? unit.paths.code : kind === 'example' ? unit.paths.example : unit.paths.test;
 }
 
-/**
- * The pristine store: the last LLM output of each of a unit's files, committed, so that every
- * machine has the base a later three-way merge needs. `.pdd/generated/<basename>_<language>/<file name>`.
- */
-export function pristinePath(unit: PromptUnit, kind: ArtifactKind): string {
-  const working = workingPath(unit, kind);
-  if (!working) throw new Error(`${unit.id} has no ${kind} file`);
-  return joinPosix(unit.pddRoot, '.pdd/generated', unit.id.replace(/\//g, '_'), basename(working));
-}
 
 /** A unit file's text, or null: read as untrusted content (a FIFO or a link out of the workspace is an error, never a hang). */
 export function readIfExists(workspaceRoot: string, path: string): string | null {
@@ -56,11 +48,11 @@ export function readIfExists(workspaceRoot: string, path: string): string | null
  * exist, or still equals the previous generation); where the user edited it, the edits and the
  * generation are merged three-way against the previous generation (docs/merge.md). A merge
  * that conflicts changes neither the working file nor the base: the proposal goes under
- * `.pdd/conflicts/`. Invariant 1: a manual edit is never overwritten.
+ * `.pdd/conflicts/`. Rule edits-kept: a manual edit is never overwritten.
  */
 export async function applyGeneration(workspaceRoot: string, unit: PromptUnit, kind: ArtifactKind, generated: string, options: { shownToModel?: string } = {}): Promise<FileOutcome> {
   const path = workingPath(unit, kind)!;
-  const pristine = pristinePath(unit, kind);
+  const pristine = pddLayout(unit).pristine(kind);
   const previous = readIfExists(workspaceRoot, pristine);
   const current = readIfExists(workspaceRoot, path);
   // Protected regions of the working file go into every generation verbatim.

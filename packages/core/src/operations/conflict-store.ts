@@ -1,3 +1,4 @@
+import { pddLayout } from '../pdd-layout';
 import { existsSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { writeContainedFile } from '../contained-write';
@@ -26,13 +27,9 @@ export interface ConflictRecord {
   created: string;
 }
 
-/** `.pdd/conflicts/<unit>/`: beside the unit's other state, gitignored by `nx g nx-pdd:init`. */
-export function conflictDir(unit: PromptUnit): string {
-  return joinPosix(unit.pddRoot, '.pdd/conflicts', unit.id.replace(/\//g, '_'));
-}
 
 export function conflictRecordPath(unit: PromptUnit): string {
-  return joinPosix(conflictDir(unit), 'conflict.json');
+  return joinPosix(pddLayout(unit).conflicts, 'conflict.json');
 }
 
 /** The unit's open conflict, or null. A record that cannot be read still counts: it is returned with what is known. */
@@ -48,7 +45,7 @@ export function readConflict(workspaceRoot: string, unit: PromptUnit): ConflictR
 
 /** Write the proposal, theirs and the record. The working file and the pristine base are not touched. */
 export function writeConflict(workspaceRoot: string, unit: PromptUnit, c: { kind: ArtifactKind; working: string; base: string; ours: string; baseText: string | null; theirs: string; proposal: string; conflicts: PlacedConflict[]; notes: string[] }): ConflictRecord {
-  const dir = conflictDir(unit);
+  const dir = pddLayout(unit).conflicts;
   const name = basename(c.working);
   const record: ConflictRecord = {
     unit: unit.id,
@@ -70,10 +67,10 @@ export function writeConflict(workspaceRoot: string, unit: PromptUnit, c: { kind
 
 /** Remove the conflict; with `keepOurs`, the working file's content is kept beside as `<file>.ours` (returned). */
 export function clearConflict(workspaceRoot: string, unit: PromptUnit, record: ConflictRecord, keepOurs?: string): string | null {
-  const dir = join(workspaceRoot, conflictDir(unit));
+  const dir = join(workspaceRoot, pddLayout(unit).conflicts);
   let kept: string | null = null;
   if (keepOurs !== undefined) {
-    kept = joinPosix(conflictDir(unit), `${basename(record.working)}.ours`);
+    kept = joinPosix(pddLayout(unit).conflicts, `${basename(record.working)}.ours`);
     writeContainedFile(workspaceRoot, kept, keepOurs);
   }
   for (const f of [record.proposal, record.theirs, conflictRecordPath(unit)]) if (f) rmSync(join(workspaceRoot, f), { force: true });

@@ -4,7 +4,7 @@ import { TempWorkspace } from '../../../../tools/testing/temp-workspace';
 import { LlmClient } from '../llm/client';
 import { ProviderCall } from '../llm/providers/provider';
 import { resolveUnits } from '../units';
-import { runGeneratingOperation } from './generating-operations';
+import { OPERATIONS } from './catalogue';
 
 describe('generating operations', () => {
   let ws: TempWorkspace;
@@ -28,7 +28,7 @@ describe('generating operations', () => {
 
   it('generate writes the code and its pristine copy, from the expanded prompt', async () => {
     answers.push(code('def add(a, b):\n    return a + b'));
-    const r = await runGeneratingOperation('generate', unit(), env());
+    const r = await OPERATIONS['generate'].run(unit(), env());
     expect(r.files[0]).toEqual({ kind: 'code', path: 'calc.py', pristine: '.pdd/generated/calc_python/calc.py', action: 'created' });
     expect(read('calc.py')).toBe('def add(a, b):\n    return a + b\n');
     expect(read('.pdd/generated/calc_python/calc.py')).toBe(read('calc.py'));
@@ -40,11 +40,11 @@ describe('generating operations', () => {
 
   it('updates an untouched working file, merges the new generation into a hand-edited one', async () => {
     answers.push(code('v1 = 1'), code('v2 = 2'), code('v3 = 3'));
-    await runGeneratingOperation('generate', unit(), env());
-    expect((await runGeneratingOperation('generate', unit(), env())).files[0].action).toBe('updated');
+    await OPERATIONS['generate'].run(unit(), env());
+    expect((await OPERATIONS['generate'].run(unit(), env())).files[0].action).toBe('updated');
     expect(read('calc.py')).toBe('v2 = 2\n');
     writeFileSync(ws.path('calc.py'), 'v2 = 2\n# my edit\n');
-    const r = await runGeneratingOperation('generate', unit(), env());
+    const r = await OPERATIONS['generate'].run(unit(), env());
     expect(r.files[0].action).toBe('merged');
     expect(read('calc.py')).toBe('v3 = 3\n# my edit\n');
     expect(read('.pdd/generated/calc_python/calc.py')).toBe('v3 = 3\n');
@@ -52,16 +52,16 @@ describe('generating operations', () => {
 
   it('says unchanged when the working file already holds the answer', async () => {
     answers.push(code('x = 1'), code('x = 1'));
-    await runGeneratingOperation('generate', unit(), env());
-    expect((await runGeneratingOperation('generate', unit(), env())).files[0].action).toBe('unchanged');
+    await OPERATIONS['generate'].run(unit(), env());
+    expect((await OPERATIONS['generate'].run(unit(), env())).files[0].action).toBe('unchanged');
   });
 
   it('example needs the code, and shows it to the model', async () => {
-    await expect(runGeneratingOperation('example', unit(), env())).rejects.toThrow('calc_python: "example" needs the code file calc.py; run generate first');
+    await expect(OPERATIONS['example'].run(unit(), env())).rejects.toThrow('calc_python: "example" needs the code file calc.py; run generate first');
     expect(calls).toHaveLength(0);
     writeFileSync(ws.path('calc.py'), 'def add(a, b):\n    return a + b\n');
     answers.push(code('from calc import add\nprint(add(1, 2))'));
-    const r = await runGeneratingOperation('example', unit(), env());
+    const r = await OPERATIONS['example'].run(unit(), env());
     expect(r.files[0].path).toBe('examples/calc_example.py');
     expect(calls[0].request.messages[1].content).toContain('```py\ndef add(a, b):\n    return a + b\n```');
   });
@@ -69,7 +69,7 @@ describe('generating operations', () => {
   it('generate-tests shows the example and the existing tests, asking to keep them', async () => {
     ws.write({ 'calc.py': 'def add(a, b): return a + b\n', 'examples/calc_example.py': 'print(1)\n', 'tests/test_calc.py': 'def test_mine():\n    assert True\n' });
     answers.push(code('def test_mine():\n    assert True\n\ndef test_add():\n    assert add(1, 2) == 3'));
-    const r = await runGeneratingOperation('generate-tests', unit(), env());
+    const r = await OPERATIONS['generate-tests'].run(unit(), env());
     const user = calls[0].request.messages[1].content;
     expect(user).toContain('Its usage example (examples/calc_example.py)');
     expect(user).toContain('Existing tests (tests/test_calc.py): keep every one of them');
@@ -82,7 +82,7 @@ describe('generating operations', () => {
   it('merges hand-written tests with an answer that dropped them: both are kept', async () => {
     ws.write({ 'calc.py': 'def add(a, b): return a + b\n', 'tests/test_calc.py': 'def test_mine():\n    assert add(2, 2) == 4\n' });
     answers.push(code('def test_add():\n    assert add(1, 2) == 3'));
-    const r = await runGeneratingOperation('generate-tests', unit(), env());
+    const r = await OPERATIONS['generate-tests'].run(unit(), env());
     expect(r.files[0].action).toBe('merged');
     expect(read('tests/test_calc.py')).toBe('def test_mine():\n    assert add(2, 2) == 4\ndef test_add():\n    assert add(1, 2) == 3\n');
     expect(read('.pdd/generated/calc_python/test_calc.py')).toContain('def test_add');
@@ -91,8 +91,8 @@ describe('generating operations', () => {
   it('regenerates its own untouched tests with the same request (no "existing tests" section)', async () => {
     ws.write({ 'calc.py': 'def add(a, b): return a + b\n' });
     answers.push(code('def test_add():\n    assert add(1, 2) == 3'), code('def test_add():\n    assert add(1, 2) == 3'));
-    await runGeneratingOperation('generate-tests', unit(), env());
-    const r = await runGeneratingOperation('generate-tests', unit(), env());
+    await OPERATIONS['generate-tests'].run(unit(), env());
+    const r = await OPERATIONS['generate-tests'].run(unit(), env());
     expect(r.files[0].action).toBe('unchanged');
     expect(calls[1].request.messages).toEqual(calls[0].request.messages);
     expect(calls[1].request.messages[1].content).not.toContain('Existing tests');
@@ -100,24 +100,24 @@ describe('generating operations', () => {
 
   it('writes nothing for a bad answer or a broken prompt', async () => {
     answers.push('Sorry, I cannot do that.');
-    await expect(runGeneratingOperation('generate', unit(), env())).rejects.toThrow('calc_python generate (gpt-x): the answer has no fenced code block');
+    await expect(OPERATIONS['generate'].run(unit(), env())).rejects.toThrow('calc_python generate (gpt-x): the answer has no fenced code block');
     expect(existsSync(ws.path('calc.py'))).toBe(false);
     expect(existsSync(ws.path('.pdd/generated'))).toBe(false);
     ws.write({ 'prompts/broken_python.prompt': '<include>gone.md</include>' });
-    await expect(runGeneratingOperation('generate', unit('prompts/broken_python.prompt'), env())).rejects.toThrow(/prompts\/broken_python.prompt cannot be used:\n  prompts\/broken_python.prompt:1: include "gone.md" not found/);
+    await expect(OPERATIONS['generate'].run(unit('prompts/broken_python.prompt'), env())).rejects.toThrow(/prompts\/broken_python.prompt cannot be used:\n  prompts\/broken_python.prompt:1: include "gone.md" not found/);
     expect(calls).toHaveLength(1);
   });
 
   it('writes nothing from code of another language or code that does not parse', async () => {
     answers.push('```javascript\nmodule.exports = (a, b) => a + b;\n```', code('def add(a, b)\n    return a +'));
-    await expect(runGeneratingOperation('generate', unit(), env())).rejects.toThrow("the answer's code is javascript, not Python");
-    await expect(runGeneratingOperation('generate', unit(), env())).rejects.toThrow("calc_python generate (gpt-x): the answer's code does not parse as Python; nothing was written");
+    await expect(OPERATIONS['generate'].run(unit(), env())).rejects.toThrow("the answer's code is javascript, not Python");
+    await expect(OPERATIONS['generate'].run(unit(), env())).rejects.toThrow("calc_python generate (gpt-x): the answer's code does not parse as Python; nothing was written");
     expect(existsSync(ws.path('calc.py'))).toBe(false);
     expect(existsSync(ws.path('.pdd/generated'))).toBe(false);
   });
 
   it('refuses operations a code-only language does not have', async () => {
     ws.write({ 'prompts/settings_json.prompt': 'Settings.' });
-    await expect(runGeneratingOperation('example', unit('prompts/settings_json.prompt'), env())).rejects.toThrow('JSON units have no example file');
+    await expect(OPERATIONS['example'].run(unit('prompts/settings_json.prompt'), env())).rejects.toThrow('JSON units have no example file');
   });
 });

@@ -1,16 +1,18 @@
+import { OP } from './catalogue';
+import { pddLayout } from '../pdd-layout';
 import { PddError } from '../errors';
 import { extractCode } from '../llm/code-extraction';
 import { LlmError } from '../llm/errors';
 import { parses } from '../merge/syntax';
 import { describeTestRunner } from '../run/unit-runner';
 import { PromptUnit } from '../units';
-import { applyGeneration, ArtifactKind, pristinePath, readIfExists } from './artifact-store';
+import { applyGeneration, ArtifactKind, readIfExists } from './artifact-store';
 import { fenced, OperationEnvironment, OperationReport, reportOf, usablePrompt } from './operation';
 import { renderTemplate } from './templates';
+import type { OperationName } from './catalogue';
 
-export type GeneratingOperation = 'generate' | 'example' | 'generate-tests';
-
-const PRODUCES: Record<GeneratingOperation, ArtifactKind> = { generate: 'code', example: 'example', 'generate-tests': 'test' };
+/** The operations that write one of the unit's files from the prompt (the catalogue names which). */
+export type GeneratingOperation = typeof OP.generate | typeof OP.example | typeof OP.generateTests;
 
 const DEFAULT_TEST_RUNNERS: Record<string, string> = {
   python: 'pytest',
@@ -28,8 +30,7 @@ const DEFAULT_TEST_RUNNERS: Record<string, string> = {
  * model, extract the code, store it (never overwriting manual edits). Throws PddError for a
  * broken prompt, a missing prerequisite or a bad answer; nothing is written then.
  */
-export async function runGeneratingOperation(operation: GeneratingOperation, unit: PromptUnit, env: OperationEnvironment): Promise<OperationReport> {
-  const kind = PRODUCES[operation];
+export async function runGeneratingOperation(operation: GeneratingOperation, kind: ArtifactKind, unit: PromptUnit, env: OperationEnvironment): Promise<OperationReport> {
   const target = kind === 'code' ? unit.paths.code : kind === 'example' ? unit.paths.example : unit.paths.test;
   if (!target) throw new PddError('OPERATION', `${unit.id}: ${unit.language.name} units have no ${kind} file, so "${operation}" does not apply`);
 
@@ -46,19 +47,19 @@ export async function runGeneratingOperation(operation: GeneratingOperation, uni
     test_path: unit.paths.test ?? '',
     test_runner: describeTestRunner(unit, env) ?? DEFAULT_TEST_RUNNERS[unit.language.id] ?? `the usual test runner for ${unit.language.name}`,
   };
-  if (operation !== 'generate') {
+  if (operation !== OP.generate) {
     const code = readIfExists(env.workspaceRoot, unit.paths.code);
     if (code === null) throw new PddError('PREREQUISITE', `${unit.id}: "${operation}" needs the code file ${unit.paths.code}; run generate first`);
     vars.code_block = fenced(fence, code);
   }
   let handWrittenTests: string | undefined;
-  if (operation === 'generate-tests') {
+  if (operation === OP.generateTests) {
     const example = unit.paths.example ? readIfExists(env.workspaceRoot, unit.paths.example) : null;
     const tests = readIfExists(env.workspaceRoot, unit.paths.test!);
     // Tests that are still exactly our last generation are regenerated from scratch (the same
     // request as before, so the response cache answers it); tests with manual edits are shown
     // to the model to be kept and extended.
-    if (tests !== null && tests !== readIfExists(env.workspaceRoot, pristinePath(unit, 'test'))) handWrittenTests = tests;
+    if (tests !== null && tests !== readIfExists(env.workspaceRoot, pddLayout(unit).pristine('test'))) handWrittenTests = tests;
     vars.example_section = example === null ? '' : `\nIts usage example (${unit.paths.example}):\n\n${fenced(fence, example)}\n`;
     vars.existing_tests_section = handWrittenTests === undefined ? '' : `\nExisting tests (${unit.paths.test}): keep every one of them:\n\n${fenced(fence, handWrittenTests)}\n`;
   }

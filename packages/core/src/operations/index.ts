@@ -1,3 +1,4 @@
+export * from './catalogue';
 export * from './templates';
 export * from './artifact-store';
 export * from './operation';

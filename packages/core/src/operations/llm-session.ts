@@ -1,3 +1,4 @@
+import { pddLayout } from '../pdd-layout';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { LlmClient } from '../llm/client';
@@ -25,10 +26,6 @@ export interface LlmSessionOptions {
   home?: string;
 }
 
-/** The response cache folder of a unit's PDD root (gitignored by `nx g nx-pdd:init`). */
-export function responseCacheDir(workspaceRoot: string, unit: PromptUnit): string {
-  return join(workspaceRoot, joinPosix(unit.pddRoot, '.pdd/cache/llm'));
-}
 
 /** An LlmClient configured from a unit's settings, the model table and the environment. */
 export function createLlmClient(options: LlmSessionOptions): LlmClient {
@@ -37,7 +34,7 @@ export function createLlmClient(options: LlmSessionOptions): LlmClient {
   return new LlmClient({
     table: options.table ?? loadModelTable(workspaceRoot, options.home ?? homedir()),
     env,
-    cache: new ResponseCache(responseCacheDir(workspaceRoot, unit), options.cacheMode ?? 'readwrite'),
+    cache: new ResponseCache(join(workspaceRoot, pddLayout(unit).llmCache), options.cacheMode ?? 'readwrite'),
     ledger: options.ledger ?? new InProcessLedger(options.budget ?? s.budget),
     strength: s.strength,
     temperature: s.temperature,

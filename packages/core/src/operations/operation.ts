@@ -6,9 +6,7 @@ import { PromptUnit } from '../units';
 import { JsTestRunner } from '../run/unit-runner';
 import { FileOutcome } from './artifact-store';
 import { SandboxMode } from '../run/sandbox';
-
-/** The operations that write with an LLM. */
-export type OperationName = 'generate' | 'example' | 'generate-tests' | 'update' | 'auto-deps' | 'crash' | 'verify' | 'test' | 'fix';
+import type { OperationName } from './catalogue';
 
 /** What operations need of the LLM client. */
 export type LlmCaller = Pick<LlmClient, 'complete' | 'forget'>;

@@ -1,3 +1,5 @@
+import { OP } from './catalogue';
+import { pddLayout } from '../pdd-layout';
 import { basename, join } from 'node:path';
 import { writeContainedFile } from '../contained-write';
 import { PddError } from '../errors';
@@ -5,15 +7,11 @@ import { fencedBlocks } from '../llm/code-extraction';
 import { LlmError } from '../llm/errors';
 import { PromptUnit } from '../units';
 import { joinPosix } from '../workspace-paths';
-import { FileOutcome, pristinePath, readIfExists, workingPath } from './artifact-store';
+import { FileOutcome, readIfExists, workingPath } from './artifact-store';
 import { listContextFiles, rankContextFiles } from './context-candidates';
 import { fenced, OperationEnvironment, OperationReport, reportOf, usablePrompt } from './operation';
 import { renderTemplate } from './templates';
 
-/** Where `update` keeps the prompt as it was before it rewrote it (one version; git has the rest). */
-export function promptBackupPath(unit: PromptUnit): string {
-  return joinPosix(unit.pddRoot, '.pdd/generated', unit.id.replace(/\//g, '_'), `${basename(unit.promptFile)}.before-update`);
-}
 
 /**
  * `update`: the code was changed by hand; ask the model for the prompt that describes the
@@ -28,10 +26,10 @@ export async function runUpdate(unit: PromptUnit, env: OperationEnvironment): Pr
   const code = readIfExists(root, unit.paths.code);
   if (code === null) throw new PddError('PREREQUISITE', `${unit.id}: "update" needs the code file ${unit.paths.code}; there is nothing to describe yet (run generate)`);
   const prompt = readIfExists(root, unit.promptFile)!;
-  const pristineCode = pristinePath(unit, 'code');
+  const pristineCode = pddLayout(unit).pristine('code');
   const generated = readIfExists(root, pristineCode);
   const fence = unit.language.extension.replace(/^\./, '') || unit.language.id;
-  const messages = renderTemplate('update', {
+  const messages = renderTemplate(OP.update, {
     prompt_file: unit.promptFile,
     module: unit.name,
     language: unit.language.name,
@@ -40,7 +38,7 @@ export async function runUpdate(unit: PromptUnit, env: OperationEnvironment): Pr
     generated_section: generated === null || generated === code ? '' : `\nThe code as it was generated from this prompt, before the hand edits:\n\n${fenced(fence, generated)}\n`,
     code_block: fenced(fence, code),
   });
-  const result = await env.llm.complete(messages, { unit: unit.id, operation: 'update' });
+  const result = await env.llm.complete(messages, { unit: unit.id, operation: OP.update });
   const where = `${unit.id} update (${result.model})`;
   const blocks = fencedBlocks(result.content).filter((b) => b.code.trim());
   if (!blocks.length) throw new LlmError('bad-answer', `${where}: the answer has no fenced prompt block; nothing was written`);
@@ -54,13 +52,13 @@ export async function runUpdate(unit: PromptUnit, env: OperationEnvironment): Pr
   if (newPrompt === prompt) {
     files.push({ kind: 'prompt', path: unit.promptFile, action: 'unchanged' });
   } else {
-    const backup = promptBackupPath(unit);
+    const backup = pddLayout(unit).promptBackup;
     writeContainedFile(root, backup, prompt);
     writeContainedFile(root, unit.promptFile, newPrompt);
     files.push({ kind: 'prompt', path: unit.promptFile, pristine: backup, action: 'updated' });
   }
   if (generated !== code) writeContainedFile(root, pristineCode, code);
-  return reportOf('update', unit, result, files, generated !== code ? [`${unit.paths.code} as it is now is the base of the new prompt (${pristineCode})`] : []);
+  return reportOf(OP.update, unit, result, files, generated !== code ? [`${unit.paths.code} as it is now is the base of the new prompt (${pristineCode})`] : []);
 }
 
 const AUTO_DEPS_BLOCK = /^<pdd>nx-pdd auto-deps:[^\n]*<\/pdd>\n[\s\S]*?^<pdd>\/nx-pdd auto-deps<\/pdd>\n?/m;
@@ -100,18 +98,18 @@ export async function runAutoDeps(unit: PromptUnit, env: OperationEnvironment): 
   if (!offered.length) {
     const next = withAutoDepsBlock(prompt, unit.name, []);
     if (next !== prompt) writeContainedFile(root, unit.promptFile, next);
-    return reportOf('auto-deps', unit, null, [{ kind: 'prompt', path: unit.promptFile, action: next === prompt ? 'unchanged' : 'updated' }], [
+    return reportOf(OP.autoDeps, unit, null, [{ kind: 'prompt', path: unit.promptFile, action: next === prompt ? 'unchanged' : 'updated' }], [
       `no file in ${dirs.join(', ')} matches the prompt; no LLM call`,
     ]);
   }
-  const messages = renderTemplate('auto-deps', {
+  const messages = renderTemplate(OP.autoDeps, {
     prompt_file: unit.promptFile,
     module: unit.name,
     language: unit.language.name,
     prompt_block: fenced('prompt', prompt.replace(AUTO_DEPS_BLOCK, '')),
     candidates: offered.map((c) => `${c.path}:\n${fenced('', c.preview)}`).join('\n\n'),
   });
-  const result = await env.llm.complete(messages, { unit: unit.id, operation: 'auto-deps' });
+  const result = await env.llm.complete(messages, { unit: unit.id, operation: OP.autoDeps });
   const where = `${unit.id} auto-deps (${result.model})`;
   const blocks = fencedBlocks(result.content);
   if (!blocks.length) throw new LlmError('bad-answer', `${where}: the answer has no fenced list of paths; nothing was written`);
@@ -121,7 +119,7 @@ export async function runAutoDeps(unit: PromptUnit, env: OperationEnvironment): 
   const ordered = offered.map((c) => c.path).filter((p) => chosen.includes(p));
   const next = withAutoDepsBlock(prompt, unit.name, ordered);
   if (next !== prompt) writeContainedFile(root, unit.promptFile, next);
-  return reportOf('auto-deps', unit, result, [{ kind: 'prompt', path: unit.promptFile, action: next === prompt ? 'unchanged' : 'updated' }], [
+  return reportOf(OP.autoDeps, unit, result, [{ kind: 'prompt', path: unit.promptFile, action: next === prompt ? 'unchanged' : 'updated' }], [
     ordered.length ? `includes ${ordered.join(', ')} (offered ${offered.length})` : `includes nothing of the ${offered.length} offered`,
   ]);
 }

@@ -1,3 +1,4 @@
+import { pddLayout } from '../pdd-layout';
 import { join } from 'node:path';
 import { writeContainedFile } from '../contained-write';
 import { PddError } from '../errors';
@@ -10,7 +11,7 @@ import { parses } from '../merge/syntax';
 import { fromLines, toLines } from '../merge/text';
 import { runExample, runTests } from '../run/unit-runner';
 import { PromptUnit } from '../units';
-import { pristinePath, readIfExists } from './artifact-store';
+import { readIfExists } from './artifact-store';
 import { clearConflict, ConflictRecord, readConflict } from './conflict-store';
 import { fenced, OperationEnvironment, usablePrompt } from './operation';
 import { runner } from './run-operations';
@@ -68,7 +69,7 @@ export async function resolveConflict(unit: PromptUnit, resolution: Resolution, 
     }
     lines.push(`${record.working}: merged by ${merged.result.model}: ${merged.resolved.join('; ')}; ${check.detail}`);
   }
-  write(pristinePath(unit, record.kind), theirs);
+  write(pddLayout(unit).pristine(record.kind), theirs);
   const kept = clearConflict(root, unit, record, resolution === 'theirs' && ours !== theirs ? ours : undefined);
   if (kept) lines.push(`your version is kept in ${kept}`);
   return { costUsd, model, lines };

@@ -1,13 +1,9 @@
 import { PromptUnit } from '../units';
-import { runGeneratingOperation } from './generating-operations';
 import { LlmError } from '../llm/errors';
 import { formatUsd } from '../llm/ledger';
 import { LlmMessage, LlmResult } from '../llm/types';
-import { LlmCaller, OperationEnvironment, OperationName, OperationReport } from './operation';
-import { runAutoDeps, runUpdate } from './prompt-operations';
-import { runCrash, runFix, runTestOperation, runVerify } from './run-operations';
-
-export const OPERATION_NAMES: readonly OperationName[] = ['generate', 'example', 'generate-tests', 'update', 'auto-deps', 'crash', 'verify', 'test', 'fix'];
+import { OperationName, OPERATIONS } from './catalogue';
+import { LlmCaller, OperationEnvironment, OperationReport } from './operation';
 
 /** How many times a rejected answer is asked again with the reason, per operation run. */
 export const MAX_FOLLOW_UPS = 2;
@@ -17,8 +13,8 @@ export const MAX_FOLLOW_UPS = 2;
  * drops an include...), the model is asked again, never with the identical request (at
  * temperature 0 it would answer the same): the first request, the rejected answer as the
  * assistant's turn, and a user turn saying what was wrong (docs/llm-layer.md). The rejected
- * answer stays in the response cache: run again, the whole exchange replays for free. At most MAX_FOLLOW_UPS times; the rejected answers' cost is part
- * of the report (or of the error, `paidUsd`), and the follow-ups are noted.
+ * answer stays in the response cache: run again, the whole exchange replays for free. At most
+ * MAX_FOLLOW_UPS times; the rejected answers' cost is part of the report (or of the error, `paidUsd`), and the follow-ups are noted.
  */
 export async function runOperation(operation: OperationName, unit: PromptUnit, env: OperationEnvironment): Promise<OperationReport> {
   const corrections: LlmMessage[] = [];
@@ -34,7 +30,7 @@ export async function runOperation(operation: OperationName, unit: PromptUnit, e
       forget: (r) => env.llm.forget(r),
     };
     try {
-      const report = await dispatch(operation, unit, { ...env, llm });
+      const report = await OPERATIONS[operation].run(unit, { ...env, llm });
       if (!followUps) return report;
       return { ...report, costUsd: report.costUsd + paidUsd, notes: [...report.notes, `${followUps} rejected answer${followUps > 1 ? 's' : ''} asked again with the reason (${formatUsd(paidUsd)} of this step's cost)`] };
     } catch (e) {
@@ -54,23 +50,4 @@ export async function runOperation(operation: OperationName, unit: PromptUnit, e
 /** The user turn after a rejected answer: what was wrong, and what to do instead. */
 export function followUpMessage(reason: string): string {
   return `Your answer was rejected: ${reason.replace(/; nothing was written$/, '')}. Answer again, in full, in exactly the form the instructions above ask for (the fenced blocks, labels or JSON they name), with nothing left out.`;
-}
-
-function dispatch(operation: OperationName, unit: PromptUnit, env: OperationEnvironment): Promise<OperationReport> {
-  switch (operation) {
-    case 'update':
-      return runUpdate(unit, env);
-    case 'auto-deps':
-      return runAutoDeps(unit, env);
-    case 'crash':
-      return runCrash(unit, env);
-    case 'verify':
-      return runVerify(unit, env);
-    case 'test':
-      return runTestOperation(unit, env);
-    case 'fix':
-      return runFix(unit, env);
-    default:
-      return runGeneratingOperation(operation, unit, env);
-  }
 }

@@ -1,8 +1,10 @@
+import { OP } from './catalogue';
+import { pddLayout } from '../pdd-layout';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../atomic-write';
 import { writeContainedFile } from '../contained-write';
-import { runReportPath, sha256, unitTestFiles } from '../fingerprint';
+import { sha256, unitTestFiles } from '../fingerprint';
 import { fencedBlocks } from '../llm/code-extraction';
 import { LlmError } from '../llm/errors';
 import { LlmResult } from '../llm/types';
@@ -11,7 +13,7 @@ import { runProcess } from '../run/process-runner';
 import { describeFailures } from '../run/test-results';
 import { ExampleRun, runExample, RunnerOptions, runTests, TestsRun } from '../run/unit-runner';
 import { PromptUnit } from '../units';
-import { ArtifactKind, FileOutcome, pristinePath, readIfExists } from './artifact-store';
+import { ArtifactKind, FileOutcome, readIfExists } from './artifact-store';
 import { fenced, OperationEnvironment, OperationReport, reportOf, usablePrompt } from './operation';
 import { renderTemplate } from './templates';
 
@@ -23,7 +25,7 @@ const fenceOf = (unit: PromptUnit) => unit.language.extension.replace(/^\./, '')
 export async function syntaxError(unit: PromptUnit, content: string, env: OperationEnvironment): Promise<string | null> {
   const id = unit.language.id;
   if (id === 'python') {
-    const tmp = join(env.workspaceRoot, unit.pddRoot, '.pdd', `syntax-check-${process.pid}.py`);
+    const tmp = join(env.workspaceRoot, pddLayout(unit).syntaxCheck(process.pid, '.py'));
     writeFileAtomic(tmp, content);
     try {
       const r = await runProcess({ command: process.env.PDD_PYTHON ?? 'python3', args: ['-c', 'import ast,sys; ast.parse(open(sys.argv[1], encoding="utf-8").read(), sys.argv[1])', tmp], cwd: env.workspaceRoot, env: process.env, timeoutMs: 30_000 });
@@ -73,8 +75,8 @@ async function applyFix(unit: PromptUnit, env: OperationEnvironment, kind: Artif
   if (error) throw new LlmError('bad-answer', `${where}: the corrected ${path} does not parse (${error}); nothing was written`);
   const before = readIfExists(env.workspaceRoot, path);
   writeContainedFile(env.workspaceRoot, path, content);
-  writeContainedFile(env.workspaceRoot, pristinePath(unit, kind), content);
-  return { kind, path, pristine: pristinePath(unit, kind), action: before === content ? 'unchanged' : 'updated' };
+  writeContainedFile(env.workspaceRoot, pddLayout(unit).pristine(kind), content);
+  return { kind, path, pristine: pddLayout(unit).pristine(kind), action: before === content ? 'unchanged' : 'updated' };
 }
 
 function exampleLines(run: ExampleRun): string[] {
@@ -85,10 +87,10 @@ function exampleLines(run: ExampleRun): string[] {
  * One crash-style fix: the model sees the prompt, code, example and the failure, names the file
  * it corrects (code or example), and the correction is applied only if it parses.
  */
-async function fixCodeOrExample(unit: PromptUnit, env: OperationEnvironment, operation: 'crash' | 'verify', failureClass: string, failure: string): Promise<{ result: LlmResult; file: FileOutcome; path: string }> {
+async function fixCodeOrExample(unit: PromptUnit, env: OperationEnvironment, operation: typeof OP.crash | typeof OP.verify, failureClass: string, failure: string): Promise<{ result: LlmResult; file: FileOutcome; path: string }> {
   const fence = fenceOf(unit);
   const allowed = [unit.paths.code, unit.paths.example!];
-  const messages = renderTemplate('crash', {
+  const messages = renderTemplate(OP.crash, {
     ...fixTemplateVars(unit, env, allowed),
     example_path: unit.paths.example!,
     example_block: fenced(fence, readIfExists(env.workspaceRoot, unit.paths.example!) ?? ''),
@@ -106,27 +108,27 @@ async function fixCodeOrExample(unit: PromptUnit, env: OperationEnvironment, ope
 export async function runCrash(unit: PromptUnit, env: OperationEnvironment): Promise<OperationReport> {
   const o = runner(env);
   const first = await runExample(unit, o);
-  if (first.ok) return { ...reportOf('crash', unit, null, [], exampleLines(first)), outcome: { exampleOk: true } };
-  const { result, file, path } = await fixCodeOrExample(unit, env, 'crash', first.failureClass ?? 'crash', first.error ?? '');
+  if (first.ok) return { ...reportOf(OP.crash, unit, null, [], exampleLines(first)), outcome: { exampleOk: true } };
+  const { result, file, path } = await fixCodeOrExample(unit, env, OP.crash, first.failureClass ?? 'crash', first.error ?? '');
   const again = await runExample(unit, o);
-  return { ...reportOf('crash', unit, result, [file], [...exampleLines(first), `fixed ${path}`, ...exampleLines(again)]), outcome: { exampleOk: again.ok } };
+  return { ...reportOf(OP.crash, unit, result, [file], [...exampleLines(first), `fixed ${path}`, ...exampleLines(again)]), outcome: { exampleOk: again.ok } };
 }
 
 /** `verify`: run the example and ask the model whether its output shows what the prompt asks; on "no", fix as crash does. */
 export async function runVerify(unit: PromptUnit, env: OperationEnvironment): Promise<OperationReport> {
   const o = runner(env);
   const run = await runExample(unit, o);
-  if (!run.ok) return { ...reportOf('verify', unit, null, [], exampleLines(run)), outcome: { exampleOk: false, verified: false } };
+  if (!run.ok) return { ...reportOf(OP.verify, unit, null, [], exampleLines(run)), outcome: { exampleOk: false, verified: false } };
   const pre = usablePrompt(unit, env, 'expand');
   const fence = fenceOf(unit);
-  const messages = renderTemplate('verify', {
+  const messages = renderTemplate(OP.verify, {
     module: unit.name,
     prompt: pre.text.trim(),
     example_path: unit.paths.example!,
     example_block: fenced(fence, readIfExists(env.workspaceRoot, unit.paths.example!) ?? ''),
     output_block: fenced('text', (run.run.stdout + (run.run.stderr ? `\n[stderr]\n${run.run.stderr}` : '')).slice(0, 8000)),
   });
-  const result = await env.llm.complete(messages, { unit: unit.id, operation: 'verify' });
+  const result = await env.llm.complete(messages, { unit: unit.id, operation: OP.verify });
   const where = `${unit.id} verify (${result.model})`;
   const json = fencedBlocks(result.content).find((b) => b.tag === 'json' || b.code.trim().startsWith('{'));
   let verdict: { verdict?: string; reasons?: unknown };
@@ -137,11 +139,11 @@ export async function runVerify(unit: PromptUnit, env: OperationEnvironment): Pr
   }
   if (verdict.verdict !== 'yes' && verdict.verdict !== 'no') throw new LlmError('bad-answer', `${where}: the verdict must be "yes" or "no" (it was ${JSON.stringify(verdict.verdict)})`);
   const reasons = Array.isArray(verdict.reasons) ? verdict.reasons.map(String) : [];
-  if (verdict.verdict === 'yes') return { ...reportOf('verify', unit, result, [], ['verified: the example\'s output shows what the prompt asks']), outcome: { exampleOk: true, verified: true } };
+  if (verdict.verdict === 'yes') return { ...reportOf(OP.verify, unit, result, [], ['verified: the example\'s output shows what the prompt asks']), outcome: { exampleOk: true, verified: true } };
   // "no": a crash-style fix with the reasons as the failure; the engine runs and verifies again.
   const failure = `The example runs, but its output does not show what the prompt asks:\n${reasons.map((r) => `- ${r}`).join('\n')}\n\nOutput:\n${run.run.stdout.slice(0, 4000)}`;
-  const fix = await fixCodeOrExample(unit, env, 'verify', 'verification', failure);
-  return { ...reportOf('verify', unit, [result, fix.result], [fix.file], [`not verified: ${reasons.join('; ') || 'no reason given'}`, `fixed ${fix.path}`]), outcome: { verified: false } };
+  const fix = await fixCodeOrExample(unit, env, OP.verify, 'verification', failure);
+  return { ...reportOf(OP.verify, unit, [result, fix.result], [fix.file], [`not verified: ${reasons.join('; ') || 'no reason given'}`, `fixed ${fix.path}`]), outcome: { verified: false } };
 }
 
 function assertions(text: string): number {
@@ -153,7 +155,7 @@ function recordTests(unit: PromptUnit, env: OperationEnvironment, t: TestsRun): 
   const testFiles: Record<string, string> = {};
   for (const f of unitTestFiles(root, unit)) testFiles[f.slice(f.lastIndexOf('/') + 1)] = sha256(readIfExists(root, f) ?? '');
   const failed = t.result.failed + t.result.errored;
-  writeRunReport(root, runReportPath(unit), {
+  writeRunReport(root, pddLayout(unit).runReport, {
     timestamp: (env.recordedAt ?? new Date()).toISOString().replace(/\.\d{3}Z$/, '+00:00'),
     exit_code: t.run.timedOut ? 124 : (t.run.exitCode ?? 1),
     tests_passed: t.result.passed,
@@ -183,7 +185,7 @@ const passing = (t: TestsRun) => t.result.failed + t.result.errored === 0 && t.r
 export async function runTestOperation(unit: PromptUnit, env: OperationEnvironment): Promise<OperationReport> {
   const t = await runTests(unit, runner(env));
   recordTests(unit, env, t);
-  return { ...reportOf('test', unit, null, [{ kind: 'test', path: runReportPath(unit), action: 'updated' }], testLines(t)), outcome: { testsPassing: passing(t) } };
+  return { ...reportOf(OP.test, unit, null, [{ kind: 'test', path: pddLayout(unit).runReport, action: 'updated' }], testLines(t)), outcome: { testsPassing: passing(t) } };
 }
 
 /**
@@ -196,13 +198,13 @@ export async function runFix(unit: PromptUnit, env: OperationEnvironment): Promi
   const before = await runTests(unit, o);
   if (passing(before)) {
     recordTests(unit, env, before);
-    return { ...reportOf('fix', unit, null, [], testLines(before)), outcome: { testsPassing: true } };
+    return { ...reportOf(OP.fix, unit, null, [], testLines(before)), outcome: { testsPassing: true } };
   }
   const fence = fenceOf(unit);
   const testPath = unit.paths.test!;
   const allowed = [unit.paths.code, testPath];
   const testsBefore = readIfExists(env.workspaceRoot, testPath) ?? '';
-  const messages = renderTemplate('fix', {
+  const messages = renderTemplate(OP.fix, {
     ...fixTemplateVars(unit, env, allowed),
     test_path: testPath,
     test_block: fenced(fence, testsBefore),
@@ -210,7 +212,7 @@ export async function runFix(unit: PromptUnit, env: OperationEnvironment): Promi
     passed: String(before.result.passed),
     failures: fenced('text', describeFailures(before.result)),
   });
-  const result: LlmResult = await env.llm.complete(messages, { unit: unit.id, operation: 'fix' });
+  const result: LlmResult = await env.llm.complete(messages, { unit: unit.id, operation: OP.fix });
   const where = `${unit.id} fix (${result.model})`;
   const fix = parseFixAnswer(result.content, allowed, fence, where);
   const notes: string[] = [...testLines(before)];
@@ -223,5 +225,5 @@ export async function runFix(unit: PromptUnit, env: OperationEnvironment): Promi
   const file = await applyFix(unit, env, fix.path === unit.paths.code ? 'code' : 'test', fix.path, fix.content, where);
   const after = await runTests(unit, o);
   recordTests(unit, env, after);
-  return { ...reportOf('fix', unit, result, [file], [...notes, `fixed ${fix.path}`, ...testLines(after)]), outcome: { testsPassing: passing(after) } };
+  return { ...reportOf(OP.fix, unit, result, [file], [...notes, `fixed ${fix.path}`, ...testLines(after)]), outcome: { testsPassing: passing(after) } };
 }

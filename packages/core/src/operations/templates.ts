@@ -3,8 +3,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PddError } from '../errors';
 import { LlmMessage } from '../llm/types';
+import type { OperationName } from './catalogue';
 
-export type TemplateName = 'generate' | 'example' | 'generate-tests' | 'update' | 'auto-deps' | 'crash' | 'verify' | 'fix' | 'resolve';
+/** Each operation that calls a model has its template (`templates/<operation>.prompt`); `resolve` ends merge conflicts. */
+export type TemplateName = Exclude<OperationName, 'test'> | 'resolve';
 
 /** Where nx-pdd's own prompt templates live (shipped in the package, versioned with it). */
 export const TEMPLATES_DIR = join(__dirname, '..', '..', 'templates');

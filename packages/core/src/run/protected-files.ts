@@ -1,8 +1,9 @@
+import { pddLayout, SHARED_COMMITTED_DIRS } from '../pdd-layout';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../atomic-write';
 import { readContainedFile } from '../contained-read';
-import { runReportPath, unitTestFiles } from '../fingerprint';
+import { unitTestFiles } from '../fingerprint';
 import { findPromptFiles, PromptUnit } from '../units';
 import { joinPosix } from '../workspace-paths';
 
@@ -13,14 +14,10 @@ import { joinPosix } from '../workspace-paths';
  * example). Workspace-relative.
  */
 export function protectedFilesOf(workspaceRoot: string, unit: PromptUnit, running: 'example' | 'tests'): string[] {
-  const files = [unit.promptFile, unit.metaFile, runReportPath(unit), unit.paths.code];
+  const files = [unit.promptFile, unit.metaFile, pddLayout(unit).runReport, unit.paths.code];
   if (running === 'example') files.push(...unitTestFiles(workspaceRoot, unit));
   if (running === 'tests' && unit.paths.example) files.push(unit.paths.example);
-  const pristineDir = joinPosix(unit.pddRoot, '.pdd/generated', unit.id.replace(/\//g, '_'));
-  for (const name of ['code', 'example', 'test']) {
-    const path = unit.paths[name as 'code' | 'example' | 'test'];
-    if (path) files.push(joinPosix(pristineDir, path.slice(path.lastIndexOf('/') + 1)));
-  }
+  for (const kind of ['code', 'example', 'test'] as const) if (unit.paths[kind]) files.push(pddLayout(unit).pristine(kind));
   return [...new Set(files)];
 }
 
@@ -33,7 +30,7 @@ export function protectedFilesOf(workspaceRoot: string, unit: PromptUnit, runnin
  * each run); docs/security.md says so.
  */
 export function workspaceProtectedFiles(workspaceRoot: string, unit: PromptUnit): { files: string[]; folders: string[] } {
-  const folders = ['.pdd/meta', '.pdd/generated'].map((f) => joinPosix(unit.pddRoot, f));
+  const folders = SHARED_COMMITTED_DIRS.map((f) => joinPosix(unit.pddRoot, f));
   const files = [...findPromptFiles(workspaceRoot), ...['.pddrc', 'architecture.json'].map((f) => joinPosix(unit.pddRoot, f))];
   return { files, folders };
 }

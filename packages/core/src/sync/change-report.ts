@@ -1,7 +1,8 @@
+import { pddLayout } from '../pdd-layout';
 import { execFileSync } from 'node:child_process';
 import { publicInterface } from '../code-interface';
 import { Fingerprint, promptHash, sha256 } from '../fingerprint';
-import { pristinePath, readIfExists } from '../operations/artifact-store';
+import { readIfExists } from '../operations/artifact-store';
 import { chunkFile } from '../merge/declarations';
 import { lineChanges } from '../merge/line-merge';
 import { withSyntaxTree, SyntaxNode } from '../merge/syntax';
@@ -135,7 +136,7 @@ export async function changeReport(workspaceRoot: string, unit: PromptUnit, fing
     // Against the last sync: the recorded version's text, found by its hash.
     if (recorded && (now === null || nowHash !== recorded)) {
       const kindOfArtifact = kind === 'prompt' ? null : kind;
-      const candidates = [kindOfArtifact ? readIfExists(workspaceRoot, pristinePath(unit, kindOfArtifact)) : null, head ?? null];
+      const candidates = [kindOfArtifact ? readIfExists(workspaceRoot, pddLayout(unit).pristine(kindOfArtifact)) : null, head ?? null];
       const before = candidates.find((c) => c !== null && sha256(c) === recorded) ?? null;
       files.push(before === null ? { kind, file, against: 'last sync', status: now === null ? 'removed' : 'hashes only' } : await describeChange(unit, kind, file, 'last sync', before, now));
     }
@@ -167,7 +168,7 @@ export async function codeChangeIsCommentOnly(workspaceRoot: string, unit: Promp
   const recorded = fingerprint?.code_hash;
   const now = readIfExists(workspaceRoot, unit.paths.code);
   if (!recorded || now === null || sha256(now) === recorded) return false;
-  const pristine = readIfExists(workspaceRoot, pristinePath(unit, 'code'));
+  const pristine = readIfExists(workspaceRoot, pddLayout(unit).pristine('code'));
   const before = pristine !== null && sha256(pristine) === recorded ? pristine : (() => {
     const head = gitShow(workspaceRoot, unit.paths.code);
     return head && sha256(head) === recorded ? head : null;

@@ -1,5 +1,6 @@
 import { availableProducts, decide, DecisionOptions, FileStatus, Observation, SyncState } from './decision';
-import { checkPrerequisites, executionOrder, OPERATIONS } from './operation-graph';
+import { OPERATIONS } from '../operations/catalogue';
+import { checkPrerequisites, executionOrder } from './operation-graph';
 
 /** A unit in sync: everything recorded and unchanged, example ran, verified, tests pass at 95%. */
 const inSync: Observation = {

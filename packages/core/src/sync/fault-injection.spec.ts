@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 import { TempWorkspace } from '../../../../tools/testing/temp-workspace';
 
 /*
- * kill -9 at every write point of a sync (invariant 3, issue #12): a new unit is synced in a
+ * kill -9 at every write point of a sync (rule atomic, issue #12): a new unit is synced in a
  * child process (generate, example, crash, verify, generate-tests, test, each journaled); the
  * process kills itself with SIGKILL at its Nth atomic write, for every N the sync has. The next
  * sync of the same workspace must recover and end in sync with the same files as an undisturbed

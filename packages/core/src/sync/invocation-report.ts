@@ -1,3 +1,4 @@
+import { INVOCATION_REPORTS } from '../pdd-layout';
 import { formatUsd } from '../llm/ledger';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,7 +33,7 @@ export interface SummaryRow {
   blockedBy: string[];
 }
 
-const recordsDir = (workspaceRoot: string, invocation: string) => join(workspaceRoot, '.pdd/runs/invocations', invocation.replace(/[^\w.-]/g, '_'));
+const recordsDir = (workspaceRoot: string, invocation: string) => join(workspaceRoot, INVOCATION_REPORTS.records, invocation.replace(/[^\w.-]/g, '_'));
 
 /** Called by the sync executor: leave this unit's outcome for the invocation's summary. */
 export function saveRunRecord(workspaceRoot: string, invocation: string, record: UnitRunRecord): void {
@@ -122,12 +123,12 @@ export function summaryJunit(rows: SummaryRow[]): string {
 
 /** Write `.pdd/runs/last-invocation.json` and `.junit.xml` (and the JUnit file to `junitPath` when given). */
 export function writeInvocationReports(workspaceRoot: string, rows: SummaryRow[], junitPath?: string): string[] {
-  const dir = join(workspaceRoot, '.pdd/runs');
+  const dir = join(workspaceRoot, INVOCATION_REPORTS.dir);
   mkdirSync(dir, { recursive: true });
   const junit = summaryJunit(rows);
   writeFileAtomic(join(dir, 'last-invocation.json'), JSON.stringify({ units: rows }, null, 2) + '\n');
   writeFileAtomic(join(dir, 'last-invocation.junit.xml'), junit);
-  const written = ['.pdd/runs/last-invocation.json', '.pdd/runs/last-invocation.junit.xml'];
+  const written = [INVOCATION_REPORTS.json, INVOCATION_REPORTS.junit];
   if (junitPath) {
     writeFileAtomic(join(workspaceRoot, junitPath), junit);
     written.push(junitPath);

@@ -1,6 +1,7 @@
+import { pddLayout } from '../pdd-layout';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { currentHashes, FileHashes, Fingerprint, readFingerprint, runReportPath, sha256, unitTestFiles } from '../fingerprint';
+import { currentHashes, FileHashes, Fingerprint, readFingerprint, sha256, unitTestFiles } from '../fingerprint';
 import { codeDeclarationNames, dependenciesKey } from '../code-interface';
 import { readContainedText } from '../contained-read';
 import { codeChangeIsCommentOnly } from './change-report';
@@ -8,7 +9,7 @@ import { readRunReport, RunReport } from '../run-report';
 import { PromptUnit } from '../units';
 import { FileStatus, Observation, SyncState } from './decision';
 import { conflictRecordPath } from '../operations/conflict-store';
-import { journalPath } from './transaction';
+
 
 /**
  * What nx-pdd adds to PDD's fingerprint, under its own key (PDD's keys are never changed):
@@ -117,7 +118,7 @@ export function observeUnit(workspaceRoot: string, unit: PromptUnit, state: Sync
   if (fpRead.warning) warnings.push(fpRead.warning);
   const fingerprint = fpRead.fingerprint;
   const hashes = currentHashes(workspaceRoot, unit, fingerprint);
-  const rr = readRunReport(workspaceRoot, runReportPath(unit));
+  const rr = readRunReport(workspaceRoot, pddLayout(unit).runReport);
   if (rr.warning) warnings.push(rr.warning);
   const runReport = rr.report;
   const depsKey = dependenciesKey(dependencies);
@@ -153,7 +154,7 @@ export function observeUnit(workspaceRoot: string, unit: PromptUnit, state: Sync
       // The conflict files are the conflict state (they outlive a deleted state.db); a stored
       // `conflict` whose files were removed by hand is no conflict any more.
       state: existsSync(join(workspaceRoot, conflictRecordPath(unit))) ? 'conflict' : state === 'conflict' ? null : state,
-      journalOpen: existsSync(join(workspaceRoot, journalPath(unit))),
+      journalOpen: existsSync(join(workspaceRoot, pddLayout(unit).journal)),
       dependencyChanges,
     },
   };

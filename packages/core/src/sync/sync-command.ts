@@ -1,3 +1,4 @@
+import { pddLayout } from '../pdd-layout';
 import { formatUsd } from '../llm/ledger';
 import { readFileSync } from 'node:fs';
 import { dependenciesKey, dependencyInterfaces, InterfaceSource } from '../code-interface';
@@ -19,10 +20,10 @@ import { JsTestRunner } from '../run/unit-runner';
 import { PromptUnit } from '../units';
 import { joinPosix } from '../workspace-paths';
 import { describeDecision, OperationImpl, planSync, PlannedStep, SyncOptions, SyncOutcome, syncUnit } from './sync-unit';
-import { SyncOperation } from './operation-graph';
+import { OP, OPERATION_NAMES, OperationName, OPERATIONS } from '../operations/catalogue';
 import { SharedLedger } from './shared-ledger';
 import { StateStore } from './state-store';
-import { journalPath, recoverJournal } from './transaction';
+import { recoverJournal } from './transaction';
 import { acquireUnitLock } from './unit-lock';
 import { readContainedText } from '../contained-read';
 import { SandboxMode, sandboxFor } from '../run/sandbox';
@@ -49,7 +50,7 @@ export interface SyncCommandOptions {
   /** LLM calls per minute, shared by every process of the workspace. */
   rateLimit?: number;
   /** Run this operation first, then decide as usual. */
-  resumeFrom?: SyncOperation;
+  resumeFrom?: OperationName;
   /** Seconds per run of the example or the tests. */
   runTimeout: number;
   /** Per language id: the JS/TS test runner (the plugin option testRunners). */
@@ -128,24 +129,12 @@ export function syncOptionsFor(unit: PromptUnit, o: SyncCommandOptions): SyncOpt
   };
 }
 
-/** Expected answer size per step, in tokens (the code-writing steps: at least the code as it is now). */
-const EXPECTED_OUTPUT_TOKENS: Record<Exclude<SyncOperation, 'test'>, number> = {
-  'auto-deps': 300,
-  generate: 2000,
-  update: 2000,
-  example: 1200,
-  crash: 1500,
-  verify: 300,
-  'generate-tests': 2000,
-  fix: 2000,
-};
-
 /**
  * The dry run's estimate of one step with the unit's model at its strength: the expanded
  * prompt (includes and all, as the step sends it) plus the step's template and the unit's
  * files it sends, and the step's expected answer (docs/llm-layer.md, "Costs as they are").
  */
-export function stepCostEstimator(workspaceRoot: string, unit: PromptUnit, table: ModelTable, env: NodeJS.ProcessEnv): (op: SyncOperation, expandedPromptChars: number) => number {
+export function stepCostEstimator(workspaceRoot: string, unit: PromptUnit, table: ModelTable, env: NodeJS.ProcessEnv): (op: OperationName, expandedPromptChars: number) => number {
   const fileTokens = (path: string | null | undefined) => {
     try {
       return path ? Math.ceil((readContainedText(workspaceRoot, path)?.length ?? 0) / 4) : 0;
@@ -153,14 +142,15 @@ export function stepCostEstimator(workspaceRoot: string, unit: PromptUnit, table
       return 0;
     }
   };
-  return (op: SyncOperation, expandedPromptChars: number): number => {
-    if (op === 'test') return 0;
+  return (op: OperationName, expandedPromptChars: number): number => {
+    const { callsModel, estimate } = OPERATIONS[op];
+    if (!callsModel) return 0;
     try {
       const row = chooseModels(table, { strength: unit.settings.strength, baseModel: unit.settings.model ?? env.PDD_MODEL_DEFAULT, env, ignoreKeys: true })[0];
       const promptTokens = Math.ceil(expandedPromptChars / 4);
       const code = fileTokens(unit.paths.code);
-      const sent = { generate: 0, update: code, example: code, crash: code + fileTokens(unit.paths.example), verify: code + fileTokens(unit.paths.example), 'generate-tests': code, fix: code + fileTokens(unit.paths.test), 'auto-deps': 0 }[op];
-      return callCost(row, { input: promptTokens + sent + 1500, output: Math.max(EXPECTED_OUTPUT_TOKENS[op], op === 'generate' || op === 'update' || op === 'fix' ? code : 0) });
+      const sent = estimate.sends.reduce((n, kind) => n + fileTokens(unit.paths[kind]), 0);
+      return callCost(row, { input: promptTokens + sent + 1500, output: Math.max(estimate.outputTokens, estimate.outputAtLeastCode ? code : 0) });
     } catch {
       return 0;
     }
@@ -185,7 +175,7 @@ export async function runSyncCommand(unit: PromptUnit, workspaceRoot: string, en
   const options = syncOptionsFor(unit, o);
   const table = loadModelTable(workspaceRoot, homedir());
   const estimate = stepCostEstimator(workspaceRoot, unit, table, env);
-  const storeFile = join(workspaceRoot, joinPosix(unit.pddRoot, '.pdd/state.db'));
+  const storeFile = join(workspaceRoot, pddLayout(unit).stateDb);
   const dependencies = await dependencyInterfaces(workspaceRoot, o.dependencies ?? []);
   const recordedAt = recordTime(workspaceRoot, env);
 
@@ -217,7 +207,7 @@ export async function runSyncCommand(unit: PromptUnit, workspaceRoot: string, en
   let store: StateStore | null = null;
   const interrupted = (signal: NodeJS.Signals) => {
     killRunningPrograms();
-    const recovery = lock ? recoverJournal(workspaceRoot, journalPath(unit), unit) : null;
+    const recovery = lock ? recoverJournal(workspaceRoot, pddLayout(unit).journal, unit) : null;
     store?.setState(unit.id, recovery ? 'initial' : (store.getState(unit.id)?.state ?? 'initial'));
     store?.close();
     lock?.release();
@@ -238,13 +228,13 @@ export async function runSyncCommand(unit: PromptUnit, workspaceRoot: string, en
     const ledger = new SharedLedger(store, { scope: budgetScope(env), budgetUsd: o.budget ?? unit.settings.budget, unitId: unit.id, ...(o.dailyCeiling !== undefined ? { dailyCeilingUsd: o.dailyCeiling } : {}), ...(o.rateLimit !== undefined ? { callsPerMinute: o.rateLimit } : {}) });
     const llm = createLlmClient({ workspaceRoot, unit, env, cacheMode: o.llmCache, ledger, table, timeoutMs: o.callTimeout * 1000, log });
     const opEnv = { workspaceRoot, llm, runTimeoutMs: o.runTimeout * 1000, secretVars: table.rows.flatMap((r) => r.apiKeyVars), passEnv: o.passEnv, sandbox: o.sandbox ?? 'auto', testRunners: o.testRunners, dependenciesKey: dependenciesKey(dependencies), recordedAt };
-    const impl = (op: SyncOperation): OperationImpl => async (u) => {
+    const impl = (op: OperationName): OperationImpl => async (u) => {
       const r = await runOperation(op, u, opEnv);
       const lines = [...r.files.map((f) => `${f.path} ${f.action}`), ...r.notes];
       if (r.model) lines.push(r.cached ? 'answered from the response cache ($0)' : `${r.model}: ${formatUsd(r.costUsd)}`);
       const conflict = r.files.find((f) => f.conflict)?.conflict;
       for (const f of r.files) if (f.merge && f.action === 'merged') lines.push(`${f.path}: your edits merged with the new generation (${f.merge.method === 'line' ? 'by lines' : 'by declarations'})`, ...f.merge.notes);
-      return { costUsd: r.costUsd, model: r.model, lines, exampleOk: r.outcome?.exampleOk, verified: r.outcome?.verified, depsAnalyzed: op === 'auto-deps' ? true : undefined, ...(conflict ? { conflict: describeConflict(conflict, o.project ?? unit.id) } : {}) };
+      return { costUsd: r.costUsd, model: r.model, lines, exampleOk: r.outcome?.exampleOk, verified: r.outcome?.verified, depsAnalyzed: op === OP.autoDeps ? true : undefined, ...(conflict ? { conflict: describeConflict(conflict, o.project ?? unit.id) } : {}) };
     };
     const resolve = async (u: PromptUnit, resolution: Resolution) => {
       const r = await resolveConflict(u, resolution, opEnv);
@@ -252,9 +242,8 @@ export async function runSyncCommand(unit: PromptUnit, workspaceRoot: string, en
       return r;
     };
     if (o.resolve && !readConflict(workspaceRoot, unit)) log(`note: --resolve=${o.resolve} ignored: ${unit.id} has no open conflict`);
-    const ops: SyncOperation[] = ['auto-deps', 'generate', 'update', 'example', 'crash', 'verify', 'generate-tests', 'test', 'fix'];
     const started = Date.now();
-    const synced = await syncUnit(unit, { workspaceRoot, store, runId, operations: Object.fromEntries(ops.map((op) => [op, impl(op)])), resolve, version: `nx-pdd`, log, dependencies, recordedAt }, options);
+    const synced = await syncUnit(unit, { workspaceRoot, store, runId, operations: Object.fromEntries(OPERATION_NAMES.map((op) => [op, impl(op)])), resolve, version: `nx-pdd`, log, dependencies, recordedAt }, options);
     // The ledger's figure, not a sum kept on the side: every paid call of this run, rejected answers included.
     const outcome = { ...synced, costUsd: ledger.ownSpentUsd };
     const seconds = (Date.now() - started) / 1000;
@@ -266,7 +255,7 @@ export async function runSyncCommand(unit: PromptUnit, workspaceRoot: string, en
     ];
     const conflict = outcome.state === 'conflict' ? readConflict(workspaceRoot, unit) : null;
     if (conflict && !outcome.reason.includes(conflict.proposal)) summary.push(`  ${describeConflict(conflict, o.project ?? unit.id)}`);
-    const reportFile = joinPosix(unit.pddRoot, '.pdd/runs', `${runId}-${unit.id.replace(/\//g, '_')}.json`);
+    const reportFile = joinPosix(pddLayout(unit).runs, `${runId}-${unit.id.replace(/\//g, '_')}.json`);
     writeFileAtomic(join(workspaceRoot, reportFile), JSON.stringify({ runId, host: hostname(), profile: o.profile, seconds, ...outcome }, null, 2));
     return { outcome, plan: null, reportFile, ok: outcome.ok, summary, seconds };
   } finally {

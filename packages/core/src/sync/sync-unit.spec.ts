@@ -1,14 +1,15 @@
+import { pddLayout } from '../pdd-layout';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { scriptedLlm } from '../../../../tools/testing/scripted-llm';
 import { TempWorkspace } from '../../../../tools/testing/temp-workspace';
-import { readFingerprint, runReportPath, sha256 } from '../fingerprint';
+import { readFingerprint, sha256 } from '../fingerprint';
 import { LlmError } from '../llm/errors';
 import { ProviderCall } from '../llm/providers/provider';
 import { runOperation } from '../operations/run-operation';
 import { writeRunReport } from '../run-report';
 import { PromptUnit, resolveUnits } from '../units';
 import { RUN_REPORT_CODE_KEY } from './observe';
-import { SyncOperation } from './operation-graph';
+import { OperationName } from '../operations/catalogue';
 import { OperationImpl, planSync, StepResult, syncUnit, SyncOptions } from './sync-unit';
 import { StateStore } from './state-store';
 
@@ -45,11 +46,11 @@ describe('syncUnit: the engine loop', () => {
     ran.push('test');
     const code = sha256(readFileSync(ws.path(u.paths.code)));
     const tests = sha256(readFileSync(ws.path(u.paths.test!)));
-    writeRunReport(ws.root, runReportPath(u), { timestamp: 't', exit_code: 0, tests_passed: 1, tests_failed: 0, coverage: 100, test_hash: tests, [RUN_REPORT_CODE_KEY]: code, nx_pdd_coverage_measured: true });
+    writeRunReport(ws.root, pddLayout(u).runReport, { timestamp: 't', exit_code: 0, tests_passed: 1, tests_failed: 0, coverage: 100, test_hash: tests, [RUN_REPORT_CODE_KEY]: code, nx_pdd_coverage_measured: true });
     return { costUsd: 0, model: null, lines: ['1 passed'] } as StepResult;
   };
   const allOps = () => ({ ...llmOps(), crash, verify, test });
-  const env = (operations: Partial<Record<SyncOperation, OperationImpl>> = allOps()) => ({ workspaceRoot: ws.root, store, runId: 'r1', operations, version: 'nx-pdd-test', log: (l: string) => log.push(l) });
+  const env = (operations: Partial<Record<OperationName, OperationImpl>> = allOps()) => ({ workspaceRoot: ws.root, store, runId: 'r1', operations, version: 'nx-pdd-test', log: (l: string) => log.push(l) });
 
   beforeEach(() => {
     ws = new TempWorkspace().write({ 'prompts/calc_python.prompt': 'Write add(a, b).\n' });

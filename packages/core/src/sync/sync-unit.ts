@@ -1,20 +1,22 @@
+import { INTERFACE_MEMO_DIR, pddLayout } from '../pdd-layout';
 import { formatUsd } from '../llm/ledger';
 import { join } from 'node:path';
 import { sweepStaleTemporaries } from '../atomic-write';
-import { codeDeclarationNames, INTERFACE_MEMO_DIR, interfacePath, writeInterfaceFile } from '../code-interface';
+import { codeDeclarationNames, writeInterfaceFile } from '../code-interface';
 import { dirnamePosix } from '../workspace-paths';
-import { currentHashes, FileHashes, Fingerprint, nextFingerprint, runReportPath, writeFingerprint } from '../fingerprint';
+import { currentHashes, FileHashes, Fingerprint, nextFingerprint, writeFingerprint } from '../fingerprint';
 import { LlmError } from '../llm/errors';
 import { formatLocation, PddError } from '../errors';
 import { preprocessUnit } from '../preprocess';
-import { ArtifactKind, pristinePath, workingPath } from '../operations/artifact-store';
-import { promptBackupPath } from '../operations/prompt-operations';
+import { ArtifactKind, workingPath } from '../operations/artifact-store';
+
 import { PromptUnit } from '../units';
 import { availableProducts, Decision, decide, DecisionOptions, FileStatus, Observation, SyncState } from './decision';
 import { exampleKey, EXTRAS_KEY, extrasOf, NxPddFingerprintExtras, observeForDecision } from './observe';
-import { checkPrerequisites, SyncOperation } from './operation-graph';
+import { checkPrerequisites } from './operation-graph';
+import { artifactFiles, filesWrittenBy, OP, OperationName, OPERATIONS } from '../operations/catalogue';
 import { StateStore } from './state-store';
-import { journalPath, recoverJournal, Transaction } from './transaction';
+import { recoverJournal, Transaction } from './transaction';
 
 /** What an operation reports back to the engine. */
 export interface StepResult {
@@ -41,7 +43,7 @@ export interface SyncOptions extends DecisionOptions {
   /** Seconds the whole sync may take: no new step starts after that. */
   maxSeconds?: number;
   /** Run this operation first (its prerequisites must hold), then decide as usual. */
-  resumeFrom?: SyncOperation;
+  resumeFrom?: OperationName;
 }
 
 export interface SyncEnvironment {
@@ -49,7 +51,7 @@ export interface SyncEnvironment {
   store: StateStore;
   runId: string;
   /** The operations this build can run; a decision for another one stops the run and says so. */
-  operations: Partial<Record<SyncOperation, OperationImpl>>;
+  operations: Partial<Record<OperationName, OperationImpl>>;
   /** Ends a merge conflict the way `--resolve` says (throws when refused; nothing changes then). */
   resolve?: (unit: PromptUnit, resolution: NonNullable<DecisionOptions['resolve']>) => Promise<StepResult>;
   /** Written as the fingerprint's pdd_version. */
@@ -63,7 +65,7 @@ export interface SyncEnvironment {
 
 export interface SyncStep {
   decision: Decision;
-  operation?: SyncOperation;
+  operation?: OperationName;
   status: 'ok' | 'failed' | 'recorded' | 'skipped';
   costUsd: number;
   error?: string;
@@ -82,40 +84,10 @@ export interface SyncOutcome {
   limit?: 'budget' | 'attempts' | 'no-progress' | 'steps' | 'time';
 }
 
-/** Working files of these kinds that the unit's language has, each with its pristine copy. */
-function artifactFiles(unit: PromptUnit, kinds: ArtifactKind[]): string[] {
-  return kinds.flatMap((k) => (workingPath(unit, k) ? [workingPath(unit, k)!, pristinePath(unit, k)] : []));
+/** The files a step may write: snapshotted in its transaction, with the fingerprint it records. */
+export function stepFiles(unit: PromptUnit, operation: OperationName): string[] {
+  return [...filesWrittenBy(unit, operation), unit.metaFile];
 }
-
-/** The files an operation may write: snapshotted in its transaction, with the fingerprint. */
-export function filesWrittenBy(unit: PromptUnit, operation: SyncOperation): string[] {
-  const art = (kind: ArtifactKind) => artifactFiles(unit, [kind]);
-  const byOp: Record<SyncOperation, string[]> = {
-    'auto-deps': [unit.promptFile],
-    generate: art('code'),
-    update: [unit.promptFile, pristinePath(unit, 'code'), promptBackupPath(unit)],
-    example: art('example'),
-    crash: [...art('code'), ...art('example')],
-    verify: [...art('code'), ...art('example')],
-    'generate-tests': art('test'),
-    test: [runReportPath(unit)],
-    fix: [...art('code'), ...art('test'), runReportPath(unit)],
-  };
-  return [...byOp[operation], unit.metaFile];
-}
-
-/** The state a finished operation leaves a unit in. */
-const STATE_AFTER: Record<SyncOperation, SyncState> = {
-  'auto-deps': 'deps_injected',
-  generate: 'code_generated',
-  update: 'code_generated',
-  example: 'example_created',
-  crash: 'crash_fixed',
-  verify: 'verified',
-  'generate-tests': 'tests_generated',
-  test: 'tests_generated',
-  fix: 'tests_passing',
-};
 
 function record(env: SyncEnvironment, unit: PromptUnit, previous: Fingerprint | null, command: string, extras: NxPddFingerprintExtras, hashes: FileHashes = currentHashes(env.workspaceRoot, unit, previous)): void {
   const fp = nextFingerprint(previous, hashes, command, env.version, env.recordedAt);
@@ -134,7 +106,7 @@ export async function syncUnit(unit: PromptUnit, env: SyncEnvironment, initialOp
   let options = initialOptions;
   const steps: SyncStep[] = [];
   const warnings: string[] = [];
-  const attempts = new Map<SyncOperation, number>();
+  const attempts = new Map<OperationName, number>();
   const seen = new Set<string>();
   let costUsd = 0;
   const finish = async (state: SyncState, ok: boolean, reason: string, limit?: SyncOutcome['limit']): Promise<SyncOutcome> => {
@@ -145,10 +117,10 @@ export async function syncUnit(unit: PromptUnit, env: SyncEnvironment, initialOp
   };
 
   // What a killed writer left: its temporary files beside the unit's files and records.
-  const files = [unit.metaFile, unit.paths.code, unit.paths.example, unit.paths.test, unit.promptFile, pristinePath(unit, 'code'), journalPath(unit), interfacePath(unit)];
+  const files = [unit.metaFile, unit.paths.code, unit.paths.example, unit.paths.test, unit.promptFile, pddLayout(unit).pristine('code'), pddLayout(unit).journal, pddLayout(unit).interface];
   const dirs = [...files.filter((f): f is string => !!f).map(dirnamePosix), INTERFACE_MEMO_DIR];
   sweepStaleTemporaries(dirs.map((d) => join(env.workspaceRoot, d)));
-  const recovery = recoverJournal(env.workspaceRoot, journalPath(unit), unit);
+  const recovery = recoverJournal(env.workspaceRoot, pddLayout(unit).journal, unit);
   if (recovery) {
     const line = `recovered: "${recovery.operation}" (pid ${recovery.pid}, ${recovery.started}) did not finish; rolled back ${recovery.restored.join(', ')}`;
     warnings.push(line);
@@ -191,7 +163,7 @@ export async function syncUnit(unit: PromptUnit, env: SyncEnvironment, initialOp
     }
     if (decision.kind === 'recover') {
       // A journal appeared while we were running (or the state says interrupted): roll back and look again.
-      recoverJournal(env.workspaceRoot, journalPath(unit), unit);
+      recoverJournal(env.workspaceRoot, pddLayout(unit).journal, unit);
       env.store.setState(unit.id, 'initial');
       continue;
     }
@@ -200,15 +172,15 @@ export async function syncUnit(unit: PromptUnit, env: SyncEnvironment, initialOp
       env.log(`[${step}] resolve: ${decision.reason}`);
       const files = artifactFiles(unit, ['code', 'example', 'test']);
       try {
-        const result = await Transaction.run(env.workspaceRoot, journalPath(unit), { unit: unit.id, operation: 'resolve' }, [...files, unit.metaFile], async () => {
+        const result = await Transaction.run(env.workspaceRoot, pddLayout(unit).journal, { unit: unit.id, operation: 'resolve' }, [...files, unit.metaFile], async () => {
           const r = await env.resolve!(unit, decision.resolution);
-          record(env, unit, obs.fingerprint, 'generate', {});
+          record(env, unit, obs.fingerprint, OP.generate, {});
           return r;
         });
         costUsd += result.costUsd;
         for (const line of result.lines) env.log(`    ${line}`);
         steps.push({ decision, status: 'ok', costUsd: result.costUsd });
-        env.store.setState(unit.id, 'code_generated', { operation: 'generate', status: 'ok' });
+        env.store.setState(unit.id, 'code_generated', { operation: OP.generate, status: 'ok' });
         options = { ...options, resolve: null };
       } catch (e) {
         steps.push({ decision, status: 'failed', costUsd: 0, error: (e as Error).message });
@@ -218,7 +190,7 @@ export async function syncUnit(unit: PromptUnit, env: SyncEnvironment, initialOp
     }
     if (decision.kind === 'record') {
       env.log(`[${step}] record: ${decision.reason}`);
-      await Transaction.run(env.workspaceRoot, journalPath(unit), { unit: unit.id, operation: 'record' }, [unit.metaFile], async () => record(env, unit, obs.fingerprint, 'record', {}));
+      await Transaction.run(env.workspaceRoot, pddLayout(unit).journal, { unit: unit.id, operation: 'record' }, [unit.metaFile], async () => record(env, unit, obs.fingerprint, 'record', {}));
       steps.push({ decision, status: 'recorded', costUsd: 0 });
       continue;
     }
@@ -234,7 +206,7 @@ export async function syncUnit(unit: PromptUnit, env: SyncEnvironment, initialOp
     env.log(`[${step}] ${operation}${attempt > 1 ? ` (${ordinal(attempt)} time)` : ''}: ${decision.reason} — spent so far ${formatUsd(costUsd)}`);
     const started = new Date();
     try {
-      const result = await Transaction.run(env.workspaceRoot, journalPath(unit), { unit: unit.id, operation }, filesWrittenBy(unit, operation), async () => {
+      const result = await Transaction.run(env.workspaceRoot, pddLayout(unit).journal, { unit: unit.id, operation }, stepFiles(unit, operation), async () => {
         const r = await impl(unit);
         if (r.conflict) return r; // nothing is recorded: the files are as they were
         const after = currentHashes(env.workspaceRoot, unit, obs.fingerprint);
@@ -242,7 +214,7 @@ export async function syncUnit(unit: PromptUnit, env: SyncEnvironment, initialOp
         if (r.exampleOk !== undefined) extras.example_run = { ok: r.exampleOk, files: exampleKey(after, obs.depsKey) };
         if (r.verified) extras.verified = exampleKey(after, obs.depsKey);
         if (r.depsAnalyzed && after.prompt_hash) extras.deps_analyzed = after.prompt_hash;
-        if (operation === 'generate-tests' || operation === 'fix') extras.tested_declarations = await codeDeclarationNames(env.workspaceRoot, unit);
+        if (OPERATIONS[operation].recordsTestedDeclarations) extras.tested_declarations = await codeDeclarationNames(env.workspaceRoot, unit);
         record(env, unit, obs.fingerprint, operation, extras, after);
         return r;
       });
@@ -254,7 +226,7 @@ export async function syncUnit(unit: PromptUnit, env: SyncEnvironment, initialOp
         return finish('conflict', false, result.conflict);
       }
       steps.push({ decision, operation, status: 'ok', costUsd: result.costUsd });
-      env.store.setState(unit.id, STATE_AFTER[operation], { operation, status: 'ok' });
+      env.store.setState(unit.id, OPERATIONS[operation].stateAfter, { operation, status: 'ok' });
       env.store.logOperation({ run_id: env.runId, unit_id: unit.id, operation, status: 'ok', attempt, cost_usd: result.costUsd, model: result.model, duration_ms: Date.now() - started.getTime(), started_at: started.toISOString(), ended_at: new Date().toISOString() });
     } catch (e) {
       const message = (e as Error).message;
@@ -291,32 +263,22 @@ export function describeDecision(d: Decision): string {
   }
 }
 
-/** What an operation assumed to succeed leaves behind, for `--dry-run`'s plan. */
-export function assumeSuccess(o: Observation, operation: SyncOperation): Observation {
+/** What an operation assumed to succeed leaves behind, for `--dry-run`'s plan (the catalogue's `dryRun`). */
+export function assumeSuccess(o: Observation, operation: OperationName): Observation {
+  const { settles, creates, clears = [], proves = [] } = OPERATIONS[operation].dryRun;
   // The fingerprint recorded after any operation covers every file as it then is.
   const recorded = (s: FileStatus | null): FileStatus | null => (s === 'untracked' ? 'unchanged' : s);
-  const next: Observation = { ...o, prompt: recorded(o.prompt)!, code: recorded(o.code)!, example: recorded(o.example), tests: recorded(o.tests), hasFingerprint: true, journalOpen: false, state: STATE_AFTER[operation] };
-  const touchCode = () => Object.assign(next, { code: 'unchanged', exampleRun: null, verified: false, testRun: null });
-  switch (operation) {
-    case 'auto-deps':
-      return { ...next, depsAnalyzed: true, prompt: 'unchanged' };
-    case 'generate':
-      touchCode();
-      return { ...next, prompt: 'unchanged' };
-    case 'update':
-      return { ...next, prompt: 'unchanged', code: 'unchanged' };
-    case 'example':
-      return { ...next, example: 'unchanged', exampleRun: null, verified: false };
-    case 'crash':
-      return { ...next, exampleRun: { ok: true }, code: o.code === 'missing' ? 'missing' : 'unchanged', example: o.example === null ? null : 'unchanged' };
-    case 'verify':
-      return { ...next, verified: true };
-    case 'generate-tests':
-      return { ...next, tests: 'unchanged', testRun: null };
-    case 'test':
-    case 'fix':
-      return { ...next, testRun: { failed: 0, passed: 1, exitCode: 0, coverage: null } };
+  const next: Observation = { ...o, prompt: recorded(o.prompt)!, code: recorded(o.code)!, example: recorded(o.example), tests: recorded(o.tests), hasFingerprint: true, journalOpen: false, state: OPERATIONS[operation].stateAfter };
+  // A settled file is as recorded; one that is not there stays so unless the operation creates it.
+  for (const f of settles) if (next[f] !== null && (next[f] !== 'missing' || creates === f)) next[f] = 'unchanged';
+  for (const r of clears) Object.assign(next, r === 'verified' ? { verified: false } : { [r]: null });
+  for (const r of proves) {
+    if (r === 'exampleRun') next.exampleRun = { ok: true };
+    else if (r === 'verified') next.verified = true;
+    else if (r === 'testRun') next.testRun = { failed: 0, passed: 1, exitCode: 0, coverage: null };
+    else next.depsAnalyzed = true;
   }
+  return next;
 }
 
 export interface PlannedStep {
@@ -339,7 +301,7 @@ export async function planSync(
   state: SyncState | null,
   options: SyncOptions,
   /** USD for one step, given the expanded prompt's length in characters. */
-  estimate: (op: SyncOperation, expandedPromptChars: number) => number,
+  estimate: (op: OperationName, expandedPromptChars: number) => number,
   dependencies: Record<string, string> = {},
   producedByDependencies: ReadonlySet<string> = new Set(),
 ): Promise<{ steps: PlannedStep[]; warnings: string[]; fingerprint: Fingerprint | null }> {
@@ -351,7 +313,7 @@ export async function planSync(
   const steps: PlannedStep[] = [];
   for (let i = 0; i < options.maxSteps; i++) {
     const decision = decide(o, options);
-    const llm = decision.kind === 'run' && decision.operation !== 'test';
+    const llm = decision.kind === 'run' && decision.operation !== OP.test;
     steps.push({ decision, estimatedUsd: llm && decision.kind === 'run' ? estimate(decision.operation, expand().text.length) : 0 });
     if (decision.kind === 'done' || decision.kind === 'stop' || decision.kind === 'resolve') break;
     if (decision.kind === 'recover') o = { ...o, journalOpen: false, state: 'initial' };
@@ -361,7 +323,7 @@ export async function planSync(
   const warnings = [...observed.warnings];
   // A prompt that cannot be expanded (a missing include, an include cycle) fails every
   // operation that sends it: such a plan is the unit's error, not a plan.
-  if (observed.observation.prompt !== 'missing' && steps.some((s) => s.decision.kind === 'run' && s.decision.operation !== 'test')) {
+  if (observed.observation.prompt !== 'missing' && steps.some((s) => s.decision.kind === 'run' && s.decision.operation !== OP.test)) {
     const pre = expand();
     warnings.push(...pre.warnings.map((w) => w.message));
     const waitsFor = (e: PddError) =>

@@ -8,7 +8,7 @@ import { recoverJournal, Transaction } from './transaction';
 const JOURNAL = '.pdd/journal/calc_python.json';
 const what = { unit: 'calc_python', operation: 'generate' };
 
-describe('transactions (invariant 3)', () => {
+describe('transactions (rule atomic)', () => {
   let ws: TempWorkspace;
   const read = (p: string) => (existsSync(ws.path(p)) ? readFileSync(ws.path(p), 'utf8') : null);
   const before = { 'a.txt': 'old a\n', 'b.txt': 'old b\n' }; // c.txt does not exist

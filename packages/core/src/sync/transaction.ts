@@ -1,3 +1,4 @@
+import { pddPath } from '../pdd-layout';
 import { rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { writeFileAtomic } from '../atomic-write';
@@ -26,10 +27,6 @@ export interface Recovery {
   restored: string[];
 }
 
-/** `.pdd/journal/<unit>.json` under the unit's PDD root (gitignored by `nx g nx-pdd:init`). */
-export function journalPath(unit: PromptUnit): string {
-  return joinPosix(unit.pddRoot, '.pdd/journal', `${unit.id.replace(/\//g, '_')}.json`);
-}
 
 /** Bytes of a journal or of a file it covers, read as untrusted content (never a FIFO, never outside). */
 function readBytes(path: string): Buffer | null {
@@ -46,7 +43,7 @@ export function isUnitFile(unit: PromptUnit, path: string): boolean {
   if (own.includes(path)) return true;
   const s = unit.paths.testSiblings;
   if (s && path.startsWith(joinPosix(s.dir, s.prefix)) && !path.slice(s.dir.length + 1).includes('/')) return true;
-  const pdd = joinPosix(unit.pddRoot, '.pdd') + '/';
+  const pdd = pddPath(unit.pddRoot) + '/';
   return path.startsWith(pdd) && !path.startsWith(pdd + 'journal/');
 }
 
@@ -62,7 +59,7 @@ function restore(workspaceRoot: string, journal: Journal): string[] {
 }
 
 /**
- * A journaled transaction over the files one operation may write (invariant 3). `begin`
+ * A journaled transaction over the files one operation may write (rule atomic). `begin`
  * records each file's bytes (or absence) in the journal, written atomically before anything
  * else is touched; the operation then writes its files atomically; `commit` deletes the
  * journal; `rollback` puts every file back. A process killed in between leaves the journal,

@@ -1,3 +1,4 @@
+import { pddLayout } from '../pdd-layout';
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, utimesSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -5,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { TempWorkspace } from '../../../../tools/testing/temp-workspace';
 import { resolveUnits } from '../units';
-import { acquireUnitLock, unitLockPath } from './unit-lock';
+import { acquireUnitLock } from './unit-lock';
 
 const run = promisify(execFile);
 const worker = join(__dirname, '__fixtures__', 'lock-worker.ts');
@@ -30,7 +31,7 @@ describe('unit lock (one writer per unit)', () => {
   it('honours a live PDD lock (PID only, no info file)', async () => {
     const child = spawn('sleep', ['10']);
     try {
-      ws.write({ [unitLockPath(unit())]: String(child.pid) });
+      ws.write({ [pddLayout(unit()).lock]: String(child.pid) });
       expect(() => acquireUnitLock(ws.root, unit())).toThrow(`calc_python is locked by pid ${child.pid} (.pdd/locks/calc_python.lock)`);
     } finally {
       child.kill();
@@ -39,7 +40,7 @@ describe('unit lock (one writer per unit)', () => {
 
   it('takes over a lock whose process is dead, and says whose it was', () => {
     const pid = deadPid();
-    ws.write({ [unitLockPath(unit())]: String(pid) });
+    ws.write({ [pddLayout(unit()).lock]: String(pid) });
     const lock = acquireUnitLock(ws.root, unit());
     expect(lock.tookOver).toMatchObject({ pid });
     expect(readFileSync(ws.path(lock.path), 'utf8')).toBe(String(process.pid));
@@ -48,9 +49,9 @@ describe('unit lock (one writer per unit)', () => {
 
   it('takes over an empty or garbage lock file once it is not being written any more', () => {
     for (const content of ['', 'garbage', '-1', '0']) {
-      ws.write({ [unitLockPath(unit())]: content });
+      ws.write({ [pddLayout(unit()).lock]: content });
       const old = new Date(Date.now() - 60_000);
-      utimesSync(ws.path(unitLockPath(unit())), old, old);
+      utimesSync(ws.path(pddLayout(unit()).lock), old, old);
       const lock = acquireUnitLock(ws.root, unit());
       expect(lock.tookOver).toMatchObject({ pid: -1 });
       expect(readFileSync(ws.path(lock.path), 'utf8')).toBe(String(process.pid));
@@ -61,11 +62,11 @@ describe('unit lock (one writer per unit)', () => {
   it('names the lock as PDD does: no folder for a basename with one', () => {
     ws.write({ 'prompts/core/cloud_python.prompt': 'x' });
     const u = resolveUnits(['prompts/core/cloud_python.prompt'], { workspaceRoot: ws.root }).units[0];
-    expect(unitLockPath(u)).toBe('.pdd/locks/core_cloud_python.lock');
+    expect(pddLayout(u).lock).toBe('.pdd/locks/core_cloud_python.lock');
   });
 
   it('treats a lock from another host as held (its process cannot be checked)', () => {
-    ws.write({ [unitLockPath(unit())]: String(deadPid()), [`${unitLockPath(unit())}.info`]: JSON.stringify({ host: 'build-agent-7', since: '2026-11-24T10:00:00Z' }) });
+    ws.write({ [pddLayout(unit()).lock]: String(deadPid()), [`${pddLayout(unit()).lock}.info`]: JSON.stringify({ host: 'build-agent-7', since: '2026-11-24T10:00:00Z' }) });
     expect(() => acquireUnitLock(ws.root, unit())).toThrow(/on host build-agent-7 since 2026-11-24T10:00:00Z/);
   });
 
@@ -77,7 +78,7 @@ describe('unit lock (one writer per unit)', () => {
   });
 
   it('four processes racing for a stale lock: exactly one gets it', async () => {
-    ws.write({ [unitLockPath(unit())]: String(deadPid()) });
+    ws.write({ [pddLayout(unit()).lock]: String(deadPid()) });
     const outcomes = await Promise.all([1, 2, 3, 4].map(async () => (await run(process.execPath, ['-r', '@swc-node/register', worker, ws.root, '4000'], { cwd: join(__dirname, '../../../..') })).stdout));
     expect(outcomes.sort()).toEqual(['acquired', 'locked', 'locked', 'locked']);
   }, 60_000);

@@ -1,3 +1,4 @@
+import { pddLayout } from '../pdd-layout';
 import { closeSync, mkdirSync, openSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -14,15 +15,6 @@ export interface LockHolder {
   since: string | null;
 }
 
-/**
- * PDD's lock file of a unit: `.pdd/locks/<basename>_<language>.lock` under the unit's PDD root,
- * every character outside `[A-Za-z0-9._-]` as `_` (PDD's `_safe_lock_component`: `core/cloud`
- * -> `core_cloud`), so both tools take the same file and it never leaves the locks folder.
- */
-export function unitLockPath(unit: PromptUnit): string {
-  const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '_');
-  return joinPosix(unit.pddRoot, '.pdd/locks', `${safe(unit.basename)}_${safe(unit.language.id)}.lock`);
-}
 
 /** A held lock; `release()` removes it (only if it is still ours). */
 export interface UnitLock {
@@ -64,13 +56,13 @@ function readHolder(file: string): LockHolder | null {
 }
 
 /**
- * One writer per unit (invariant 6). The lock file holds only the PID, as PDD's SyncLock
+ * One writer per unit (rule one-writer). The lock file holds only the PID, as PDD's SyncLock
  * writes and reads it, so PDD's `pdd sync` sees a live nx-pdd sync and refuses, and nx-pdd
  * refuses a live PDD one. Host and start time go in `<lock>.info` for the message. A lock
  * whose process is dead (same host) is taken over, by one process only (a `mkdir` mutex).
  */
 export function acquireUnitLock(workspaceRoot: string, unit: PromptUnit): UnitLock {
-  const rel = unitLockPath(unit);
+  const rel = pddLayout(unit).lock;
   const file = join(workspaceRoot, rel);
   mkdirSync(dirname(file), { recursive: true });
   const me = { pid: process.pid, host: hostname(), since: new Date().toISOString() };

@@ -1,3 +1,4 @@
+import { pddLayout } from '../pdd-layout';
 import { formatUsd } from '../llm/ledger';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -52,7 +53,7 @@ export async function workspaceStatus(workspaceRoot: string, units: PromptUnit[]
   const out: UnitStatus[] = [];
   for (const unit of units) {
     const deps = (dependencies.get(unit.id) ?? []).map((id) => interfaceSourceOf(byId.get(id)!));
-    const storeFile = join(workspaceRoot, joinPosix(unit.pddRoot, '.pdd/state.db'));
+    const storeFile = join(workspaceRoot, pddLayout(unit).stateDb);
     let plan: Awaited<ReturnType<typeof planSync>>;
     try {
       plan = await planSync(

@@ -1,27 +1,22 @@
 import type { NxJsonConfiguration } from '@nx/devkit';
-import { JS_TEST_RUNNERS, JsTestRunner, LanguageSpec, LanguageTable, SettingsOverrides } from '@nx-pdd/core';
+import { CamelCase, camelCase, JS_TEST_RUNNERS, JsTestRunner, LanguageSpec, LanguageTable, OPERATION_NAMES, SettingsOverrides } from '@nx-pdd/core';
+
+/** The targets a unit has: one per operation of the catalogue, and preprocess and sync. */
+export const TARGETS = ['preprocess', 'sync', ...OPERATION_NAMES] as const;
+export type TargetKey = (typeof TARGETS)[number];
+
+/** The option renaming a target: `syncTargetName`, `generateTestsTargetName`, ... (default: the target's own name). */
+export type TargetNameOption = `${CamelCase<TargetKey>}TargetName`;
+const TARGET_NAME_OPTIONS = TARGETS.map((t): TargetNameOption => `${camelCase(t)}TargetName`);
 
 /** Options of the nx-pdd plugin entry in nx.json (`{ "plugin": "nx-pdd", "options": { … } }`). */
-export interface NxPddPluginOptions extends SettingsOverrides {
+export interface NxPddPluginOptions extends SettingsOverrides, Partial<Record<TargetNameOption, string>> {
   /** Prefix for every inferred project name, e.g. `pdd-` when PDD names collide with other projects. */
   projectNamePrefix?: string;
   /** Let `<shell>` tags run while preprocessing. Off: a prompt from a pull request must not run commands in CI. */
   allowShell?: boolean;
   /** Extra or overriding rows of the language table. */
   languages?: Array<Partial<LanguageSpec> & Pick<LanguageSpec, 'name' | 'extension'>>;
-  /** Name of the target that writes the expanded prompt. Default `preprocess`. */
-  preprocessTargetName?: string;
-  /** Names of the LLM targets. Defaults `generate`, `example`, `generate-tests`. */
-  generateTargetName?: string;
-  exampleTargetName?: string;
-  generateTestsTargetName?: string;
-  updateTargetName?: string;
-  autoDepsTargetName?: string;
-  syncTargetName?: string;
-  crashTargetName?: string;
-  verifyTargetName?: string;
-  testTargetName?: string;
-  fixTargetName?: string;
   /**
    * Register a target per operation (generate, example, crash, test, fix, ...) besides sync and
    * preprocess. Default true; false makes inference much cheaper in very large workspaces.
@@ -53,7 +48,7 @@ export interface NormalizedPluginOptions {
   allowShell: boolean;
   languages: NxPddPluginOptions['languages'];
   languageTable: LanguageTable;
-  targetNames: { preprocess: string; generate: string; example: string; generateTests: string; update: string; autoDeps: string; sync: string; crash: string; verify: string; test: string; fix: string };
+  targetNames: Record<TargetKey, string>;
   autoDepsContextDirs: string[];
   testRunners: Record<string, JsTestRunner>;
   passEnv: string[];
@@ -62,7 +57,7 @@ export interface NormalizedPluginOptions {
   staticEdges: boolean;
 }
 
-const NON_SETTINGS = new Set(['projectNamePrefix', 'allowShell', 'languages', 'preprocessTargetName', 'generateTargetName', 'exampleTargetName', 'generateTestsTargetName', 'updateTargetName', 'autoDepsTargetName', 'syncTargetName', 'crashTargetName', 'verifyTargetName', 'testTargetName', 'fixTargetName', 'autoDepsContextDirs', 'testRunners', 'passEnv', 'sandbox', 'operationTargets', 'staticEdges']);
+const NON_SETTINGS = new Set<string>([...TARGET_NAME_OPTIONS, 'projectNamePrefix', 'allowShell', 'languages', 'autoDepsContextDirs', 'testRunners', 'passEnv', 'sandbox', 'operationTargets', 'staticEdges']);
 
 type OptionType = 'string' | 'boolean' | 'number' | 'string[]' | 'object' | 'languages';
 const OPTION_TYPES: Record<string, OptionType> = {
@@ -70,7 +65,7 @@ const OPTION_TYPES: Record<string, OptionType> = {
   testRunners: 'object', passEnv: 'string[]', sandbox: 'string', autoDepsContextDirs: 'string[]', outputTemplates: 'object',
   promptsDir: 'string', generateOutputPath: 'string', exampleOutputPath: 'string', testOutputPath: 'string', defaultLanguage: 'string', model: 'string',
   targetCoverage: 'number', strength: 'number', temperature: 'number', time: 'number', budget: 'number', maxAttempts: 'number', python: 'string',
-  ...Object.fromEntries(['preprocess', 'generate', 'example', 'generateTests', 'update', 'autoDeps', 'sync', 'crash', 'verify', 'test', 'fix'].map((t) => [`${t}TargetName`, 'string'])),
+  ...Object.fromEntries(TARGET_NAME_OPTIONS.map((option) => [option, 'string'])),
 };
 
 /**
@@ -111,19 +106,7 @@ export function normalizeOptions(options: NxPddPluginOptions | undefined): Norma
     allowShell: o.allowShell === true,
     languages: o.languages ?? [],
     languageTable: new LanguageTable(o.languages ?? []),
-    targetNames: {
-      preprocess: o.preprocessTargetName ?? 'preprocess',
-      generate: o.generateTargetName ?? 'generate',
-      example: o.exampleTargetName ?? 'example',
-      generateTests: o.generateTestsTargetName ?? 'generate-tests',
-      update: o.updateTargetName ?? 'update',
-      autoDeps: o.autoDepsTargetName ?? 'auto-deps',
-      sync: o.syncTargetName ?? 'sync',
-      crash: o.crashTargetName ?? 'crash',
-      verify: o.verifyTargetName ?? 'verify',
-      test: o.testTargetName ?? 'test',
-      fix: o.fixTargetName ?? 'fix',
-    },
+    targetNames: Object.fromEntries(TARGETS.map((t, i) => [t, o[TARGET_NAME_OPTIONS[i]] ?? t])) as Record<TargetKey, string>,
     autoDepsContextDirs: o.autoDepsContextDirs ?? ['examples', 'context'],
     testRunners: validTestRunners(o.testRunners),
     passEnv: validNames(o.passEnv),

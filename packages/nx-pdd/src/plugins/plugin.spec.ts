@@ -423,14 +423,14 @@ describe('nx-pdd plugin', () => {
         "{workspaceRoot}/prompts/calc_python.prompt",
         "{workspaceRoot}/calc.py",
         "{workspaceRoot}/.pdd/generated/calc_python/calc.py",
+        "{workspaceRoot}/.pdd/generated/calc_python/calc_python.prompt.before-update",
         "{workspaceRoot}/examples/calc_example.py",
         "{workspaceRoot}/.pdd/generated/calc_python/calc_example.py",
         "{workspaceRoot}/tests/test_calc.py",
         "{workspaceRoot}/.pdd/generated/calc_python/test_calc.py",
-        "{workspaceRoot}/tests/test_calc*.py",
-        "{workspaceRoot}/.pdd/generated/calc_python/calc_python.prompt.before-update",
-        "{workspaceRoot}/.pdd/meta/calc_python.json",
         "{workspaceRoot}/.pdd/meta/calc_python_run.json",
+        "{workspaceRoot}/tests/test_calc*.py",
+        "{workspaceRoot}/.pdd/meta/calc_python.json",
       ],
       "metadata": {
         "description": "Bring calc_python in sync: calc.py, examples/calc_example.py, tests/test_calc.py agree with prompts/calc_python.prompt, the example runs, the tests pass",
@@ -454,21 +454,21 @@ describe('nx-pdd plugin', () => {
         "runTimeout": 120,
         "strength": 1,
         "temperature": 0,
-        "templates": "2537df33982fea80.145a425763fc14a4.cd55df85bd6067f5.8389cc6588c2174d.99cbd8a3cb782436.11aaaa248764255f.a3f0162a5243a26f",
+        "templates": "2e79d50f0052fe00.2537df33982fea80.8389cc6588c2174d.145a425763fc14a4.99cbd8a3cb782436.11aaaa248764255f.cd55df85bd6067f5.a3f0162a5243a26f",
         "time": 0.25,
       },
       "outputs": [
         "{workspaceRoot}/prompts/calc_python.prompt",
         "{workspaceRoot}/calc.py",
         "{workspaceRoot}/.pdd/generated/calc_python/calc.py",
+        "{workspaceRoot}/.pdd/generated/calc_python/calc_python.prompt.before-update",
         "{workspaceRoot}/examples/calc_example.py",
         "{workspaceRoot}/.pdd/generated/calc_python/calc_example.py",
         "{workspaceRoot}/tests/test_calc.py",
         "{workspaceRoot}/.pdd/generated/calc_python/test_calc.py",
-        "{workspaceRoot}/tests/test_calc*.py",
-        "{workspaceRoot}/.pdd/generated/calc_python/calc_python.prompt.before-update",
-        "{workspaceRoot}/.pdd/meta/calc_python.json",
         "{workspaceRoot}/.pdd/meta/calc_python_run.json",
+        "{workspaceRoot}/tests/test_calc*.py",
+        "{workspaceRoot}/.pdd/meta/calc_python.json",
         "{workspaceRoot}/.pdd/interface/calc_python.txt",
       ],
     },
@@ -607,7 +607,7 @@ describe('nx-pdd plugin', () => {
     expect(Object.keys(p)).toEqual(['pdd-api-users']);
     const users = p['pdd-api-users'];
     expect(users.tags).toEqual(['pdd', 'lang:python', 'pdd-context:backend']);
-    expect(Object.keys(users.targets!)).toEqual(['expand', 'gen', 'example', 'generate-tests', 'update', 'auto-deps', 'crash', 'verify', 'test', 'fix', 'sync']);
+    expect(Object.keys(users.targets!)).toEqual(['expand', 'auto-deps', 'gen', 'update', 'example', 'crash', 'verify', 'generate-tests', 'test', 'fix', 'sync']);
     expect(users.targets!.example.dependsOn).toEqual(['gen']);
     expect(users.targets!.gen.options).toMatchObject({ strength: 0.3, temperature: 0, time: 0.25 });
     expect(users.namedInputs!['pdd-prompt']).toEqual(['{workspaceRoot}/specs/api/users_python.prompt', '{workspaceRoot}/.pddrc']);
@@ -623,9 +623,9 @@ describe('nx-pdd plugin', () => {
   it('registers only the LLM targets a language has', async () => {
     ws.write({ 'prompts/settings_json.prompt': 'S', 'prompts/calc_python.prompt': 'C' });
     const p = await projects();
-    expect(Object.keys(p.settings.targets!)).toEqual(['preprocess', 'generate', 'update', 'auto-deps', 'sync']);
-    expect(Object.keys(p.calc.targets!)).toEqual(['preprocess', 'generate', 'example', 'generate-tests', 'update', 'auto-deps', 'crash', 'verify', 'test', 'fix', 'sync']);
-    // sync: dependencies first; every working file it may write is also its input (invariant 1).
+    expect(Object.keys(p.settings.targets!)).toEqual(['preprocess', 'auto-deps', 'generate', 'update', 'sync']);
+    expect(Object.keys(p.calc.targets!)).toEqual(['preprocess', 'auto-deps', 'generate', 'update', 'example', 'crash', 'verify', 'generate-tests', 'test', 'fix', 'sync']);
+    // sync: dependencies first; every working file it may write is also its input (rule edits-kept).
     const sync = p.calc.targets!.sync;
     expect(sync.dependsOn).toEqual([{ dependencies: true, target: 'sync', params: 'forward' }]);
     expect(sync.inputs).toEqual(expect.arrayContaining(['pdd-prompt', { dependentTasksOutputFiles: '**/.pdd/interface/*.txt', transitive: false }, 'pdd-llm-config']));

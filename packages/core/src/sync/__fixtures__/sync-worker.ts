@@ -1,10 +1,11 @@
+import { pddLayout } from '../../pdd-layout';
 // One whole sync of a new unit, for the kill -9 fault-injection test:
 //   node -r @swc-node/register sync-worker.ts <workspace>
 // The LLM answers from a script; crash, verify and test are stand-ins that record their result.
 // With NX_PDD_FAULT_AT_WRITE=N the process kills itself at its Nth atomic write. On a normal end
 // it prints {"ok", "state", "writes"} as JSON.
 import { atomicWriteCount } from '../../atomic-write';
-import { runReportPath, sha256 } from '../../fingerprint';
+import { sha256 } from '../../fingerprint';
 import { runOperation } from '../../operations/run-operation';
 import { writeRunReport } from '../../run-report';
 import { resolveUnits } from '../../units';
@@ -32,7 +33,7 @@ const viaCore = (op: 'generate' | 'example' | 'generate-tests'): OperationImpl =
 const test: OperationImpl = async (u) => {
   const code = sha256(readFileSync(join(root, u.paths.code)));
   const tests = sha256(readFileSync(join(root, u.paths.test!)));
-  writeRunReport(root, runReportPath(u), { timestamp: 't', exit_code: 0, tests_passed: 1, tests_failed: 0, coverage: 100, test_hash: tests, [RUN_REPORT_CODE_KEY]: code, nx_pdd_coverage_measured: true });
+  writeRunReport(root, pddLayout(u).runReport, { timestamp: 't', exit_code: 0, tests_passed: 1, tests_failed: 0, coverage: 100, test_hash: tests, [RUN_REPORT_CODE_KEY]: code, nx_pdd_coverage_measured: true });
   return { costUsd: 0, model: null, lines: [] };
 };
 const store = StateStore.open(join(root, '.pdd/state.db'));

@@ -51,7 +51,7 @@ export async function runOperationExecutor(operation: OperationName, options: Op
     }
     if (report.files.some((f) => f.conflict)) return { success: false };
     for (const note of report.notes) console.log(`nx-pdd: ${unit.id} ${operation}: ${note}`);
-    // crash, verify, fix and test succeed only when what they ran works (invariant 4).
+    // crash, verify, fix and test succeed only when what they ran works (rule tests-decide).
     const o = report.outcome;
     const works = !o || (o.exampleOk !== false && o.verified !== false && o.testsPassing !== false);
     if (!works) console.error(`nx-pdd: ${unit.id} ${operation}: ${o?.testsPassing === false ? 'tests failing' : o?.verified === false ? 'not verified' : 'the example fails'}`);

@@ -1,3 +1,7 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { readNxJson, Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { GITIGNORE_LINES, initGenerator } from './generator';
@@ -15,6 +19,22 @@ describe('init generator', () => {
     const rules = gitignore.split('\n').filter((l) => l && !l.startsWith('#'));
     expect(rules.filter((r) => ['.pdd', '.pdd/', '.pdd/*', '.pdd/meta', '.pdd/meta/'].includes(r))).toEqual([]);
   });
+
+  it('its lines ignore local state beside a nested .pddrc too, and never a fingerprint (checked by git)', async () => {
+    await initGenerator(tree, {});
+    const dir = mkdtempSync(join(tmpdir(), 'init-gitignore-'));
+    try {
+      execFileSync('git', ['init', '-q'], { cwd: dir });
+      writeFileSync(join(dir, '.gitignore'), tree.read('.gitignore', 'utf-8')!);
+      const ignored = (path: string) => spawnSync('git', ['check-ignore', '-q', '--no-index', path], { cwd: dir }).status === 0;
+      for (const root of ['', 'apps/api/']) {
+        for (const local of ['.pdd/state.db', '.pdd/state.db-wal', '.pdd/cache/llm/x.json', '.pdd/locks/a.lock', '.pdd/runs/r.json', '.pdd/journal/a.json', '.pdd/conflicts/a/x.py', '.pdd/preprocessed/a.prompt']) expect({ [root + local]: ignored(root + local) }).toEqual({ [root + local]: true });
+        for (const shared of ['.pdd/meta/calc_python.json', '.pdd/generated/calc_python/calc.py', '.pdd/interface/calc_python.txt']) expect({ [root + shared]: ignored(root + shared) }).toEqual({ [root + shared]: false });
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('is idempotent', async () => {
     tree.write('.gitignore', 'node_modules');

@@ -1,13 +1,15 @@
 import { readJson, readNxJson, Tree, updateJson, updateNxJson } from '@nx/devkit';
+import { LOCAL_STATE, TEMPORARY_FILE_PATTERN } from '@nx-pdd/core';
 import type { InitGeneratorSchema } from './schema';
 
 export const PLUGIN_NAME = 'nx-pdd';
 
 /**
- * nx-pdd's local-only state: never committed. (`.pdd/meta/` fingerprints, PDD's shared truth,
- * stay committed.)
+ * nx-pdd's local-only state (core's `LOCAL_STATE`): never committed. (`.pdd/meta/` fingerprints,
+ * PDD's shared truth, stay committed.) Each starts with `**` and a slash because a pattern with a slash is anchored at the
+ * .gitignore's folder, and a nested `.pddrc` keeps its `.pdd/` beside it (`apps/api/.pdd/`).
  */
-export const GITIGNORE_LINES = ['.pdd/state.db*', '.pdd/cache/', '.pdd/locks/', '.pdd/preprocessed/', '.pdd/journal/', '.pdd/runs/', '.pdd/conflicts/', '*.nx-pdd.tmp'];
+export const GITIGNORE_LINES = [...LOCAL_STATE.map((p) => `**/${p}`), TEMPORARY_FILE_PATTERN];
 const GITIGNORE_HEADER = '# nx-pdd local state (fingerprints in .pdd/meta/ stay committed)';
 
 /** Dependencies whose install scripts nx-pdd needs (npm 11 runs none it was not told to allow). */
