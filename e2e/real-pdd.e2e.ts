@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FakeLlmProcess, spawnFakeLlm } from '../tools/fake-llm/fake-llm';
-import { E2EWorkspace } from './support/e2e-workspace';
+import { E2EWorkspace, NX_COMMAND_TIMEOUT_MS } from './support/e2e-workspace';
 import { fakeModelTable, py } from './support/fake-model';
 
 /*
@@ -71,7 +71,7 @@ describe('a real PDD layout works as it is (fixture of promptdriven/pdd\'s struc
 
   it('status in one process: PDD\'s fingerprint and prompt hash are read (commands/calc only needs its example run), nothing is an error', () => {
     const bin = join(ws.installDir, 'node_modules/nx-pdd/dist/cli/nx-pdd.js');
-    const r = spawnSync(process.execPath, [bin, 'status', '--json'], { cwd: ws.root, encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync(process.execPath, [bin, 'status', '--json'], { cwd: ws.root, encoding: 'utf8', timeout: NX_COMMAND_TIMEOUT_MS });
     expect({ code: r.status, stderr: r.stderr }).toMatchObject({ code: 0 });
     const rows = JSON.parse(r.stdout) as Array<{ project: string; standing: string; next: string | null; warnings: string[] }>;
     const row = (p: string) => rows.find((x) => x.project === p)!;

@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { TempWorkspace } from '../../tools/testing/temp-workspace';
 import { pluginInstallDir } from './plugin-install';
 
+/** How long one nx command may take in the e2e suite: room for a machine at a load of 20 on 2 cores. */
+export const NX_COMMAND_TIMEOUT_MS = 480_000;
+
 export interface RunResult {
   code: number;
   stdout: string;
@@ -49,14 +52,21 @@ export class E2EWorkspace extends TempWorkspace {
     this.git('commit', '-q', '--allow-empty', '-m', message);
   }
 
-  /** Runs the real nx CLI of the install (no daemon, no cloud, no TUI, no prompts). */
+  /**
+   * Runs the real nx CLI of the install (no daemon, no cloud, no TUI, no prompts). A command
+   * still running after NX_COMMAND_TIMEOUT_MS is killed and the test fails saying so: the kill is
+   * a SIGTERM, which Nx turns into "stopped" tasks and exit 130, easily misread as a failure of
+   * the command itself (the intermittent "exit 130" on a loaded machine was this, at 120 s).
+   */
   nx(...args: string[]): RunResult {
     const r = spawnSync(process.execPath, [nxBin(this.installDir), ...args], {
       cwd: this.root,
       encoding: 'utf8',
       env: this.childEnv(),
-      timeout: 120_000,
+      timeout: NX_COMMAND_TIMEOUT_MS,
+      maxBuffer: 64 * 1024 * 1024,
     });
+    if (r.error || r.signal) throw new Error(`nx ${args.join(' ')} did not finish: ${r.error?.message ?? `killed by ${r.signal}`} (the e2e limit per command is ${NX_COMMAND_TIMEOUT_MS / 1000} s)\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`);
     return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
   }
 

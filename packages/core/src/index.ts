@@ -30,6 +30,8 @@ export * from './run/process-runner';
 export * from './run/test-results';
 export * from './run/unit-runner';
 export * from './sync/sync-command';
+export * from './sync/sync-options';
+export * from './sync/sync-session';
 export * from './run/coverage';
 export * from './merge';
 export * from './code-interface';

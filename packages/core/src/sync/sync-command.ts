@@ -1,75 +1,26 @@
-import { pddLayout } from '../pdd-layout';
-import { formatUsd } from '../llm/ledger';
-import { readFileSync } from 'node:fs';
-import { dependenciesKey, dependencyInterfaces, InterfaceSource } from '../code-interface';
-import { recordTime } from './record-time';
-import { ChangeReport, changeReport, changeReportLines } from './change-report';
 import { hostname, homedir } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../atomic-write';
-import { PddError } from '../errors';
+import { dependenciesKey, dependencyInterfaces } from '../code-interface';
+import { readContainedText } from '../contained-read';
+import { formatUsd } from '../llm/ledger';
 import { callCost, chooseModels } from '../llm/model-choice';
 import { loadModelTable, ModelTable } from '../llm/model-table';
-import { LlmCacheMode } from '../llm/response-cache';
+import { OP, OPERATION_NAMES, OperationName, OPERATIONS } from '../operations/catalogue';
 import { describeConflict, readConflict } from '../operations/conflict-store';
-import { createLlmClient } from '../operations/llm-session';
 import { resolveConflict, Resolution } from '../operations/resolve-conflict';
 import { runOperation } from '../operations/run-operation';
-import { killRunningPrograms } from '../run/process-runner';
-import { JsTestRunner } from '../run/unit-runner';
+import { pddLayout } from '../pdd-layout';
+import { pythonInterpreter } from '../run/python-interpreter';
 import { PromptUnit } from '../units';
 import { joinPosix } from '../workspace-paths';
-import { describeDecision, OperationImpl, planSync, PlannedStep, SyncOptions, SyncOutcome, syncUnit } from './sync-unit';
-import { OP, OPERATION_NAMES, OperationName, OPERATIONS } from '../operations/catalogue';
-import { SharedLedger } from './shared-ledger';
+import { ChangeReport, changeReport, changeReportLines } from './change-report';
+import { UnitRunRecord } from './invocation-report';
+import { recordTime } from './record-time';
 import { StateStore } from './state-store';
-import { recoverJournal } from './transaction';
-import { acquireUnitLock } from './unit-lock';
-import { readContainedText } from '../contained-read';
-import { SandboxMode, sandboxFor } from '../run/sandbox';
-import { pythonInterpreter } from '../run/python-interpreter';
-
-export type SyncProfile = 'quick' | 'standard' | 'thorough' | 'safe';
-
-export interface SyncCommandOptions {
-  profile: SyncProfile;
-  dryRun: boolean;
-  budget?: number;
-  /** USD every sync of the workspace together may spend per UTC day (all invocations). */
-  dailyCeiling?: number;
-  maxAttempts?: number;
-  skipVerify?: boolean;
-  skipTests?: boolean;
-  targetCoverage?: number;
-  autoDeps?: boolean;
-  llmCache: LlmCacheMode;
-  /** Seconds the whole sync may take (no new step starts after that). */
-  timeout?: number;
-  /** Seconds per LLM call attempt. */
-  callTimeout: number;
-  /** LLM calls per minute, shared by every process of the workspace. */
-  rateLimit?: number;
-  /** Run this operation first, then decide as usual. */
-  resumeFrom?: OperationName;
-  /** Seconds per run of the example or the tests. */
-  runTimeout: number;
-  /** Per language id: the JS/TS test runner (the plugin option testRunners). */
-  testRunners?: Record<string, JsTestRunner>;
-  /** Variables passed to generated code besides the allowlist (the plugin option passEnv). */
-  passEnv?: readonly string[];
-  /** Where generated code runs: bubblewrap when usable (`auto`, the default), always (`require`), never (`off`). */
-  sandbox?: SandboxMode;
-  /** Whether a person can answer a question (the safe profile asks before it writes). */
-  interactive: boolean;
-  /** Asks the person; true = go on. */
-  confirm?: (question: string) => Promise<boolean>;
-  /** How to end an open merge conflict (docs/merge.md). */
-  resolve?: Resolution;
-  /** The Nx project the unit is, for the commands messages suggest (default: the unit id). */
-  project?: string;
-  /** The units this one depends on (from the project graph): their interfaces are part of what its results hold for. */
-  dependencies?: InterfaceSource[];
-}
+import { SyncCommandOptions, syncOptionsFor } from './sync-options';
+import { SyncSession } from './sync-session';
+import { describeDecision, OperationImpl, planSync, PlannedStep, SyncOutcome, syncUnit } from './sync-unit';
 
 export interface SyncCommandResult {
   outcome: SyncOutcome | null;
@@ -82,51 +33,6 @@ export interface SyncCommandResult {
   seconds?: number;
   /** A dry run: what changed in the unit's files since the last sync and since git HEAD. */
   changes?: ChangeReport;
-}
-
-/**
- * Profiles: a bundle of option defaults; explicit flags win (docs/sync-engine.md, "Profiles:
- * what each one calls"). `standard` calls the model only to write something (generate,
- * example, tests, update, fix): whether the example's output fits the prompt (verify, one more
- * call each time the code or example changes) is judged by running the example and the tests;
- * `thorough` and `safe` also verify, and `--skipVerify=false` asks for it anywhere.
- */
-export const PROFILES: Record<SyncProfile, Partial<SyncOptions>> = {
-  quick: { skipVerify: true, targetCoverage: 0, maxAttempts: 1 },
-  standard: { skipVerify: true },
-  thorough: { autoDeps: true, maxAttempts: 5, skipVerify: false },
-  safe: { skipVerify: false },
-};
-
-/** What shares one budget: NX_PDD_BUDGET_SCOPE, else the Nx process that started this task (all tasks of one invocation). */
-export function budgetScope(env: NodeJS.ProcessEnv): string {
-  if (env.NX_PDD_BUDGET_SCOPE) return env.NX_PDD_BUDGET_SCOPE;
-  // Set by the plugin's preTasksExecution for every task of one nx run / run-many / affected.
-  if (env.NX_PDD_INVOCATION) return `nx:${env.NX_PDD_INVOCATION}`;
-  let started = '';
-  try {
-    started = readFileSync(`/proc/${process.ppid}/stat`, 'utf8').split(') ')[1]?.split(' ')[19] ?? '';
-  } catch {
-    // not Linux: the parent's pid alone
-  }
-  return `nx:${hostname()}:${process.ppid}:${started}`;
-}
-
-export function syncOptionsFor(unit: PromptUnit, o: SyncCommandOptions): SyncOptions {
-  const profile = PROFILES[o.profile];
-  const pick = <T>(flag: T | undefined, fromProfile: T | undefined, fallback: T): T => flag ?? fromProfile ?? fallback;
-  return {
-    skipVerify: pick(o.skipVerify, profile.skipVerify, false),
-    skipTests: pick(o.skipTests, profile.skipTests, false),
-    targetCoverage: pick(o.targetCoverage, profile.targetCoverage, unit.settings.targetCoverage),
-    autoDeps: pick(o.autoDeps, profile.autoDeps, false),
-    mergeAvailable: true,
-    resolve: o.resolve ?? null,
-    maxAttempts: pick(o.maxAttempts, profile.maxAttempts, unit.settings.maxAttempts),
-    maxSteps: 40,
-    ...(o.timeout !== undefined ? { maxSeconds: o.timeout } : {}),
-    ...(o.resumeFrom ? { resumeFrom: o.resumeFrom } : {}),
-  };
 }
 
 /**
@@ -166,12 +72,45 @@ function planLines(unit: PromptUnit, plan: PlannedStep[]): string[] {
   ];
 }
 
+/** The operations a sync ran, in order, a failed one marked: the summary's and the run record's list. */
+export function operationsRun(outcome: Pick<SyncOutcome, 'steps'>): string[] {
+  return outcome.steps.flatMap((s) => (s.operation ? [`${s.operation}${s.status === 'failed' ? ' (failed)' : ''}`] : []));
+}
+
+/** The summary of a finished sync (pure). */
+export function outcomeLines(unit: PromptUnit, outcome: SyncOutcome, seconds: number, openConflict: string | null): string[] {
+  const ran = operationsRun(outcome);
+  const lines = [
+    `${unit.id}: ${outcome.ok ? 'in sync' : `NOT in sync (${outcome.state})`}: ${outcome.reason}`,
+    `  operations: ${ran.length ? ran.join(', ') : 'none'}; cost ${formatUsd(outcome.costUsd)}; ${seconds.toFixed(1)} s`,
+    ...outcome.warnings.map((w) => `  warning: ${w}`),
+  ];
+  if (openConflict && !outcome.reason.includes(openConflict)) lines.push(`  ${openConflict}`);
+  return lines;
+}
+
+/** What the invocation summary keeps of this sync (the executor adds the Nx project and its own time). */
+export function runRecordOf(unit: PromptUnit, result: SyncCommandResult): Omit<UnitRunRecord, 'project' | 'executorMs'> | null {
+  if (result.outcome) {
+    const o = result.outcome;
+    return { unit: unit.id, ok: o.ok, state: o.state, reason: o.reason, operations: operationsRun(o), costUsd: o.costUsd, seconds: result.seconds ?? 0, reportFile: result.reportFile };
+  }
+  if (!result.plan) return null;
+  const steps = result.plan.filter((s) => s.decision.kind === 'run' || s.decision.kind === 'record' || s.decision.kind === 'resolve');
+  const last = result.plan[result.plan.length - 1]?.decision;
+  return { unit: unit.id, ok: result.ok, state: 'planned', reason: last?.reason ?? '', operations: steps.map((s) => describeDecision(s.decision)), costUsd: 0, estimatedUsd: result.plan.reduce((n, s) => n + s.estimatedUsd, 0), seconds: 0, reportFile: null };
+}
+
+/** Called with the session once it holds the unit's lock, and with null once it gave it back: a signal handler's target. */
+export type SessionWatcher = (session: SyncSession | null) => void;
+
 /**
  * `nx run <unit>:sync` without Nx: take the unit's lock, run the engine with every operation
- * this build has, charge the workspace's shared ledger, write a JSON run report, and say what
+ * of the catalogue, charge the workspace's shared ledger, write a JSON run report, and say what
  * happened. A dry run (and the safe profile without a person to ask) prints the plan only.
+ * Signals and exit codes are the caller's: `watch` hands it the session to interrupt.
  */
-export async function runSyncCommand(unit: PromptUnit, workspaceRoot: string, env: NodeJS.ProcessEnv, o: SyncCommandOptions, log: (line: string) => void): Promise<SyncCommandResult> {
+export async function runSyncCommand(unit: PromptUnit, workspaceRoot: string, env: NodeJS.ProcessEnv, o: SyncCommandOptions, log: (line: string) => void, watch: SessionWatcher = () => {}): Promise<SyncCommandResult> {
   const options = syncOptionsFor(unit, o);
   const table = loadModelTable(workspaceRoot, homedir());
   const estimate = stepCostEstimator(workspaceRoot, unit, table, env);
@@ -201,35 +140,11 @@ export async function runSyncCommand(unit: PromptUnit, workspaceRoot: string, en
     }
   }
 
-  // Ctrl-C (or a TERM from CI): put back what the open step had written, free the lock, say so.
-  // Installed before the lock is taken, so a signal at any point never leaves the lock behind.
-  let lock: ReturnType<typeof acquireUnitLock> | null = null;
-  let store: StateStore | null = null;
-  const interrupted = (signal: NodeJS.Signals) => {
-    killRunningPrograms();
-    const recovery = lock ? recoverJournal(workspaceRoot, pddLayout(unit).journal, unit) : null;
-    store?.setState(unit.id, recovery ? 'initial' : (store.getState(unit.id)?.state ?? 'initial'));
-    store?.close();
-    lock?.release();
-    process.stderr.write(`nx-pdd: ${unit.id}: interrupted (${signal})${recovery ? `; "${recovery.operation}" rolled back: ${recovery.restored.join(', ')}` : ''}\n`);
-    process.exit(signal === 'SIGINT' ? 130 : 143);
-  };
-  process.once('SIGINT', interrupted);
-  process.once('SIGTERM', interrupted);
+  const session = SyncSession.open({ workspaceRoot, unit, env, options: o, table, dependenciesKey: dependenciesKey(dependencies), recordedAt, log });
+  watch(session);
   try {
-    lock = acquireUnitLock(workspaceRoot, unit);
-    if (lock.tookOver) log(lock.tookOver.pid === -1 ? `took over ${lock.path}: it held no process id (empty or broken)` : `took over the lock of pid ${lock.tookOver.pid} (no longer running)`);
-    store = StateStore.open(storeFile);
-    if (store.warning) log(`warning: ${store.warning}`);
-    for (const refused of table.refused ?? []) log(`warning: ${refused}`);
-    const sandbox = sandboxFor(o.sandbox ?? 'auto');
-    log(sandbox === 'bwrap' ? 'generated code runs in a bubblewrap sandbox (private /proc, no network, only the workspace writable)' : `generated code runs without a sandbox (${o.sandbox === 'off' ? '--sandbox=off' : 'bubblewrap is not usable here: apt-get install bubblewrap'}); its environment is allowlisted and its output redacted`);
-    const runId = `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`;
-    const ledger = new SharedLedger(store, { scope: budgetScope(env), budgetUsd: o.budget ?? unit.settings.budget, unitId: unit.id, ...(o.dailyCeiling !== undefined ? { dailyCeilingUsd: o.dailyCeiling } : {}), ...(o.rateLimit !== undefined ? { callsPerMinute: o.rateLimit } : {}) });
-    const llm = createLlmClient({ workspaceRoot, unit, env, cacheMode: o.llmCache, ledger, table, timeoutMs: o.callTimeout * 1000, log });
-    const opEnv = { workspaceRoot, llm, runTimeoutMs: o.runTimeout * 1000, secretVars: table.rows.flatMap((r) => r.apiKeyVars), passEnv: o.passEnv, sandbox: o.sandbox ?? 'auto', testRunners: o.testRunners, dependenciesKey: dependenciesKey(dependencies), recordedAt };
     const impl = (op: OperationName): OperationImpl => async (u) => {
-      const r = await runOperation(op, u, opEnv);
+      const r = await runOperation(op, u, session.operationEnv);
       const lines = [...r.files.map((f) => `${f.path} ${f.action}`), ...r.notes];
       if (r.model) lines.push(r.cached ? 'answered from the response cache ($0)' : `${r.model}: ${formatUsd(r.costUsd)}`);
       const conflict = r.files.find((f) => f.conflict)?.conflict;
@@ -237,36 +152,23 @@ export async function runSyncCommand(unit: PromptUnit, workspaceRoot: string, en
       return { costUsd: r.costUsd, model: r.model, lines, exampleOk: r.outcome?.exampleOk, verified: r.outcome?.verified, depsAnalyzed: op === OP.autoDeps ? true : undefined, ...(conflict ? { conflict: describeConflict(conflict, o.project ?? unit.id) } : {}) };
     };
     const resolve = async (u: PromptUnit, resolution: Resolution) => {
-      const r = await resolveConflict(u, resolution, opEnv);
+      const r = await resolveConflict(u, resolution, session.operationEnv);
       if (r.model) r.lines.push(`${r.model}: ${formatUsd(r.costUsd)}`);
       return r;
     };
     if (o.resolve && !readConflict(workspaceRoot, unit)) log(`note: --resolve=${o.resolve} ignored: ${unit.id} has no open conflict`);
     const started = Date.now();
-    const synced = await syncUnit(unit, { workspaceRoot, store, runId, operations: Object.fromEntries(OPERATION_NAMES.map((op) => [op, impl(op)])), resolve, version: `nx-pdd`, log, dependencies, recordedAt }, options);
+    const synced = await syncUnit(unit, { workspaceRoot, store: session.store, runId: session.runId, operations: Object.fromEntries(OPERATION_NAMES.map((op) => [op, impl(op)])), resolve, version: `nx-pdd`, log, dependencies, recordedAt }, options);
     // The ledger's figure, not a sum kept on the side: every paid call of this run, rejected answers included.
-    const outcome = { ...synced, costUsd: ledger.ownSpentUsd };
+    const outcome = { ...synced, costUsd: session.ledger.ownSpentUsd };
     const seconds = (Date.now() - started) / 1000;
-    const ran = outcome.steps.filter((s) => s.operation);
-    const summary = [
-      `${unit.id}: ${outcome.ok ? 'in sync' : `NOT in sync (${outcome.state})`}: ${outcome.reason}`,
-      `  operations: ${ran.length ? ran.map((s) => `${s.operation}${s.status === 'failed' ? ' (failed)' : ''}`).join(', ') : 'none'}; cost ${formatUsd(outcome.costUsd)}; ${seconds.toFixed(1)} s`,
-      ...outcome.warnings.map((w) => `  warning: ${w}`),
-    ];
     const conflict = outcome.state === 'conflict' ? readConflict(workspaceRoot, unit) : null;
-    if (conflict && !outcome.reason.includes(conflict.proposal)) summary.push(`  ${describeConflict(conflict, o.project ?? unit.id)}`);
-    const reportFile = joinPosix(pddLayout(unit).runs, `${runId}-${unit.id.replace(/\//g, '_')}.json`);
-    writeFileAtomic(join(workspaceRoot, reportFile), JSON.stringify({ runId, host: hostname(), profile: o.profile, seconds, ...outcome }, null, 2));
+    const summary = outcomeLines(unit, outcome, seconds, conflict ? describeConflict(conflict, o.project ?? unit.id) : null);
+    const reportFile = joinPosix(pddLayout(unit).runs, `${session.runId}-${unit.id.replace(/\//g, '_')}.json`);
+    writeFileAtomic(join(workspaceRoot, reportFile), JSON.stringify({ runId: session.runId, host: hostname(), profile: o.profile, seconds, ...outcome }, null, 2));
     return { outcome, plan: null, reportFile, ok: outcome.ok, summary, seconds };
   } finally {
-    process.off('SIGINT', interrupted);
-    process.off('SIGTERM', interrupted);
-    store?.close();
-    lock?.release();
+    session.close();
+    watch(null);
   }
-}
-
-export function assertProfile(name: string): SyncProfile {
-  if (!(name in PROFILES)) throw new PddError('PROFILE', `unknown profile "${name}" (profiles: ${Object.keys(PROFILES).join(', ')})`);
-  return name as SyncProfile;
 }

@@ -12,7 +12,8 @@ import { cutCycles } from '../unit-cycles';
 import { PromptUnit } from '../units';
 import { joinPosix } from '../workspace-paths';
 import { StateStore } from './state-store';
-import { stepCostEstimator, SyncProfile, syncOptionsFor } from './sync-command';
+import { stepCostEstimator } from './sync-command';
+import { SyncProfile, syncOptionsFor } from './sync-options';
 import { describeDecision, planSync } from './sync-unit';
 import { readContainedText } from '../contained-read';
 
@@ -60,7 +61,7 @@ export async function workspaceStatus(workspaceRoot: string, units: PromptUnit[]
         workspaceRoot,
         unit,
         StateStore.peekState(storeFile, unit.id),
-        syncOptionsFor(unit, { profile: options.profile ?? 'standard', dryRun: true, llmCache: 'readwrite', callTimeout: 0, runTimeout: 0, interactive: false }),
+        syncOptionsFor(unit, { profile: options.profile ?? 'standard' }),
         stepCostEstimator(workspaceRoot, unit, table, options.env),
         await dependencyInterfaces(workspaceRoot, deps),
         new Set(deps.flatMap((d) => [d.code, ...(d.example ? [d.example] : [])])),

@@ -1,5 +1,5 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { createLlmClient, describeConflict, FileOutcome, LLM_CACHE_MODES, LlmCacheMode, OperationName, PddError, PromptUnit, resolveUnits, runOperation } from '@nx-pdd/core';
+import { createLlmClient, describeConflict, formatUsd, FileOutcome, LLM_CACHE_MODES, LlmCacheMode, OperationName, PddError, PromptUnit, resolveUnits, runOperation } from '@nx-pdd/core';
 import { NormalizedPluginOptions, pluginOptionsFromNxJson } from '../../plugins/options';
 
 export interface OperationExecutorOptions {
@@ -42,7 +42,7 @@ export async function runOperationExecutor(operation: OperationName, options: Op
       log: (line) => console.log(line),
     });
     const report = await runOperation(operation, unit, { workspaceRoot: context.root, llm, allowShell: options.allowShell, contextDirs: options.contextDirs, runTimeoutMs: (options.runTimeout ?? 120) * 1000, testRunners: plugin.testRunners, passEnv: plugin.passEnv, sandbox: options.sandbox ?? plugin.sandbox });
-    const source = report.model === null ? 'no LLM call' : report.cached ? 'response cache, $0' : `${report.model}, $${report.costUsd.toFixed(4)}`;
+    const source = report.model === null ? 'no LLM call' : report.cached ? 'response cache, $0' : `${report.model}, ${formatUsd(report.costUsd)}`;
     for (const file of report.files) {
       if (file.conflict) console.error(`nx-pdd: ${unit.id} ${operation}: ${describeConflict(file.conflict, context.projectName)} (${source})`);
       else if (file.action === 'kept-manual-edits') console.warn(`nx-pdd: ${unit.id} ${operation}: ${describe(file)} (${source})`);

@@ -1,31 +1,13 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { createInterface } from 'node:readline/promises';
-import { assertProfile, describeDecision, executionOrder, InterfaceSource, saveRunRecord, LLM_CACHE_MODES, LlmCacheMode, Resolution, runSyncCommand } from '@nx-pdd/core';
+import { InterfaceSource, killRunningPrograms, parseSyncFlags, runRecordOf, runSyncCommand, saveRunRecord, SessionWatcher, SyncFlags, SyncSession } from '@nx-pdd/core';
 import { readCutEdges } from '../../plugins/unit-cycles-file';
-import { SANDBOX_MODES, SandboxMode } from '@nx-pdd/core';
 import { UnitProjectMetadata } from '../../plugins/unit-project';
 import { resolveExecutorUnit } from '../shared/operation-executor';
 
-export interface SyncExecutorOptions {
+export interface SyncExecutorOptions extends SyncFlags {
   prompt: string;
   pddRoot?: string;
-  profile?: string;
-  dryRun?: boolean;
-  budget?: number;
-  dailyCeiling?: number;
-  maxAttempts?: number;
-  skipVerify?: boolean;
-  skipTests?: boolean;
-  targetCoverage?: number;
-  autoDeps?: boolean;
-  llmCache?: LlmCacheMode;
-  timeout?: number;
-  callTimeout?: number;
-  rateLimit?: number;
-  resumeFrom?: string;
-  resolve?: string;
-  runTimeout?: number;
-  sandbox?: string;
   json?: boolean;
   strength?: number;
   temperature?: number;
@@ -33,8 +15,6 @@ export interface SyncExecutorOptions {
   model?: string;
   nxPddVersion?: string;
 }
-
-const RESOLUTIONS: Resolution[] = ['ours', 'theirs', 'merged', 'llm'];
 
 /** The prompt units this task's project depends on directly, from the project graph. */
 function dependencyUnits(context: ExecutorContext): InterfaceSource[] {
@@ -55,70 +35,62 @@ async function ask(question: string): Promise<boolean> {
   }
 }
 
+/**
+ * Ctrl-C or a TERM from CI while a sync runs: the session puts back what the open step had
+ * written and frees the lock, then this process exits 130 or 143. Installed before the sync
+ * starts, so a signal at any point never leaves the lock behind.
+ */
+function onSignals(): { watch: SessionWatcher; remove(): void } {
+  let session: SyncSession | null = null;
+  const handler = (signal: NodeJS.Signals) => {
+    const message = session ? session.interrupt(signal) : (killRunningPrograms(), `interrupted (${signal})`);
+    process.stderr.write(`nx-pdd: ${message}\n`);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', handler);
+  process.once('SIGTERM', handler);
+  return {
+    watch: (s) => (session = s),
+    remove: () => {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
+  };
+}
+
 /** `nx run <unit>:sync`: parse the flags, run core's sync, print, and succeed only when the unit is in sync. */
 export default async function syncExecutor(options: SyncExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
   const started = performance.now();
   // With --json, stdout carries only the JSON; the progress lines go to stderr.
   const log = (line: string) => (options.json ? console.error(line) : console.log(line));
+  const signals = onSignals();
   try {
-    const llmCache = (options.llmCache ?? process.env.NX_PDD_LLM_CACHE ?? 'readwrite') as LlmCacheMode;
-    if (!LLM_CACHE_MODES.includes(llmCache)) throw new Error(`unknown llmCache "${llmCache}" (use one of ${LLM_CACHE_MODES.join(', ')})`);
-    if (options.resolve !== undefined && !RESOLUTIONS.includes(options.resolve as Resolution)) throw new Error(`unknown --resolve "${options.resolve}" (use one of ${RESOLUTIONS.join(', ')})`);
     for (const e of context.projectName ? readCutEdges(context.root, context.projectName).filter((c) => c.source === context.projectName) : []) {
       log(`note: dependency not ordered (it closes a cycle between units, so ${e.source} may sync before ${e.target}): ${e.description}`);
     }
     const { unit, plugin } = resolveExecutorUnit(options, context);
-    const result = await runSyncCommand(
-      unit,
-      context.root,
-      process.env,
-      {
-        profile: assertProfile(options.profile ?? 'standard'),
-        dryRun: options.dryRun === true,
-        budget: options.budget,
-        dailyCeiling: options.dailyCeiling,
-        maxAttempts: options.maxAttempts,
-        skipVerify: options.skipVerify,
-        skipTests: options.skipTests,
-        targetCoverage: options.targetCoverage,
-        autoDeps: options.autoDeps,
-        llmCache,
-        timeout: options.timeout,
-        callTimeout: options.callTimeout ?? 120,
-        rateLimit: options.rateLimit,
-        resumeFrom: options.resumeFrom === undefined ? undefined : executionOrder([options.resumeFrom]).pop(),
-        runTimeout: options.runTimeout ?? 120,
-        testRunners: plugin.testRunners,
-        passEnv: plugin.passEnv,
-        sandbox: assertSandbox(options.sandbox ?? plugin.sandbox),
-        interactive: process.stdin.isTTY === true && process.stderr.isTTY === true,
-        confirm: ask,
-        resolve: options.resolve as Resolution | undefined,
-        project: context.projectName,
-        dependencies: dependencyUnits(context),
-      },
-      (line) => log(`nx-pdd: ${line}`),
-    );
+    const flags = parseSyncFlags(options, { sandbox: plugin.sandbox, llmCache: process.env.NX_PDD_LLM_CACHE });
+    const commandOptions = {
+      ...flags,
+      testRunners: plugin.testRunners,
+      passEnv: plugin.passEnv,
+      interactive: process.stdin.isTTY === true && process.stderr.isTTY === true,
+      confirm: ask,
+      project: context.projectName,
+      dependencies: dependencyUnits(context),
+    };
+    const result = await runSyncCommand(unit, context.root, process.env, commandOptions, (line) => log(`nx-pdd: ${line}`), signals.watch);
     for (const line of result.summary) log(line);
     const invocation = process.env.NX_PDD_INVOCATION;
-    if (invocation && context.projectName && result.outcome) {
-      const o = result.outcome;
-      saveRunRecord(context.root, invocation, { project: context.projectName, unit: unit.id, ok: o.ok, state: o.state, reason: o.reason, operations: o.steps.flatMap((s) => (s.operation ? [`${s.operation}${s.status === 'failed' ? ' (failed)' : ''}`] : [])), costUsd: o.costUsd, seconds: result.seconds ?? 0, executorMs: Math.round(performance.now() - started), reportFile: result.reportFile });
-    } else if (invocation && context.projectName && result.plan) {
-      const steps = result.plan.filter((s) => s.decision.kind === 'run' || s.decision.kind === 'record' || s.decision.kind === 'resolve');
-      const last = result.plan[result.plan.length - 1]?.decision;
-      saveRunRecord(context.root, invocation, { project: context.projectName, unit: unit.id, ok: result.ok, state: 'planned', reason: last?.reason ?? '', operations: steps.map((s) => describeDecision(s.decision)), costUsd: 0, estimatedUsd: result.plan.reduce((n, s) => n + s.estimatedUsd, 0), seconds: 0, reportFile: null });
-    }
+    const record = runRecordOf(unit, result);
+    if (invocation && context.projectName && record) saveRunRecord(context.root, invocation, { ...record, project: context.projectName, ...(result.outcome ? { executorMs: Math.round(performance.now() - started) } : {}) });
     if (result.reportFile) log(`run report: ${result.reportFile}`);
     if (options.json) console.log(JSON.stringify({ unit: unit.id, ok: result.ok, outcome: result.outcome, plan: result.plan, ...(result.changes ? { changes: result.changes } : {}), reportFile: result.reportFile }, null, 2));
     return { success: result.ok };
   } catch (e) {
     console.error(`nx-pdd: sync failed: ${(e as Error).message}`);
     return { success: false };
+  } finally {
+    signals.remove();
   }
-}
-
-function assertSandbox(mode: string): SandboxMode {
-  if (!SANDBOX_MODES.includes(mode as SandboxMode)) throw new Error(`unknown --sandbox "${mode}" (use one of ${SANDBOX_MODES.join(', ')})`);
-  return mode as SandboxMode;
 }
