@@ -1,47 +1,64 @@
-export * from './errors';
-export * from './languages';
-export * from './prompt-file-name';
-export * from './pddrc';
-export * from './unit-settings';
-export * from './unit-paths';
-export * from './units';
-export * from './code-spans';
-export * from './preprocess';
-export * from './import-scan';
-export * from './module-resolution';
-export * from './unit-dependencies';
-export * from './workspace-paths';
-export * from './text-lines';
-export * from './atomic-write';
-export * from './llm';
-export * from './operations';
-export * from './python-json';
-export * from './fingerprint';
-export * from './run-report';
-export * from './sync/operation-graph';
-export * from './sync/decision';
-export * from './sync/state-store';
-export * from './sync/shared-ledger';
-export * from './sync/unit-lock';
-export * from './sync/transaction';
-export * from './sync/observe';
-export * from './sync/sync-unit';
-export * from './run/process-runner';
-export * from './run/test-results';
-export * from './run/unit-runner';
-export * from './sync/sync-command';
-export * from './sync/sync-options';
-export * from './sync/sync-session';
-export * from './run/coverage';
-export * from './merge';
-export * from './code-interface';
-export * from './sync/record-time';
-export * from './unit-cycles';
-export * from './sync/invocation-report';
-export * from './sync/change-report';
-export * from './sync/workspace-status';
-export * from './contained-read';
-export * from './secrets';
-export * from './architecture';
-export * from './run/sandbox';
-export * from './pdd-layout';
+/*
+ * The public API of @nx-pdd/core: what the Nx plugin (and anyone embedding the engine) uses.
+ * Everything else is internal and may change without notice. Named exports only, grouped by
+ * what they are for (docs/ARCHITECTURE.md has the modules behind them).
+ */
+
+// Errors and small helpers
+export { PddError } from './errors';
+export { joinPosix } from './workspace-paths';
+export { writeFileAtomic } from './atomic-write';
+export { readContainedFile, readContainedText } from './contained-read';
+export { formatUsd } from './llm/ledger';
+
+// Prompt units: discovery, settings, paths, languages, `.pddrc`
+export { findPromptFiles, resolveUnits } from './units';
+export type { PromptUnit, ResolvedUnits } from './units';
+export { resolveUnitSettings } from './unit-settings';
+export type { SettingsOverrides } from './unit-settings';
+export { computeUnitPaths, splitBasename, testFilesGlob } from './unit-paths';
+export { LanguageTable } from './languages';
+export type { LanguageSpec } from './languages';
+export { parsePddrc, selectContext, trimSlashes } from './pddrc';
+export { pddLayout, modelTablePath, INTERFACE_FILES_GLOB, LOCAL_STATE, TEMPORARY_FILE_PATTERN } from './pdd-layout';
+export type { PddLayout } from './pdd-layout';
+
+// Prompts and the edges between units
+export { preprocessUnit } from './preprocess';
+export { importLanguageOf, scanImports } from './import-scan';
+export type { ImportLanguage, ImportRef } from './import-scan';
+export { ModuleResolver } from './module-resolution';
+export type { TsPathAliases } from './module-resolution';
+export { computeUnitEdges, mostDirectEdges } from './unit-dependencies';
+export type { UnitGraphNode } from './unit-dependencies';
+export { cutCycles, describeCycle, edgeLine } from './unit-cycles';
+export type { InterfaceSource } from './code-interface';
+
+// Fingerprints (PDD's `.pdd/meta`)
+export { currentHashes, nextFingerprint, writeFingerprint } from './fingerprint';
+
+// Operations: the catalogue and running one
+export { OPERATIONS, OPERATION_NAMES, OP, camelCase, filesWrittenBy } from './operations/catalogue';
+export type { CamelCase, OperationName, OperationSpec, TargetContext } from './operations/catalogue';
+export { runOperation } from './operations/run-operation';
+export { createLlmClient } from './operations/llm-session';
+export { describeConflict } from './operations/conflict-store';
+export type { FileOutcome } from './operations/artifact-store';
+export { templateDigest } from './operations/templates';
+export type { TemplateName } from './operations/templates';
+export { LLM_CACHE_MODES } from './llm/response-cache';
+export type { LlmCacheMode } from './llm/response-cache';
+export { JS_TEST_RUNNERS } from './run/unit-runner';
+export type { JsTestRunner } from './run/unit-runner';
+export { killRunningPrograms } from './run/process-runner';
+
+// Sync: one unit, one invocation, the whole workspace
+export { runSyncCommand, runRecordOf, operationsRun } from './sync/sync-command';
+export type { SessionWatcher, SyncCommandResult } from './sync/sync-command';
+export { parseSyncFlags, syncOptionsFor, PROFILES } from './sync/sync-options';
+export type { SyncCommandOptions, SyncFlags, SyncProfile } from './sync/sync-options';
+export { SyncSession } from './sync/sync-session';
+export type { SyncOutcome } from './sync/sync-unit';
+export { saveRunRecord, summaryLines, takeRunRecords, writeInvocationReports } from './sync/invocation-report';
+export type { SummaryRow, TaskEnd, UnitRunRecord } from './sync/invocation-report';
+export { statusLines, workspaceStatus } from './sync/workspace-status';

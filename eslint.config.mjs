@@ -1,0 +1,32 @@
+// @ts-check
+// One lint configuration for the repo: typescript-eslint's recommended rules over every
+// TypeScript and JavaScript file, and Prettier's formatting (eslint-config-prettier turns off
+// the rules Prettier owns). `npm run lint` runs both; `npm test` runs `npm run lint`.
+import js from '@eslint/js';
+import prettier from 'eslint-config-prettier';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/__fixtures__/**', 'e2e/fixtures/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      // Unused names are mistakes, except ones marked unused on purpose.
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+    },
+  },
+  {
+    // CommonJS by design: loaded by jest, node and the demo without a build, or by Nx as plugins.
+    files: ['**/*.js'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    files: ['**/*.spec.ts', 'e2e/**/*.ts', 'tools/**/*.ts'],
+    languageOptions: { globals: { ...globals.jest } },
+  },
+  prettier,
+);
