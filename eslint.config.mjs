@@ -16,6 +16,9 @@ export default tseslint.config(
     rules: {
       // Unused names are mistakes, except ones marked unused on purpose.
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      // Loaded on first use, so graph inference pays for none of them (ARCHITECTURE.md, "State
+      // store loaded lazily"); nx-internals' one deep import has a fallback when it moves.
+      '@typescript-eslint/no-require-imports': ['error', { allow: ['^typescript$', '^openai$', '^@anthropic-ai/sdk$', '^@vscode/tree-sitter-wasm$', '^better-sqlite3$', '^nx/src/utils/cache-directory$'] }],
     },
   },
   {
@@ -27,6 +30,8 @@ export default tseslint.config(
   {
     files: ['**/*.spec.ts', 'e2e/**/*.ts', 'tools/**/*.ts'],
     languageOptions: { globals: { ...globals.jest } },
+    // Tests reach into parsed JSON and tool output as they come.
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   prettier,
 );

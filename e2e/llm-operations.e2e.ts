@@ -1,3 +1,4 @@
+import { execSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { FakeLlmProcess, spawnFakeLlm } from '../tools/fake-llm/fake-llm';
 import { E2EWorkspace } from './support/e2e-workspace';
@@ -117,7 +118,6 @@ describe('LLM operations through real nx and tools/fake-llm', () => {
   });
 
   it('never writes the API key into the response cache', async () => {
-    const { execSync } = require('node:child_process');
     expect(execSync(`grep -rl e2e-key-123456 .pdd || true`, { cwd: ws.root, encoding: 'utf8' }).trim()).toBe('');
   });
 

@@ -1,5 +1,4 @@
 import { INTERFACE_MEMO_DIR, pddLayout } from './pdd-layout';
-import { join } from 'node:path';
 import { writeContainedFile } from './contained-write';
 import { sha256 } from './fingerprint';
 import { squash } from './merge/declarations';

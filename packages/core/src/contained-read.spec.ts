@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { TempWorkspace } from '../../../tools/testing/temp-workspace';
 import { readContainedFile } from './contained-read';
 import { preprocessPrompt } from './preprocess';
@@ -69,7 +70,7 @@ describe('reading on a prompt\'s behalf', () => {
 
   it('bytes that are not UTF-8 are a warning naming the file', () => {
     ws.write({ 'latin1.md': '' });
-    require('node:fs').writeFileSync(ws.path('latin1.md'), Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a]));
+    writeFileSync(ws.path('latin1.md'), Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a]));
     const r = run('<include>latin1.md</include>\n');
     expect(r.warnings.map((w) => w.message)).toContain('latin1.md: is not UTF-8: bytes that are not were read as U+FFFD (save it as UTF-8)');
   });

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 
 import { writeContainedFile } from './contained-write';
 import { numberOf, parsePythonJson, pythonFloat, stringifyPythonJson } from './python-json';

@@ -60,7 +60,7 @@ export class LlmClient {
   }
 
   async complete(messages: LlmMessage[], ctx: CallContext): Promise<LlmResult> {
-    const { cache, ledger, env } = this.options;
+    const { cache, ledger } = this.options;
     const request = this.request(messages);
     const candidates = this.candidates();
     const keyOf = (row: ModelRow) => requestKey({ provider: providerIdFor(row), model: row.model, baseUrl: row.baseUrl, request });

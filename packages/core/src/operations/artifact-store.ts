@@ -1,10 +1,8 @@
 import { pddLayout } from '../pdd-layout';
-import { basename, join } from 'node:path';
 import { writeContainedFile } from '../contained-write';
 import { mergeGeneration, MergeOutcome, withKeepRegions } from '../merge/merge-file';
 import { PromptUnit } from '../units';
 import { ConflictRecord, writeConflict } from './conflict-store';
-import { joinPosix } from '../workspace-paths';
 import { readContainedText } from '../contained-read';
 
 export type ArtifactKind = 'code' | 'example' | 'test';

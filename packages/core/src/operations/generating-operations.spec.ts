@@ -104,7 +104,7 @@ describe('generating operations', () => {
     expect(existsSync(ws.path('calc.py'))).toBe(false);
     expect(existsSync(ws.path('.pdd/generated'))).toBe(false);
     ws.write({ 'prompts/broken_python.prompt': '<include>gone.md</include>' });
-    await expect(OPERATIONS['generate'].run(unit('prompts/broken_python.prompt'), env())).rejects.toThrow(/prompts\/broken_python.prompt cannot be used:\n  prompts\/broken_python.prompt:1: include "gone.md" not found/);
+    await expect(OPERATIONS['generate'].run(unit('prompts/broken_python.prompt'), env())).rejects.toThrow(/prompts\/broken_python.prompt cannot be used:\n {2}prompts\/broken_python.prompt:1: include "gone.md" not found/);
     expect(calls).toHaveLength(1);
   });
 

@@ -9,7 +9,6 @@ import { PromptUnit } from '../units';
 import { applyGeneration, ArtifactKind, readIfExists } from './artifact-store';
 import { fenced, OperationEnvironment, OperationReport, reportOf, usablePrompt } from './operation';
 import { renderTemplate } from './templates';
-import type { OperationName } from './catalogue';
 
 /** The operations that write one of the unit's files from the prompt (the catalogue names which). */
 export type GeneratingOperation = typeof OP.generate | typeof OP.example | typeof OP.generateTests;

@@ -6,7 +6,6 @@ import { InProcessLedger, Ledger } from '../llm/ledger';
 import { loadModelTable, ModelTable } from '../llm/model-table';
 import { LlmCacheMode, ResponseCache } from '../llm/response-cache';
 import { PromptUnit } from '../units';
-import { joinPosix } from '../workspace-paths';
 
 export interface LlmSessionOptions {
   workspaceRoot: string;

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { scriptedLlm } from '../../../../tools/testing/scripted-llm';
 import { TempWorkspace } from '../../../../tools/testing/temp-workspace';
 import { LlmClient } from '../llm/client';

@@ -1,6 +1,5 @@
 import { OP } from './catalogue';
 import { pddLayout } from '../pdd-layout';
-import { basename, join } from 'node:path';
 import { writeContainedFile } from '../contained-write';
 import { PddError } from '../errors';
 import { fencedBlocks } from '../llm/code-extraction';

@@ -1,5 +1,4 @@
 import { pddLayout } from '../pdd-layout';
-import { join } from 'node:path';
 import { writeContainedFile } from '../contained-write';
 import { PddError } from '../errors';
 import { fencedBlocks } from '../llm/code-extraction';

@@ -59,9 +59,11 @@ function text(node: unknown): string | null {
 
 /** Parse a JUnit XML report (pytest, node --test, jest-junit, vitest) into one result shape. */
 export function parseJUnit(xml: string): TestRunResult {
-  const doc = parser.parse(xml) as Record<string, any>;
-  const cases: any[] = [];
-  const walk = (node: any) => {
+  /** A parsed XML element: attributes as `@_name`, children by tag (always arrays for these tags). */
+  type XmlNode = { testcase?: XmlNode[]; testsuite?: XmlNode[]; failure?: XmlNode | XmlNode[] | string; error?: XmlNode | XmlNode[] | string; skipped?: unknown } & Record<string, unknown>;
+  const doc = parser.parse(xml) as { testsuites?: XmlNode; testsuite?: XmlNode[] };
+  const cases: XmlNode[] = [];
+  const walk = (node: XmlNode | undefined) => {
     if (!node || typeof node !== 'object') return;
     for (const tc of node.testcase ?? []) cases.push(tc);
     for (const suite of node.testsuite ?? []) walk(suite);
@@ -73,7 +75,7 @@ export function parseJUnit(xml: string): TestRunResult {
     const skipped = tc.skipped !== undefined;
     const status: TestCaseResult['status'] = tc.failure !== undefined ? 'failed' : tc.error !== undefined ? 'errored' : skipped ? 'skipped' : 'passed';
     const node = Array.isArray(bad) ? bad[0] : bad;
-    const message = node === undefined ? null : ((typeof node === 'object' ? node['@_message'] : null) ?? null);
+    const message = node === undefined ? null : ((typeof node === 'object' ? (node['@_message'] as string | undefined) : null) ?? null);
     const trace = node === undefined ? null : (text(node)?.trim() || null);
     return {
       name: String(tc['@_name'] ?? ''),
@@ -81,7 +83,7 @@ export function parseJUnit(xml: string): TestRunResult {
       status,
       message,
       trace,
-      failureClass: status === 'failed' || status === 'errored' ? classifyFailure(`${message ?? ''}\n${node?.['@_type'] ?? ''}\n${trace ?? ''}`) : null,
+      failureClass: status === 'failed' || status === 'errored' ? classifyFailure(`${message ?? ''}\n${typeof node === 'object' ? (node['@_type'] ?? '') : ''}\n${trace ?? ''}`) : null,
       durationMs: Math.round(Number(tc['@_time'] ?? 0) * 1000),
     };
   });

@@ -8,7 +8,6 @@ import { currentHashes, FileHashes, Fingerprint, nextFingerprint, writeFingerpri
 import { LlmError } from '../llm/errors';
 import { formatLocation, PddError } from '../errors';
 import { preprocessUnit } from '../preprocess';
-import { ArtifactKind, workingPath } from '../operations/artifact-store';
 
 import { PromptUnit } from '../units';
 import { availableProducts, Decision, decide, DecisionOptions, FileStatus, Observation, SyncState } from './decision';

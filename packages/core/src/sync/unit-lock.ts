@@ -4,7 +4,6 @@ import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { PddError } from '../errors';
 import { PromptUnit } from '../units';
-import { joinPosix } from '../workspace-paths';
 import { processAlive } from '../process-alive';
 import { readContainedFile } from '../contained-read';
 

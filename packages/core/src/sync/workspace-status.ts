@@ -10,7 +10,6 @@ import { preprocessUnit } from '../preprocess';
 import { computeUnitEdges, mostDirectEdges, UnitGraphNode } from '../unit-dependencies';
 import { cutCycles } from '../unit-cycles';
 import { PromptUnit } from '../units';
-import { joinPosix } from '../workspace-paths';
 import { StateStore } from './state-store';
 import { stepCostEstimator } from './sync-command';
 import { SyncProfile, syncOptionsFor } from './sync-options';
