@@ -18,7 +18,10 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
       // Loaded on first use, so graph inference pays for none of them (ARCHITECTURE.md, "State
       // store loaded lazily"); nx-internals' one deep import has a fallback when it moves.
-      '@typescript-eslint/no-require-imports': ['error', { allow: ['^typescript$', '^openai$', '^@anthropic-ai/sdk$', '^@vscode/tree-sitter-wasm$', '^better-sqlite3$', '^nx/src/utils/cache-directory$'] }],
+      '@typescript-eslint/no-require-imports': [
+        'error',
+        { allow: ['^typescript$', '^openai$', '^@anthropic-ai/sdk$', '^@vscode/tree-sitter-wasm$', '^better-sqlite3$', '^nx/src/utils/cache-directory$'] },
+      ],
     },
   },
   {

@@ -4,7 +4,6 @@ import { FakeLlmProcess, spawnFakeLlm } from '../tools/fake-llm/fake-llm';
 import { E2EWorkspace } from './support/e2e-workspace';
 import { fakeModelTable, py } from './support/fake-model';
 
-
 describe('LLM operations through real nx and tools/fake-llm', () => {
   // The server runs in its own process: ws.nx() blocks this one (spawnSync) while nx calls it.
   let fake: FakeLlmProcess;
@@ -84,7 +83,9 @@ describe('LLM operations through real nx and tools/fake-llm', () => {
     writeFileSync(ws.path('prompts/calc_python.prompt'), 'VERSION THREE: write add(a, b).\n');
     const r = ws.nx('run', 'calc:generate');
     expect(r.code).toBe(0);
-    expect(r.stdout + r.stderr).toContain('calc.py: your edits merged with the new generation (by declarations); the generation alone is in .pdd/generated/calc_python/calc.py');
+    expect(r.stdout + r.stderr).toContain(
+      'calc.py: your edits merged with the new generation (by declarations); the generation alone is in .pdd/generated/calc_python/calc.py',
+    );
     expect(read('calc.py')).toBe('def add(a, b):\n    return a + b  # v3\n\n\ndef twice(x):\n    return add(x, x)  # reviewed by hand\n');
     expect(read('.pdd/generated/calc_python/calc.py')).toBe('def add(a, b):\n    return a + b  # v3\n');
     expect(await calls()).toBe(5);
@@ -125,7 +126,9 @@ describe('LLM operations through real nx and tools/fake-llm', () => {
     ws.env = { OPENAI_API_KEY: 'e2e-key-123456' };
     const before = await calls();
     const out = ws.nxOk('run', 'calc:update');
-    expect(out).toContain('nx-pdd: calc_python update: prompts/calc_python.prompt updated (the previous version is in .pdd/generated/calc_python/calc_python.prompt.before-update)');
+    expect(out).toContain(
+      'nx-pdd: calc_python update: prompts/calc_python.prompt updated (the previous version is in .pdd/generated/calc_python/calc_python.prompt.before-update)',
+    );
     expect(read('prompts/calc_python.prompt')).toBe('Write add(a, b); it is reviewed by hand.\n');
     expect(read('.pdd/generated/calc_python/calc_python.prompt.before-update')).toBe('VERSION FOUR: never recorded.\n');
     expect(read('.pdd/generated/calc_python/calc.py')).toBe(read('calc.py'));

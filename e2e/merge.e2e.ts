@@ -3,7 +3,6 @@ import { FakeLlmProcess, spawnFakeLlm } from '../tools/fake-llm/fake-llm';
 import { E2EWorkspace } from './support/e2e-workspace';
 import { calcWorkspace, py } from './support/fake-model';
 
-
 /*
  * Issue #6 end to end: hand edits and a prompt edit between two syncs are merged; a conflicting
  * pair stops in `conflict` with both versions on disk, and --resolve=ours completes it.
@@ -22,8 +21,14 @@ describe('merging hand edits with a regeneration (real nx, real pytest, tools/fa
           { match: 'Judge from the example', responses: [{ content: '```json\n{"verdict": "yes", "reasons": []}\n```' }] },
           { match: 'usage example of this module', responses: [{ content: py('from calc import add\nprint(add(2, 3))') }] },
           { match: 'Write tests/test_calc.py', responses: [{ content: py('from calc import add\n\n\ndef test_add():\n    assert add(2, 3) == 5') }] },
-          { match: 'VERSION THREE', responses: [{ content: py('def add(a, b):\n    """Sum of a and b."""\n    return sum((a, b))\n\n\ndef mul(a, b):\n    return a * b') }] },
-          { match: 'VERSION TWO', responses: [{ content: py('def add(a, b):\n    """Sum of a and b."""\n    return a + b\n\n\ndef mul(a, b):\n    return a * b') }] },
+          {
+            match: 'VERSION THREE',
+            responses: [{ content: py('def add(a, b):\n    """Sum of a and b."""\n    return sum((a, b))\n\n\ndef mul(a, b):\n    return a * b') }],
+          },
+          {
+            match: 'VERSION TWO',
+            responses: [{ content: py('def add(a, b):\n    """Sum of a and b."""\n    return a + b\n\n\ndef mul(a, b):\n    return a * b') }],
+          },
           { match: 'Write the module "calc"', responses: [{ content: py('def add(a, b):\n    return a + b') }] },
         ],
       },

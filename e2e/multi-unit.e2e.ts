@@ -16,7 +16,10 @@ describe('many units: dependency order, interfaces, failures, cycles (real nx ru
   let fake: FakeLlmProcess;
   let ws: E2EWorkspace;
   const out = (r: { stdout: string; stderr: string }) => r.stdout + r.stderr;
-  const generateRequests = async () => (await fake.requests()).filter((r) => /Write the module "(\w)"/.test(r.text)).map((r) => ({ unit: /Write the module "(\w)"/.exec(r.text)![1], at: Date.parse(r.at) }));
+  const generateRequests = async () =>
+    (await fake.requests())
+      .filter((r) => /Write the module "(\w)"/.test(r.text))
+      .map((r) => ({ unit: /Write the module "(\w)"/.exec(r.text)![1], at: Date.parse(r.at) }));
 
   beforeAll(async () => {
     fake = await spawnFakeLlm({
@@ -50,11 +53,15 @@ describe('many units: dependency order, interfaces, failures, cycles (real nx ru
     const at = (u: string) => order.find((o) => o.unit === u)!.at;
     for (const [unit, deps] of Object.entries(UNITS)) for (const d of deps) expect({ [unit]: at(unit) > at(d) }).toEqual({ [unit]: true });
     // b's answer is held until c is asked, and c's until b is: both answered by the other's request, not by the hold's time limit, so they ran at once.
-    const released = Object.fromEntries((await fake.requests()).filter((q) => /Write the module "[bc]"/.test(q.text)).map((q) => [/Write the module "(\w)"/.exec(q.text)![1], q.released]));
+    const released = Object.fromEntries(
+      (await fake.requests()).filter((q) => /Write the module "[bc]"/.test(q.text)).map((q) => [/Write the module "(\w)"/.exec(q.text)![1], q.released]),
+    );
     expect(released).toEqual({ b: 'request', c: 'request' });
     expect(out(r)).toMatch(/nx-pdd sync summary\n(.*\n)*\s+a\s+in sync: generate, example, crash; \$[\d.]+/);
     expect(out(r)).toMatch(/8 units: 8 in sync, 0 failed, 0 not run; cost \$0\.\d+/);
-    expect(readFileSync(ws.path('.pdd/runs/last-invocation.junit.xml'), 'utf8')).toContain('<testsuite name="nx-pdd sync" tests="8" failures="0" errors="0" skipped="0"');
+    expect(readFileSync(ws.path('.pdd/runs/last-invocation.junit.xml'), 'utf8')).toContain(
+      '<testsuite name="nx-pdd sync" tests="8" failures="0" errors="0" skipped="0"',
+    );
     expect(readFileSync(ws.path('.pdd/interface/d_python.txt'), 'utf8')).toContain('\ndef d():\n');
     // A second pass finds everything in sync (and leaves Nx cache entries for this state).
     expect(out(ws.nx('run-many', '-t', 'sync', '--parallel=2', ...FLAGS))).toMatch(/8 units: 8 in sync/);
@@ -74,7 +81,9 @@ describe('many units: dependency order, interfaces, failures, cycles (real nx ru
   it('an interface change of d re-syncs b and c (the dry run names d), and not a, whose interface did not change', async () => {
     writeFileSync(ws.path('prompts/d_python.prompt'), prompt('d', [], 'Write d(scale) returning scale. API THREE'));
     ws.nxOk('run', 'd:sync', ...FLAGS);
-    expect(ws.nx('run', 'b:sync', '--dryRun', '--skipVerify', '--skipTests', '--exclude-task-dependencies').stdout).toMatch(/1\. crash — the example has not run against the current code \(the interface of d_python changed\)/);
+    expect(ws.nx('run', 'b:sync', '--dryRun', '--skipVerify', '--skipTests', '--exclude-task-dependencies').stdout).toMatch(
+      /1\. crash — the example has not run against the current code \(the interface of d_python changed\)/,
+    );
     const r = ws.nx('run-many', '-t', 'sync', '--parallel=2', ...FLAGS);
     expect({ code: r.code, out: out(r) }).toMatchObject({ code: 0 });
     for (const u of ['b', 'c']) expect(out(r)).toMatch(new RegExp(`\\n\\s+${u}\\s+in sync: crash; \\$0\\.00;`));
@@ -100,7 +109,9 @@ describe('many units: dependency order, interfaces, failures, cycles (real nx ru
     writeFileSync(ws.path('a.py'), '# the top unit\n' + readFileSync(ws.path('a.py'), 'utf8'));
     const dry = ws.nx('run', 'a:sync', '--dryRun', ...FLAGS, '--exclude-task-dependencies');
     expect(dry.stdout).toMatch(/1\. record — only comments or whitespace of the code changed: recorded as it is \(no update\)/);
-    expect(dry.stdout).toMatch(/changes \(impact low\):\n(a: )?\s+a\.py against last sync: comments\/whitespace only; \+1 -0 lines; public interface unchanged/);
+    expect(dry.stdout).toMatch(
+      /changes \(impact low\):\n(a: )?\s+a\.py against last sync: comments\/whitespace only; \+1 -0 lines; public interface unchanged/,
+    );
     expect(dry.stdout).toMatch(/a\.py against git HEAD: added/); // synced files are not committed in this workspace
     expect(dry.stdout).toMatch(/\n\s+a\s+dry run: record, crash; estimated \$[\d.]+/);
     const r = ws.nx('run', 'a:sync', ...FLAGS);
@@ -115,7 +126,9 @@ describe('many units: dependency order, interfaces, failures, cycles (real nx ru
     const r = ws.nx('run-many', '-t', 'sync', '--projects=e,f', ...FLAGS);
     expect({ code: r.code, out: out(r) }).toMatchObject({ code: 0 });
     expect(out(r)).not.toContain('dependency cycle between units');
-    expect(out(r)).toContain('1 dependency not ordered (each closes a cycle between units; the units of a cycle sync in a fixed order):\n    e -> f (prompts/e_python.prompt:2 declares the dependency f_python.prompt)');
+    expect(out(r)).toContain(
+      '1 dependency not ordered (each closes a cycle between units; the units of a cycle sync in a fixed order):\n    e -> f (prompts/e_python.prompt:2 declares the dependency f_python.prompt)',
+    );
     // The fixed order: e (first by name among equals) before f.
     const order = await generateRequests();
     expect(order.find((o) => o.unit === 'e')!.at).toBeLessThanOrEqual(order.find((o) => o.unit === 'f')!.at);

@@ -15,7 +15,7 @@ import { fakeModelTable, py } from './support/fake-model';
  */
 const FIXTURE = join(__dirname, 'fixtures/real-pdd');
 
-describe('a real PDD layout works as it is (fixture of promptdriven/pdd\'s structures)', () => {
+describe("a real PDD layout works as it is (fixture of promptdriven/pdd's structures)", () => {
   let fake: FakeLlmProcess;
   let ws: E2EWorkspace;
   const out = (r: { stdout: string; stderr: string }) => r.stdout + r.stderr;
@@ -27,7 +27,10 @@ describe('a real PDD layout works as it is (fixture of promptdriven/pdd\'s struc
         rules: [
           { match: 'Write the module "calc"', responses: [{ content: py('def add(a, b):\n    return a + b') }] },
           { match: 'Write context/calc_example.py', responses: [{ content: py('from calc import add\n\nprint(add(2, 3))') }] },
-          { match: 'Write the module "report"', responses: [{ content: py('from calc import add\n\n\ndef report(a, b):\n    return f"{a} + {b} = {add(a, b)}"') }] },
+          {
+            match: 'Write the module "report"',
+            responses: [{ content: py('from calc import add\n\n\ndef report(a, b):\n    return f"{a} + {b} = {add(a, b)}"') }],
+          },
           { match: 'Write context/report_example.py', responses: [{ content: py('from report import report\n\nprint(report(2, 3))') }] },
         ],
       },
@@ -45,7 +48,7 @@ describe('a real PDD layout works as it is (fixture of promptdriven/pdd\'s struc
     await fake?.close();
   });
 
-  it('finds every unit PDD finds, through the symlinked prompts dir, with PDD\'s names and paths', () => {
+  it("finds every unit PDD finds, through the symlinked prompts dir, with PDD's names and paths", () => {
     const r = ws.nx('show', 'projects', '--json');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout.slice(r.stdout.indexOf('['))).sort()).toEqual(['calc', 'commands-calc', 'notes', 'ping', 'pong', 'report']);
@@ -57,7 +60,10 @@ describe('a real PDD layout works as it is (fixture of promptdriven/pdd\'s struc
       example: 'context/commands/calc_example.py',
       test: 'tests/commands/test_calc.py',
     });
-    expect(ws.nxJson<{ metadata: { pdd: Record<string, unknown> } }>('show', 'project', 'notes', '--json').metadata.pdd).toMatchObject({ language: 'fish', code: 'pdd/notes.fish' });
+    expect(ws.nxJson<{ metadata: { pdd: Record<string, unknown> } }>('show', 'project', 'notes', '--json').metadata.pdd).toMatchObject({
+      language: 'fish',
+      code: 'pdd/notes.fish',
+    });
   });
 
   it('graph: an edge to calc before its example exists, one edge of the ping/pong cycle left out', () => {
@@ -69,7 +75,7 @@ describe('a real PDD layout works as it is (fixture of promptdriven/pdd\'s struc
     expect(cycleEdges).toHaveLength(1);
   });
 
-  it('status in one process: PDD\'s fingerprint and prompt hash are read (commands/calc only needs its example run), nothing is an error', () => {
+  it("status in one process: PDD's fingerprint and prompt hash are read (commands/calc only needs its example run), nothing is an error", () => {
     const bin = join(ws.installDir, 'node_modules/nx-pdd/dist/cli/nx-pdd.js');
     const r = spawnSync(process.execPath, [bin, 'status', '--json'], { cwd: ws.root, encoding: 'utf8', timeout: NX_COMMAND_TIMEOUT_MS });
     expect({ code: r.status, stderr: r.stderr }).toMatchObject({ code: 0 });
@@ -86,7 +92,9 @@ describe('a real PDD layout works as it is (fixture of promptdriven/pdd\'s struc
   it('a dry run of the cycle plans both units and names the edge it left out', () => {
     const r = ws.nx('run-many', '-t', 'sync', '--projects=ping,pong', '--dryRun', '--skipVerify', '--skipTests');
     expect({ code: r.code, out: out(r) }).toMatchObject({ code: 0 });
-    expect(out(r)).toMatch(/1 dependency not ordered \(each closes a cycle between units; the units of a cycle sync in a fixed order\):\n\s+(ping -> pong \(pdd\/ping\.py:1 imports pdd\/pong\.py\)|pong -> ping \(pdd\/pong\.py:1 imports pdd\/ping\.py\))/);
+    expect(out(r)).toMatch(
+      /1 dependency not ordered \(each closes a cycle between units; the units of a cycle sync in a fixed order\):\n\s+(ping -> pong \(pdd\/ping\.py:1 imports pdd\/pong\.py\)|pong -> ping \(pdd\/pong\.py:1 imports pdd\/ping\.py\))/,
+    );
     expect(out(r)).not.toContain('dependency cycle between units');
   });
 
@@ -95,7 +103,13 @@ describe('a real PDD layout works as it is (fixture of promptdriven/pdd\'s struc
     expect({ code: r.code, out: out(r) }).toMatchObject({ code: 0 });
     expect(out(r)).toMatch(/2 units: 2 in sync, 0 failed, 0 not run/);
     // Order from the recorded requests: every request of calc's sync came before report's first.
-    const requests = (await fake.requests()).map((q) => (/Write (the module "calc"|context\/calc_example\.py)/.test(q.text) ? 'calc' : /Write (the module "report"|context\/report_example\.py)/.test(q.text) ? 'report' : 'other'));
+    const requests = (await fake.requests()).map((q) =>
+      /Write (the module "calc"|context\/calc_example\.py)/.test(q.text)
+        ? 'calc'
+        : /Write (the module "report"|context\/report_example\.py)/.test(q.text)
+          ? 'report'
+          : 'other',
+    );
     expect(requests.filter((u) => u !== 'other')).toEqual(['calc', 'calc', 'report', 'report']);
     // report's prompt was expanded with calc's example, written by calc's sync.
     const reportRequest = (await fake.requests()).find((q) => q.text.includes('Write the module "report"'))!;

@@ -14,7 +14,17 @@ import { calcWorkspace, py, unitPrompt, unitRules } from './support/fake-model';
  */
 const UNITS: Record<string, string[]> = { app: ['lib'], lib: ['base'], base: [] };
 const FLAGS = ['--skipVerify', '--skipTests', '--outputStyle=stream'];
-const SYNCED = ['app.py', 'lib.py', 'base.py', 'examples/app_example.py', 'examples/base_example.py', '.pdd/meta/app_python.json', '.pdd/meta/base_python.json', '.pdd/interface/lib_python.txt', '.pdd/generated/base_python/base.py'];
+const SYNCED = [
+  'app.py',
+  'lib.py',
+  'base.py',
+  'examples/app_example.py',
+  'examples/base_example.py',
+  '.pdd/meta/app_python.json',
+  '.pdd/meta/base_python.json',
+  '.pdd/interface/lib_python.txt',
+  '.pdd/generated/base_python/base.py',
+];
 
 describe('sharing syncs between machines through a remote cache (two clones, tools/cache-server)', () => {
   let fake: FakeLlmProcess;
@@ -25,7 +35,12 @@ describe('sharing syncs between machines through a remote cache (two clones, too
   const requests = async () => (await fake.requests()).length;
 
   beforeAll(async () => {
-    fake = await spawnFakeLlm({ scenario: { requireKey: 'e2e-key', rules: [{ match: 'IMPL TWO', responses: [{ content: py('def base():\n    # said differently\n    return 2 - 1') }] }, ...unitRules(UNITS)] } });
+    fake = await spawnFakeLlm({
+      scenario: {
+        requireKey: 'e2e-key',
+        rules: [{ match: 'IMPL TWO', responses: [{ content: py('def base():\n    # said differently\n    return 2 - 1') }] }, ...unitRules(UNITS)],
+      },
+    });
     cache = await spawnCacheServer({ readWriteToken: 'ci-main-rw', readOnlyToken: 'pull-request-ro' });
     a = calcWorkspace(fake.url);
     rmSync(a.path('prompts/calc_python.prompt'));

@@ -68,38 +68,38 @@ describe('no secret leaves (real nx, generated code that hunts for secrets)', ()
     await fake?.close();
   });
 
-  it.each([
-    ['without a sandbox (redaction alone)', 'off'],
-    ...(bubblewrapUsable() ? [['in the bubblewrap sandbox', 'require']] : []),
-  ])('keeps every secret value out of files, the Nx cache, LLM requests and the console, %s', async (_how, sandbox) => {
-    const before = (await fake.requests()).length;
-    const ws = calcWorkspace(fake.url);
-    try {
-      ws.env = { ...SECRETS };
-      const r = ws.nx('run', 'calc:sync', '--maxAttempts=1', '--skipVerify=false', `--sandbox=${sandbox}`, '--outputStyle=stream');
-      const console = r.stdout + r.stderr;
-      // The run went far enough to run the example and the failing test.
-      expect(console).toContain('example ran');
-      const leaks: string[] = [];
-      for (const value of VALUES) if (console.includes(value)) leaks.push(`console: ${value}`);
-      for (const file of all(ws.root)) {
-        const text = readFileSync(file).toString('latin1');
-        for (const value of VALUES) if (text.includes(value)) leaks.push(`${file.slice(ws.root.length + 1)}: ${value}`);
+  it.each([['without a sandbox (redaction alone)', 'off'], ...(bubblewrapUsable() ? [['in the bubblewrap sandbox', 'require']] : [])])(
+    'keeps every secret value out of files, the Nx cache, LLM requests and the console, %s',
+    async (_how, sandbox) => {
+      const before = (await fake.requests()).length;
+      const ws = calcWorkspace(fake.url);
+      try {
+        ws.env = { ...SECRETS };
+        const r = ws.nx('run', 'calc:sync', '--maxAttempts=1', '--skipVerify=false', `--sandbox=${sandbox}`, '--outputStyle=stream');
+        const console = r.stdout + r.stderr;
+        // The run went far enough to run the example and the failing test.
+        expect(console).toContain('example ran');
+        const leaks: string[] = [];
+        for (const value of VALUES) if (console.includes(value)) leaks.push(`console: ${value}`);
+        for (const file of all(ws.root)) {
+          const text = readFileSync(file).toString('latin1');
+          for (const value of VALUES) if (text.includes(value)) leaks.push(`${file.slice(ws.root.length + 1)}: ${value}`);
+        }
+        const requests = (await fake.requests()).slice(before);
+        for (const request of requests) for (const value of VALUES) if (request.text.includes(value)) leaks.push(`LLM request: ${value}`);
+        expect(leaks).toEqual([]);
+        if (sandbox === 'off') {
+          // The hunt did find them (so the test shows redaction, not absence): what the example
+          // printed of its ancestors' environment reached a request, with the values as ***.
+          expect(requests.some((q) => q.text.includes('AWS_SECRET_ACCESS_KEY=***'))).toBe(true);
+        } else {
+          // In the sandbox there is nothing to find: no ancestor's environment is visible at all.
+          expect(console).toContain('generated code runs in a bubblewrap sandbox');
+          expect(requests.some((q) => q.text.includes('AWS_SECRET_ACCESS_KEY'))).toBe(false);
+        }
+      } finally {
+        ws.dispose();
       }
-      const requests = (await fake.requests()).slice(before);
-      for (const request of requests) for (const value of VALUES) if (request.text.includes(value)) leaks.push(`LLM request: ${value}`);
-      expect(leaks).toEqual([]);
-      if (sandbox === 'off') {
-        // The hunt did find them (so the test shows redaction, not absence): what the example
-        // printed of its ancestors' environment reached a request, with the values as ***.
-        expect(requests.some((q) => q.text.includes('AWS_SECRET_ACCESS_KEY=***'))).toBe(true);
-      } else {
-        // In the sandbox there is nothing to find: no ancestor's environment is visible at all.
-        expect(console).toContain('generated code runs in a bubblewrap sandbox');
-        expect(requests.some((q) => q.text.includes('AWS_SECRET_ACCESS_KEY'))).toBe(false);
-      }
-    } finally {
-      ws.dispose();
-    }
-  });
+    },
+  );
 });

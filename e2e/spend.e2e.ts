@@ -45,7 +45,15 @@ describe('spend and calls per outcome (real nx, real pytest, tools/fake-llm)', (
   });
 
   it('a hand edit of the code only: 1 request (update)', async () => {
-    await fake.setScenario({ requireKey: 'e2e-key', rules: [{ match: 'Write the updated prompts/calc_python.prompt', responses: [{ content: '```prompt\nWrite add(a, b) returning the sum of two numbers, b first.\n```' }] }] });
+    await fake.setScenario({
+      requireKey: 'e2e-key',
+      rules: [
+        {
+          match: 'Write the updated prompts/calc_python.prompt',
+          responses: [{ content: '```prompt\nWrite add(a, b) returning the sum of two numbers, b first.\n```' }],
+        },
+      ],
+    });
     writeFileSync(ws.path('calc.py'), 'def add(a, b):\n    return b + a\n');
     const r = ws.nx('run', 'calc:sync', '--skip-nx-cache');
     expect(r.code).toBe(0);
@@ -57,7 +65,10 @@ describe('spend and calls per outcome (real nx, real pytest, tools/fake-llm)', (
     await fake.setScenario({
       requireKey: 'e2e-key',
       rules: [
-        { match: 'Write tests/test_calc.py', responses: [{ content: py(`${addTest.replace('import add', 'import add, multiply')}\n\ndef test_multiply():\n    assert multiply(2, 3) == 6`) }] },
+        {
+          match: 'Write tests/test_calc.py',
+          responses: [{ content: py(`${addTest.replace('import add', 'import add, multiply')}\n\ndef test_multiply():\n    assert multiply(2, 3) == 6`) }],
+        },
         { match: 'Write the module "calc"', responses: [{ content: py(`${addCode}\n\n\ndef multiply(a, b):\n    return a * b`) }] },
       ],
     });
@@ -74,7 +85,12 @@ describe('spend and calls per outcome (real nx, real pytest, tools/fake-llm)', (
   it('the prompt and the code both edited: 1 request (generate), the hand edit merged in', async () => {
     await fake.setScenario({
       requireKey: 'e2e-key',
-      rules: [{ match: 'Write the module "calc"', responses: [{ content: py(`def add(a, b):\n    """Sum of a and b."""\n    return a + b\n\n\ndef multiply(a, b):\n    return a * b`) }] }],
+      rules: [
+        {
+          match: 'Write the module "calc"',
+          responses: [{ content: py(`def add(a, b):\n    """Sum of a and b."""\n    return a + b\n\n\ndef multiply(a, b):\n    return a * b`) }],
+        },
+      ],
     });
     writeFileSync(ws.path('calc.py'), read('calc.py').replace('    return a * b', '    return a * b  # kept by hand'));
     writeFileSync(ws.path('prompts/calc_python.prompt'), 'Write add(a, b) returning the sum, with a docstring, and multiply(a, b) returning the product.\n');
@@ -109,7 +125,10 @@ describe('spend and calls per outcome (real nx, real pytest, tools/fake-llm)', (
     expect(read('calc.py')).toContain('# v3');
 
     // Every answer rejected: 1 request and 2 follow-ups, then a clear stop; what they cost is in the summary.
-    await fake.setScenario({ requireKey: 'e2e-key', rules: [{ match: 'Write the module "calc"', responses: [{ content: '```javascript\nexport const add = (a, b) => a + b;\n```' }] }] });
+    await fake.setScenario({
+      requireKey: 'e2e-key',
+      rules: [{ match: 'Write the module "calc"', responses: [{ content: '```javascript\nexport const add = (a, b) => a + b;\n```' }] }],
+    });
     writeFileSync(ws.path('prompts/calc_python.prompt'), 'VERSION FOUR: write add(a, b) returning the sum.\n');
     const n = await requests();
     const bad = ws.nx('run', 'calc:sync', '--skip-nx-cache');
@@ -122,9 +141,20 @@ describe('spend and calls per outcome (real nx, real pytest, tools/fake-llm)', (
   it('a provider that reports 40x the usage, or answers far more than max_tokens: spend stays within the budget', async () => {
     const cases = [
       // The new sub() needs its tests extended: a further call, which must not start.
-      { name: '40x usage', response: { content: py(`${addCode}  # v5\n\n\ndef multiply(a, b):\n    return a * b\n\n\ndef sub(a, b):\n    return a - b`), usage: { input: 400_000, output: 100 } }, stops: /stopped by the budget: .* not sent: a provider reported usage beyond what its request could cost/ },
+      {
+        name: '40x usage',
+        response: {
+          content: py(`${addCode}  # v5\n\n\ndef multiply(a, b):\n    return a * b\n\n\ndef sub(a, b):\n    return a - b`),
+          usage: { input: 400_000, output: 100 },
+        },
+        stops: /stopped by the budget: .* not sent: a provider reported usage beyond what its request could cost/,
+      },
       // 3 MB: paid, charged at most max_tokens, and rejected unread (never parsed).
-      { name: 'huge answer', response: { content: py(`${addCode}  # v6\n${'# padding\n'.repeat(300_000)}`) }, stops: /answered \d+ characters, more than 8192 output tokens can hold .*; the answer was rejected unread/ },
+      {
+        name: 'huge answer',
+        response: { content: py(`${addCode}  # v6\n${'# padding\n'.repeat(300_000)}`) },
+        stops: /answered \d+ characters, more than 8192 output tokens can hold .*; the answer was rejected unread/,
+      },
     ];
     for (const { name, response, stops } of cases) {
       await fake.setScenario({ requireKey: 'e2e-key', rules: [{ match: 'Write the module "calc"', responses: [response] }] });

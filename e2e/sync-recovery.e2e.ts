@@ -35,8 +35,33 @@ describe('sync: adoption, recovery, limits, TypeScript (real nx, tools/fake-llm)
       'tests/test_calc.py': 'from calc import add\n\ndef test_add():\n    assert add(1, 2) == 3\n',
     };
     // As PDD's json.dump(..., indent=2) writes them.
-    const fingerprint = JSON.stringify({ pdd_version: '0.0.300', timestamp: '2026-07-19T07:45:35.123456+00:00', command: 'test', prompt_hash: sha(files['prompts/calc_python.prompt']), code_hash: sha(files['calc.py']), example_hash: sha(files['examples/calc_example.py']), test_hash: sha(files['tests/test_calc.py']), test_files: { 'test_calc.py': sha(files['tests/test_calc.py']) }, include_deps: {} }, null, 2);
-    const runReport = JSON.stringify({ timestamp: '2026-07-19T07:45:40.000000+00:00', exit_code: 0, tests_passed: 1, tests_failed: 0, coverage: 0.0, test_hash: sha(files['tests/test_calc.py']) }, null, 2);
+    const fingerprint = JSON.stringify(
+      {
+        pdd_version: '0.0.300',
+        timestamp: '2026-07-19T07:45:35.123456+00:00',
+        command: 'test',
+        prompt_hash: sha(files['prompts/calc_python.prompt']),
+        code_hash: sha(files['calc.py']),
+        example_hash: sha(files['examples/calc_example.py']),
+        test_hash: sha(files['tests/test_calc.py']),
+        test_files: { 'test_calc.py': sha(files['tests/test_calc.py']) },
+        include_deps: {},
+      },
+      null,
+      2,
+    );
+    const runReport = JSON.stringify(
+      {
+        timestamp: '2026-07-19T07:45:40.000000+00:00',
+        exit_code: 0,
+        tests_passed: 1,
+        tests_failed: 0,
+        coverage: 0.0,
+        test_hash: sha(files['tests/test_calc.py']),
+      },
+      null,
+      2,
+    );
     const ws = await workspace(fake, { ...files, '.pdd/meta/calc_python.json': fingerprint, '.pdd/meta/calc_python_run.json': runReport });
     workspaces.push(ws);
     const before = (await fake.requests()).length;
@@ -51,12 +76,21 @@ describe('sync: adoption, recovery, limits, TypeScript (real nx, tools/fake-llm)
   it('kill -9 mid-operation: the next run finds the journal, says so, rolls back, and finishes', async () => {
     await fake.setScenario({
       rules: [
-        { match: 'Write the module "calc" (calc.py)', responses: [{ content: fence('python', 'def add(a, b):\n    return a + b'), delayMs: 60_000 }, { content: fence('python', 'def add(a, b):\n    return a + b') }] },
+        {
+          match: 'Write the module "calc" (calc.py)',
+          responses: [
+            { content: fence('python', 'def add(a, b):\n    return a + b'), delayMs: 60_000 },
+            { content: fence('python', 'def add(a, b):\n    return a + b') },
+          ],
+        },
         { match: 'Judge from the example', responses: [{ content: fence('json', '{"verdict": "yes", "reasons": []}') }] },
         { match: 'Write tests/test_calc.py', responses: [{ content: fence('python', 'from calc import add\n\ndef test_add():\n    assert add(2, 3) == 5') }] },
       ],
     });
-    const ws = await workspace(fake, { 'prompts/calc_python.prompt': 'Write add(a, b).\n', 'examples/calc_example.py': 'from calc import add\nprint(add(2, 3))\n' });
+    const ws = await workspace(fake, {
+      'prompts/calc_python.prompt': 'Write add(a, b).\n',
+      'examples/calc_example.py': 'from calc import add\nprint(add(2, 3))\n',
+    });
     workspaces.push(ws);
     const running = ws.nxAsync('run', 'calc:sync', '--callTimeout=120');
     const lock = ws.path('.pdd/locks/calc_python.lock');
@@ -87,7 +121,9 @@ describe('sync: adoption, recovery, limits, TypeScript (real nx, tools/fake-llm)
   });
 
   it('Ctrl-C mid-operation: the step is rolled back at once, the lock freed, and it says so', async () => {
-    await fake.setScenario({ rules: [{ match: 'Write the module "calc" (calc.py)', responses: [{ content: fence('python', 'def add(a, b):\n    return a + b'), delayMs: 60_000 }] }] });
+    await fake.setScenario({
+      rules: [{ match: 'Write the module "calc" (calc.py)', responses: [{ content: fence('python', 'def add(a, b):\n    return a + b'), delayMs: 60_000 }] }],
+    });
     const ws = await workspace(fake, { 'prompts/calc_python.prompt': 'Write add(a, b) for the Ctrl-C test.\n' });
     workspaces.push(ws);
     const running = ws.nxAsync('run', 'calc:sync', '--callTimeout=120');
@@ -99,7 +135,9 @@ describe('sync: adoption, recovery, limits, TypeScript (real nx, tools/fake-llm)
     process.kill(Number(readFileSync(lock, 'utf8')), 'SIGINT');
     const r = await running;
     expect(r.code).not.toBe(0);
-    expect(out(r)).toContain('nx-pdd: calc_python: interrupted (SIGINT); "generate" rolled back: calc.py, .pdd/generated/calc_python/calc.py, .pdd/meta/calc_python.json');
+    expect(out(r)).toContain(
+      'nx-pdd: calc_python: interrupted (SIGINT); "generate" rolled back: calc.py, .pdd/generated/calc_python/calc.py, .pdd/meta/calc_python.json',
+    );
     expect([existsSync(journal), existsSync(lock), existsSync(ws.path('calc.py'))]).toEqual([false, false, false]);
   });
 
@@ -116,7 +154,9 @@ describe('sync: adoption, recovery, limits, TypeScript (real nx, tools/fake-llm)
     workspaces.push(ws);
     const r = ws.nx('run', 'calc:sync', '--skipVerify', '--maxAttempts=2');
     expect(r.code).toBe(1);
-    expect(out(r)).toMatch(/calc_python: NOT in sync \(failed\): "fix" failed 2 times \(--max-attempts\); last:|calc_python: NOT in sync \(failed\): no progress/);
+    expect(out(r)).toMatch(
+      /calc_python: NOT in sync \(failed\): "fix" failed 2 times \(--max-attempts\); last:|calc_python: NOT in sync \(failed\): no progress/,
+    );
     expect(out(r)).toContain('test_add: assertion — assert 6 == 5');
     const report = JSON.parse(readFileSync(ws.path('.pdd/meta/calc_python_run.json'), 'utf8'));
     expect(report).toMatchObject({ exit_code: 1, tests_failed: 1, nx_pdd_failures: [{ test: 'tests.test_calc::test_add', class: 'assertion' }] });
@@ -142,12 +182,31 @@ describe('sync: adoption, recovery, limits, TypeScript (real nx, tools/fake-llm)
   it('a TypeScript unit: the example crashes, is fixed; a test fails, the code is fixed; exit 0', async () => {
     await fake.setScenario({
       rules: [
-        { match: 'Running the example failed', responses: [{ content: 'FILE: examples/greet_example.ts\n' + fence('ts', "import { greet } from '../greet';\nconsole.log(greet('Ada'));") }] },
+        {
+          match: 'Running the example failed',
+          responses: [{ content: 'FILE: examples/greet_example.ts\n' + fence('ts', "import { greet } from '../greet';\nconsole.log(greet('Ada'));") }],
+        },
         { match: 'Judge from the example', responses: [{ content: fence('json', '{"verdict": "yes", "reasons": []}') }] },
-        { match: 'Failures (', responses: [{ content: 'FILE: greet.ts\n' + fence('ts', 'export function greet(name: string): string {\n  return `Hello, ${name}!`;\n}') }] },
+        {
+          match: 'Failures (',
+          responses: [{ content: 'FILE: greet.ts\n' + fence('ts', 'export function greet(name: string): string {\n  return `Hello, ${name}!`;\n}') }],
+        },
         { match: 'Write examples/greet_example.ts', responses: [{ content: fence('ts', "import { hello } from '../greet';\nconsole.log(hello('Ada'));") }] },
-        { match: 'Write tests/test_greet.ts', responses: [{ content: fence('ts', "import assert from 'node:assert/strict';\nimport { test } from 'node:test';\nimport { greet } from '../greet';\n\ntest('greets by name', () => {\n  assert.equal(greet('Ada'), 'Hello, Ada!');\n});") }] },
-        { match: 'Write the module "greet" (greet.ts)', responses: [{ content: fence('ts', 'export function greet(name: string): string {\n  return `Hello ${name}`;\n}') }] },
+        {
+          match: 'Write tests/test_greet.ts',
+          responses: [
+            {
+              content: fence(
+                'ts',
+                "import assert from 'node:assert/strict';\nimport { test } from 'node:test';\nimport { greet } from '../greet';\n\ntest('greets by name', () => {\n  assert.equal(greet('Ada'), 'Hello, Ada!');\n});",
+              ),
+            },
+          ],
+        },
+        {
+          match: 'Write the module "greet" (greet.ts)',
+          responses: [{ content: fence('ts', 'export function greet(name: string): string {\n  return `Hello ${name}`;\n}') }],
+        },
       ],
     });
     const ws = await workspace(fake, { 'prompts/greet_typescript.prompt': 'Write greet(name) returning "Hello, <name>!".\n' });

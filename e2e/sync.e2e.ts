@@ -3,7 +3,6 @@ import { FakeLlmProcess, spawnFakeLlm } from '../tools/fake-llm/fake-llm';
 import { E2EWorkspace } from './support/e2e-workspace';
 import { calcWorkspace, py } from './support/fake-model';
 
-
 /*
  * A Python unit through the whole loop against tools/fake-llm, scripted like a real model that
  * gets things wrong first: the generated code subtracts, the example imports a name that does
@@ -41,7 +40,9 @@ describe('nx run calc:sync (real nx, real pytest, tools/fake-llm)', () => {
   it('--dry-run prints the plan with reasons and estimates, writes and spends nothing', () => {
     const r = ws.nx('run', 'calc:sync', '--dryRun');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/calc_python: plan \(dry run: nothing is written, nothing is spent\)\n\s+1\. generate — no code file yet \(~\$[\d.]+\)\n\s+2\. example/);
+    expect(r.stdout).toMatch(
+      /calc_python: plan \(dry run: nothing is written, nothing is spent\)\n\s+1\. generate — no code file yet \(~\$[\d.]+\)\n\s+2\. example/,
+    );
     expect(existsSync(ws.path('calc.py'))).toBe(false);
     expect(existsSync(ws.path('.pdd/state.db'))).toBe(false);
     expect(existsSync(ws.path('.pdd/meta'))).toBe(false);
@@ -56,11 +57,23 @@ describe('nx run calc:sync (real nx, real pytest, tools/fake-llm)', () => {
     expect(text).toMatch(/example failed \(import\): ImportError: cannot import name 'plus'/);
     expect(text).toContain('0 passed, 1 failed, 0 errors, 0 skipped (coverage not measured)');
     expect(text).toContain('1 passed, 0 failed, 0 errors, 0 skipped (coverage not measured)');
-    expect(text).toMatch(/calc_python: in sync: .*\n(calc: )?\s+operations: generate, example, crash, verify, generate-tests, test, fix, crash, verify; cost \$[\d.]+/);
+    expect(text).toMatch(
+      /calc_python: in sync: .*\n(calc: )?\s+operations: generate, example, crash, verify, generate-tests, test, fix, crash, verify; cost \$[\d.]+/,
+    );
     expect(read('calc.py')).toBe('def add(a, b):\n    return a + b\n');
     const fp = JSON.parse(read('.pdd/meta/calc_python.json'));
     expect(fp).toMatchObject({ command: 'verify', pdd_version: 'nx-pdd' });
-    expect(Object.keys(fp).slice(0, 9)).toEqual(['pdd_version', 'timestamp', 'command', 'prompt_hash', 'code_hash', 'example_hash', 'test_hash', 'test_files', 'include_deps']);
+    expect(Object.keys(fp).slice(0, 9)).toEqual([
+      'pdd_version',
+      'timestamp',
+      'command',
+      'prompt_hash',
+      'code_hash',
+      'example_hash',
+      'test_hash',
+      'test_files',
+      'include_deps',
+    ]);
     expect(JSON.parse(read('.pdd/meta/calc_python_run.json'))).toMatchObject({ exit_code: 0, tests_passed: 1, tests_failed: 0 });
     // generate, example, crash fix, verify, generate-tests, fix, and verify again after the fix
     // changed the code (the example runs again for free; its new output is checked again).
@@ -78,7 +91,11 @@ describe('nx run calc:sync (real nx, real pytest, tools/fake-llm)', () => {
     // --json: the outcome as JSON on stdout (Nx frames it with its own lines), progress on stderr.
     const json = ws.nx('run', 'calc:sync', '--json', '--skip-nx-cache');
     const doc = JSON.parse(json.stdout.slice(json.stdout.indexOf('{\n'), json.stdout.lastIndexOf('\n}') + 2));
-    expect(doc).toMatchObject({ unit: 'calc_python', ok: true, outcome: { state: 'completed', costUsd: 0, steps: [{ status: 'skipped', decision: { kind: 'done', rule: 17 } }] } });
+    expect(doc).toMatchObject({
+      unit: 'calc_python',
+      ok: true,
+      outcome: { state: 'completed', costUsd: 0, steps: [{ status: 'skipped', decision: { kind: 'done', rule: 17 } }] },
+    });
     expect(json.stdout).not.toContain('operations: none');
     // --dry-run in sync: nothing to do.
     expect(ws.nxOk('run', 'calc:sync', '--dryRun')).toMatch(/1\. done — prompt, code, example and tests agree\n.*estimated cost: up to \$0\.00/);
@@ -89,8 +106,14 @@ describe('nx run calc:sync (real nx, real pytest, tools/fake-llm)', () => {
     await fake.setScenario({
       requireKey: 'e2e-key',
       rules: [
-        { match: 'Write the updated prompts/calc_python.prompt', responses: [{ content: '```prompt\nWrite add(a, b) returning the sum, and sub(a, b) returning the difference.\n```' }] },
-        { match: 'Write tests/test_calc.py', responses: [{ content: py('from calc import add, sub\n\ndef test_add():\n    assert add(2, 3) == 5\n\ndef test_sub():\n    assert sub(3, 2) == 1') }] },
+        {
+          match: 'Write the updated prompts/calc_python.prompt',
+          responses: [{ content: '```prompt\nWrite add(a, b) returning the sum, and sub(a, b) returning the difference.\n```' }],
+        },
+        {
+          match: 'Write tests/test_calc.py',
+          responses: [{ content: py('from calc import add, sub\n\ndef test_add():\n    assert add(2, 3) == 5\n\ndef test_sub():\n    assert sub(3, 2) == 1') }],
+        },
       ],
     });
     const before = await requests();
@@ -107,7 +130,9 @@ describe('nx run calc:sync (real nx, real pytest, tools/fake-llm)', () => {
     writeFileSync(ws.path('prompts/calc_python.prompt'), 'VERSION TWO: write add(a, b) with a docstring.\n');
     const before = await requests();
     // --dry-run after a prompt edit: regenerate, then run and check again; nothing spent.
-    expect(ws.nxOk('run', 'calc:sync', '--dryRun')).toMatch(/1\. generate — the prompt changed \(~\$[\d.]+\)\n.*2\. crash — the example has not run against the current code/);
+    expect(ws.nxOk('run', 'calc:sync', '--dryRun')).toMatch(
+      /1\. generate — the prompt changed \(~\$[\d.]+\)\n.*2\. crash — the example has not run against the current code/,
+    );
     const r = ws.nx('run', 'calc:sync', '--budget=0.000001');
     expect(r.code).toBe(1);
     expect(out(r)).toMatch(/NOT in sync \(failed\): stopped by the budget: budget of \$0\.000001 would be exceeded by calc_python generate \(gpt-fake\)/);

@@ -42,7 +42,11 @@ export class E2EWorkspace extends TempWorkspace {
   }
 
   git(...args: string[]): string {
-    const r = spawnSync('git', args, { cwd: this.root, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'e2e', GIT_AUTHOR_EMAIL: 'e2e@example.com', GIT_COMMITTER_NAME: 'e2e', GIT_COMMITTER_EMAIL: 'e2e@example.com' } });
+    const r = spawnSync('git', args, {
+      cwd: this.root,
+      encoding: 'utf8',
+      env: { ...process.env, GIT_AUTHOR_NAME: 'e2e', GIT_AUTHOR_EMAIL: 'e2e@example.com', GIT_COMMITTER_NAME: 'e2e', GIT_COMMITTER_EMAIL: 'e2e@example.com' },
+    });
     if (r.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${r.stderr}`);
     return r.stdout;
   }
@@ -66,7 +70,10 @@ export class E2EWorkspace extends TempWorkspace {
       timeout: NX_COMMAND_TIMEOUT_MS,
       maxBuffer: 64 * 1024 * 1024,
     });
-    if (r.error || r.signal) throw new Error(`nx ${args.join(' ')} did not finish: ${r.error?.message ?? `killed by ${r.signal}`} (the e2e limit per command is ${NX_COMMAND_TIMEOUT_MS / 1000} s)\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`);
+    if (r.error || r.signal)
+      throw new Error(
+        `nx ${args.join(' ')} did not finish: ${r.error?.message ?? `killed by ${r.signal}`} (the e2e limit per command is ${NX_COMMAND_TIMEOUT_MS / 1000} s)\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`,
+      );
     return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
   }
 
@@ -83,7 +90,17 @@ export class E2EWorkspace extends TempWorkspace {
   }
 
   private childEnv(): NodeJS.ProcessEnv {
-    return withoutUndefined({ ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', NX_INTERACTIVE: 'false', NX_NATIVE_COMMAND_RUNNER: 'false', CI: 'true', FORCE_COLOR: '0', ...this.env });
+    return withoutUndefined({
+      ...process.env,
+      NX_DAEMON: 'false',
+      NX_NO_CLOUD: 'true',
+      NX_TUI: 'false',
+      NX_INTERACTIVE: 'false',
+      NX_NATIVE_COMMAND_RUNNER: 'false',
+      CI: 'true',
+      FORCE_COLOR: '0',
+      ...this.env,
+    });
   }
 
   /** Runs nx and fails the test with its output when it exits non-zero. */

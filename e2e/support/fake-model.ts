@@ -2,7 +2,8 @@ import { E2EWorkspace } from './e2e-workspace';
 
 /** A PDD model table (`.pdd/llm_model.csv`) with one OpenAI-compatible model served by tools/fake-llm at `url`. */
 export function fakeModelTable(url: string): string {
-  const header = 'provider,model,input,output,coding_arena_elo,model_rank_score,model_rank_source,base_url,api_key,max_reasoning_tokens,structured_output,reasoning_type,location,interactive_only,context_limit';
+  const header =
+    'provider,model,input,output,coding_arena_elo,model_rank_score,model_rank_source,base_url,api_key,max_reasoning_tokens,structured_output,reasoning_type,location,interactive_only,context_limit';
   return `${header}\nOpenAI,gpt-fake,1.0,2.0,1400,1400,static,${url}/v1,OPENAI_API_KEY,0,True,none,,False,\n`;
 }
 
@@ -22,7 +23,8 @@ export function calcWorkspace(url: string, files: Record<string, string> = {}): 
 }
 
 /** A prompt asking for `name()`, declaring the units it depends on. */
-export const unitPrompt = (name: string, deps: string[], text = `Write ${name}() returning a number.`) => `${text}\n${deps.map((d) => `<pdd-dependency>${d}_python.prompt</pdd-dependency>`).join('\n')}\n`;
+export const unitPrompt = (name: string, deps: string[], text = `Write ${name}() returning a number.`) =>
+  `${text}\n${deps.map((d) => `<pdd-dependency>${d}_python.prompt</pdd-dependency>`).join('\n')}\n`;
 
 /** The code of `name()`: calls each dependency. */
 export const unitCode = (name: string, deps: string[], body = deps.length ? deps.map((d) => `${d}()`).join(' + ') + ' + 1' : '1') =>

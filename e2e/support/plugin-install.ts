@@ -21,7 +21,10 @@ export function preparePluginInstall(): string {
   const packDir = join(tmpdir(), `nx-pdd-e2e-pack-${process.pid}`);
   mkdirSync(packDir, { recursive: true });
   const tarballs = ['packages/core', 'packages/nx-pdd'].map((p) => {
-    const out = execFileSync('npm', ['pack', '--silent', '--pack-destination', packDir, join(REPO_ROOT, p)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = execFileSync('npm', ['pack', '--silent', '--pack-destination', packDir, join(REPO_ROOT, p)], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     return join(packDir, out.trim().split('\n').pop()!);
   });
   const rootPkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
@@ -49,8 +52,14 @@ export function preparePluginInstall(): string {
     // the script, and copies the repo's compiled build folder in: same version, same Node.
     const sqlite = join(REPO_ROOT, 'node_modules', 'better-sqlite3');
     deps['better-sqlite3'] = JSON.parse(readFileSync(join(sqlite, 'package.json'), 'utf8')).version;
-    writeFileSync(join(installDir, 'package.json'), JSON.stringify({ name: 'nx-pdd-e2e-install', private: true, dependencies: deps, allowScripts: { 'better-sqlite3': false } }, null, 2));
-    execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: installDir, stdio: ['ignore', 'inherit', 'inherit'] });
+    writeFileSync(
+      join(installDir, 'package.json'),
+      JSON.stringify({ name: 'nx-pdd-e2e-install', private: true, dependencies: deps, allowScripts: { 'better-sqlite3': false } }, null, 2),
+    );
+    execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], {
+      cwd: installDir,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
     cpSync(join(sqlite, 'build'), join(installDir, 'node_modules', 'better-sqlite3', 'build'), { recursive: true });
     // Keep the tarballs next to the install so the file: specs stay valid for reruns.
     writeFileSync(join(installDir, '.ready'), new Date().toISOString());

@@ -12,7 +12,12 @@ export function generateWorkspace(root, units, { plugin = 'nx-pdd' } = {}) {
     writeFileSync(abs, content);
   };
   write('package.json', JSON.stringify({ name: 'bench', private: true }));
-  const plugins = { 'nx-pdd': ['nx-pdd'], 'nx-pdd-implicit': [{ plugin: 'nx-pdd', options: { staticEdges: false } }], trivial: ['./trivial-plugin.js'], none: [] }[plugin];
+  const plugins = {
+    'nx-pdd': ['nx-pdd'],
+    'nx-pdd-implicit': [{ plugin: 'nx-pdd', options: { staticEdges: false } }],
+    trivial: ['./trivial-plugin.js'],
+    none: [],
+  }[plugin];
   write('nx.json', JSON.stringify({ analytics: false, plugins }));
   if (plugin === 'trivial') write('trivial-plugin.js', readFileSync(new URL('./trivial-plugin.js', import.meta.url), 'utf8'));
   write('.gitignore', 'node_modules\n.nx\n');

@@ -70,7 +70,9 @@ function inProcess(cwd) {
       const ms = (a, b) => Number(b - a) / 1e6;
       console.log(JSON.stringify({ devkit: ms(t0, t1), load: ms(t1, t2), createNodes: ms(c0, c1), createDependencies: ms(c1, c2), projects: Object.keys(projects).length, edges: deps.length }));
     })();`;
-  return JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd, env: { ...MODES.isolated, NODE_PATH: join(repo, 'node_modules') }, encoding: 'utf8' }));
+  return JSON.parse(
+    execFileSync(process.execPath, ['-e', script], { cwd, env: { ...MODES.isolated, NODE_PATH: join(repo, 'node_modules') }, encoding: 'utf8' }),
+  );
 }
 
 const f = (x) => `${Math.round(x)}`.padStart(5);

@@ -8,15 +8,25 @@ const { mergeGeneration } = require('../../packages/core/dist/merge/merge-file.j
 
 const lines = Number(process.argv[2] ?? 10000);
 const language = process.argv[3] ?? 'python';
-const fn = language === 'python'
-  ? (k, body) => [`def f${k}(x):`, ...body.map((b) => `    ${b}`), `    return x`, '', '']
-  : (k, body) => [`export function f${k}(x: number): number {`, ...body.map((b) => `  ${b};`), `  return x;`, `}`, ''];
+const fn =
+  language === 'python'
+    ? (k, body) => [`def f${k}(x):`, ...body.map((b) => `    ${b}`), `    return x`, '', '']
+    : (k, body) => [`export function f${k}(x: number): number {`, ...body.map((b) => `  ${b};`), `  return x;`, `}`, ''];
 const stmt = (k, i) => (language === 'python' ? `x = x + ${k} * ${i}` : `x = x + ${k} * ${i}`);
 
 const functions = Math.ceil(lines / fn(0, [0, 1, 2, 3, 4]).length);
 function file(edit) {
   const out = [];
-  for (let k = 0; k < functions; k++) out.push(...fn(k, edit(k, [0, 1, 2, 3, 4].map((i) => stmt(k, i)))));
+  for (let k = 0; k < functions; k++)
+    out.push(
+      ...fn(
+        k,
+        edit(
+          k,
+          [0, 1, 2, 3, 4].map((i) => stmt(k, i)),
+        ),
+      ),
+    );
   return out.join('\n') + '\n';
 }
 const base = file((k, body) => body);
@@ -41,7 +51,9 @@ async function time(label, input) {
     runs.push(Number(process.hrtime.bigint() - t) / 1e6);
   }
   runs.sort((a, b) => a - b);
-  console.log(`${label}: median ${runs[2].toFixed(1)} ms (min ${runs[0].toFixed(1)}, max ${runs[4].toFixed(1)}), method ${out.method}, clean ${out.clean}, ${out.text.split('\n').length - 1} lines`);
+  console.log(
+    `${label}: median ${runs[2].toFixed(1)} ms (min ${runs[0].toFixed(1)}, max ${runs[4].toFixed(1)}), method ${out.method}, clean ${out.clean}, ${out.text.split('\n').length - 1} lines`,
+  );
 }
 
 const cold = process.hrtime.bigint();

@@ -22,11 +22,18 @@ try {
   git('init', '-q');
   git('add', '-A');
   git('commit', '-qm', 'bench');
-  for (const [mode, env] of [['in-process', { NX_ISOLATE_PLUGINS: 'false' }], ['isolated', {}]]) {
+  for (const [mode, env] of [
+    ['in-process', { NX_ISOLATE_PLUGINS: 'false' }],
+    ['isolated', {}],
+  ]) {
     const times = [];
     for (let i = 0; i < 4; i++) {
       const started = Date.now();
-      const r = spawnSync(process.execPath, [nxBin, 'show', 'projects'], { cwd: ws, env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', ...env }, encoding: 'utf8' });
+      const r = spawnSync(process.execPath, [nxBin, 'show', 'projects'], {
+        cwd: ws,
+        env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', ...env },
+        encoding: 'utf8',
+      });
       if (r.status !== 0) throw new Error(r.stderr);
       times.push(Date.now() - started);
     }

@@ -23,7 +23,12 @@ const write = (file, text) => {
 };
 const nx = (...args) => {
   const started = Date.now();
-  const r = spawnSync(process.execPath, [nxBin, ...args], { cwd: ws, env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true' }, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, [nxBin, ...args], {
+    cwd: ws,
+    env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true' },
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
   if (r.status !== 0) throw new Error(`nx ${args.join(' ')} failed:\n${(r.stdout + r.stderr).slice(-3000)}`);
   return { ms: Date.now() - started, out: r.stdout };
 };
@@ -42,7 +47,10 @@ try {
   write('tsconfig.json', '{}'); // Nx resolves local plugins through a tsconfig
   write('.gitignore', 'node_modules\n.nx\n.pdd/state.db*\n.pdd/runs/\n.pdd/locks/\n');
   symlinkSync(join(repo, 'node_modules'), join(ws, 'node_modules'));
-  const { units: resolved } = core.resolveUnits(Array.from({ length: units }, (_, i) => `prompts/u${i}_python.prompt`), { workspaceRoot: ws });
+  const { units: resolved } = core.resolveUnits(
+    Array.from({ length: units }, (_, i) => `prompts/u${i}_python.prompt`),
+    { workspaceRoot: ws },
+  );
   for (const unit of resolved) core.writeFingerprint(ws, unit.metaFile, core.nextFingerprint(null, core.currentHashes(ws, unit, null), 'verify', '0.0.80'));
   const git = (...args) => execFileSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@example.com', ...args], { cwd: ws });
   git('init', '-q');
@@ -68,8 +76,10 @@ try {
   const executor = rows.map((r) => r.record.executorMs ?? 0);
   const engine = rows.map((r) => r.record.seconds * 1000);
   console.log(`no-op sync with the Nx cache skipped: ${(cold.ms / 1000).toFixed(1)} s wall for ${units} tasks (--parallel=2)`);
-  console.log(`  executor work per unit: median ${median(executor)} ms, max ${Math.max(...executor)} ms (target: under 50 ms); of which engine: median ${median(engine).toFixed(0)} ms`);
-  console.log(`  wall per task (process start, module load, Nx): ${(cold.ms / units * 2).toFixed(0)} ms at --parallel=2`);
+  console.log(
+    `  executor work per unit: median ${median(executor)} ms, max ${Math.max(...executor)} ms (target: under 50 ms); of which engine: median ${median(engine).toFixed(0)} ms`,
+  );
+  console.log(`  wall per task (process start, module load, Nx): ${((cold.ms / units) * 2).toFixed(0)} ms at --parallel=2`);
 } finally {
   if (!process.env.KEEP) rmSync(ws, { recursive: true, force: true });
 }

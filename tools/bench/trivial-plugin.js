@@ -7,7 +7,18 @@ exports.createNodesV2 = [
     files.map((file) => {
       const root = file.replace(/\.prompt$/, '');
       const name = root.slice(root.lastIndexOf('/') + 1).replace(/_[^_]*$/, '') + '-' + root.split('/').length;
-      return [file, { projects: { [root]: { name: `${name}-${root.length}-${file.charCodeAt(8)}-${hash(file)}`, root, targets: { preprocess: { executor: 'nx:noop', inputs: [`{workspaceRoot}/${file}`] } } } } }];
+      return [
+        file,
+        {
+          projects: {
+            [root]: {
+              name: `${name}-${root.length}-${file.charCodeAt(8)}-${hash(file)}`,
+              root,
+              targets: { preprocess: { executor: 'nx:noop', inputs: [`{workspaceRoot}/${file}`] } },
+            },
+          },
+        },
+      ];
     }),
 ];
 exports.createNodes = exports.createNodesV2;

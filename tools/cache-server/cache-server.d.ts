@@ -10,7 +10,14 @@ export interface CacheServer {
   log: CacheRequest[];
   close(): Promise<void>;
 }
-export function startCacheServer(options: { port?: number; readWriteToken: string; readOnlyToken?: string; adminToken?: string; dir?: string; maxBodyBytes?: number }): Promise<CacheServer>;
+export function startCacheServer(options: {
+  port?: number;
+  readWriteToken: string;
+  readOnlyToken?: string;
+  adminToken?: string;
+  dir?: string;
+  maxBodyBytes?: number;
+}): Promise<CacheServer>;
 export interface CacheServerProcess {
   url: string;
   requests(): Promise<CacheRequest[]>;

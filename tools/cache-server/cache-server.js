@@ -175,7 +175,14 @@ function startCacheServer(options) {
 async function spawnCacheServer({ readWriteToken, readOnlyToken, dir }) {
   const { spawnServer } = require('../testing/spawn-server');
   const adminToken = `admin-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  const args = ['--token', readWriteToken, '--admin-token', adminToken, ...(readOnlyToken ? ['--read-only-token', readOnlyToken] : []), ...(dir ? ['--dir', dir] : [])];
+  const args = [
+    '--token',
+    readWriteToken,
+    '--admin-token',
+    adminToken,
+    ...(readOnlyToken ? ['--read-only-token', readOnlyToken] : []),
+    ...(dir ? ['--dir', dir] : []),
+  ];
   const { url, stop } = await spawnServer('cache-server', join(__dirname, 'cli.js'), args);
   const requests = () =>
     new Promise((resolve, reject) => {

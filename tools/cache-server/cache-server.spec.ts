@@ -3,7 +3,8 @@ import { CacheServer, startCacheServer } from './cache-server';
 
 describe('tools/cache-server (Nx self-hosted remote cache protocol)', () => {
   let server: CacheServer;
-  const call = (method: string, hash: string, token?: string, body?: string) => fetch(`${server.url}/v1/cache/${hash}`, { method, body, headers: token ? { authorization: `Bearer ${token}` } : {} });
+  const call = (method: string, hash: string, token?: string, body?: string) =>
+    fetch(`${server.url}/v1/cache/${hash}`, { method, body, headers: token ? { authorization: `Bearer ${token}` } : {} });
   beforeAll(async () => {
     server = await startCacheServer({ readWriteToken: 'rw', readOnlyToken: 'ro', adminToken: 'admin', maxBodyBytes: 1000 });
   });
@@ -48,7 +49,12 @@ describe('tools/cache-server (Nx self-hosted remote cache protocol)', () => {
     const streamed = await fetch(`${server.url}/v1/cache/big2`, {
       method: 'PUT',
       headers: { authorization: 'Bearer rw' },
-      body: new ReadableStream({ start(c) { for (let i = 0; i < 5; i++) c.enqueue(new TextEncoder().encode('y'.repeat(400))); c.close(); } }),
+      body: new ReadableStream({
+        start(c) {
+          for (let i = 0; i < 5; i++) c.enqueue(new TextEncoder().encode('y'.repeat(400)));
+          c.close();
+        },
+      }),
       duplex: 'half',
     } as RequestInit);
     expect(streamed.status).toBe(413);
@@ -66,7 +72,12 @@ describe('tools/cache-server (Nx self-hosted remote cache protocol)', () => {
         };
       },
     });
-    const slow = fetch(`${server.url}/v1/cache/race`, { method: 'PUT', headers: { authorization: 'Bearer rw' }, body: slowBody, duplex: 'half' } as RequestInit);
+    const slow = fetch(`${server.url}/v1/cache/race`, {
+      method: 'PUT',
+      headers: { authorization: 'Bearer rw' },
+      body: slowBody,
+      duplex: 'half',
+    } as RequestInit);
     // The slow PUT has reached the server once its request is in the log.
     while (!server.log.some((r) => r.hash === 'race')) await new Promise((r) => setImmediate(r));
     expect((await call('PUT', 'race', 'rw', 'second')).status).toBe(409);

@@ -10,7 +10,9 @@ const arg = (name) => {
 };
 const readWriteToken = arg('token');
 if (!readWriteToken) {
-  console.error('usage: node tools/cache-server/cli.js --token <read-write token> [--read-only-token <token>] [--admin-token <token, for GET /__log>] [--dir <folder>] [--port <n>] [--max-body-mb <n, default 512>]');
+  console.error(
+    'usage: node tools/cache-server/cli.js --token <read-write token> [--read-only-token <token>] [--admin-token <token, for GET /__log>] [--dir <folder>] [--port <n>] [--max-body-mb <n, default 512>]',
+  );
   process.exit(2);
 }
 startCacheServer({

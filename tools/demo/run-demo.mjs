@@ -15,7 +15,8 @@ const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ws = mkdtempSync(join(tmpdir(), 'nx-pdd-demo-'));
 const nxPkg = join(repo, 'node_modules', 'nx');
 const nxBin = join(nxPkg, JSON.parse(readFileSync(join(nxPkg, 'package.json'), 'utf8')).bin.nx);
-const TABLE_HEADER = 'provider,model,input,output,coding_arena_elo,model_rank_score,model_rank_source,base_url,api_key,max_reasoning_tokens,structured_output,reasoning_type,location,interactive_only,context_limit';
+const TABLE_HEADER =
+  'provider,model,input,output,coding_arena_elo,model_rank_score,model_rank_source,base_url,api_key,max_reasoning_tokens,structured_output,reasoning_type,location,interactive_only,context_limit';
 
 const bold = (text) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text);
 const say = (text) => process.stdout.write(`\n${bold(`== ${text}`)}\n`);
@@ -38,7 +39,10 @@ cpSync(join(repo, 'examples', 'demo'), ws, { recursive: true });
 symlinkSync(join(repo, 'node_modules'), join(ws, 'node_modules'));
 writeFileSync(join(ws, 'package.json'), JSON.stringify({ name: 'nx-pdd-demo', private: true }, null, 2));
 writeFileSync(join(ws, 'nx.json'), JSON.stringify({ analytics: false, plugins: ['nx-pdd'] }, null, 2));
-writeFileSync(join(ws, '.gitignore'), 'node_modules\n.nx\n.pdd/preprocessed/\n.pdd/cache/\n.pdd/state.db*\n.pdd/locks/\n.pdd/journal/\n.pdd/runs/\n.pdd/llm_model.csv\n');
+writeFileSync(
+  join(ws, '.gitignore'),
+  'node_modules\n.nx\n.pdd/preprocessed/\n.pdd/cache/\n.pdd/state.db*\n.pdd/locks/\n.pdd/journal/\n.pdd/runs/\n.pdd/llm_model.csv\n',
+);
 git('init', '-q', '-b', 'main');
 git('add', '-A');
 git('commit', '-q', '-m', 'demo');
@@ -48,14 +52,17 @@ const fake = await spawnFakeLlm({ scenario: JSON.parse(readFileSync(join(repo, '
 try {
   // The model table points at the fake server (a new port each run: gitignored here); the key is a placeholder it accepts.
   mkdirSync(join(ws, '.pdd'), { recursive: true });
-  writeFileSync(join(ws, '.pdd', 'llm_model.csv'), `${TABLE_HEADER}\nOpenAI,demo-model,1.0,4.0,1400,1400,static,${fake.url}/v1,NX_PDD_DEMO_KEY,0,True,none,,False,\n`);
+  writeFileSync(
+    join(ws, '.pdd', 'llm_model.csv'),
+    `${TABLE_HEADER}\nOpenAI,demo-model,1.0,4.0,1400,1400,static,${fake.url}/v1,NX_PDD_DEMO_KEY,0,True,none,,False,\n`,
+  );
   env = { ...env, NX_PDD_DEMO_KEY: 'demo' };
   console.log(`fake LLM (prepared answers, tools/demo/scenario.json) on ${fake.url}`);
 
   say('nx show projects: one Nx project per prompt unit');
   nx('show', 'projects');
 
-  say('nx graph: edges between units (report includes calc\'s example)');
+  say("nx graph: edges between units (report includes calc's example)");
   nxQuiet('graph', '--file=graph.json');
   const graph = JSON.parse(readFileSync(join(ws, 'graph.json'), 'utf8')).graph;
   for (const deps of Object.values(graph.dependencies)) for (const d of deps) console.log(`${d.source} -> ${d.target} (${d.type})`);
@@ -67,7 +74,8 @@ try {
   nx('run-many', '-t', 'sync', '--outputStyle=stream');
 
   say('what was generated');
-  for (const f of ['src/calc.py', 'tests/test_calc.py', 'src/report.ts', 'examples/report_example.ts', 'src/settings.json']) if (existsSync(join(ws, f))) show(f);
+  for (const f of ['src/calc.py', 'tests/test_calc.py', 'src/report.ts', 'examples/report_example.ts', 'src/settings.json'])
+    if (existsSync(join(ws, f))) show(f);
   show('.pdd/meta/calc_python_run.json');
 
   say('the same again: nothing to do, no LLM request (then Nx serves it from its cache)');
@@ -82,7 +90,9 @@ try {
   nx('show', 'projects', '--affected', '--base=HEAD');
 
   console.log(`\nAll answers above were prepared (tools/demo/scenario.json): no model was called.`);
-  console.log(`To use a real model: set OPENAI_API_KEY (or ANTHROPIC_API_KEY), delete ${join(ws, '.pdd/llm_model.csv')}, and run npx nx run-many -t sync there.`);
+  console.log(
+    `To use a real model: set OPENAI_API_KEY (or ANTHROPIC_API_KEY), delete ${join(ws, '.pdd/llm_model.csv')}, and run npx nx run-many -t sync there.`,
+  );
   console.log(`Explore it: cd ${ws} && npx nx graph   (remove it with: rm -rf ${ws})`);
 } finally {
   await fake.close();

@@ -40,7 +40,8 @@ async function startFakeLlm({ scenario, port = 0 }) {
   const held = new Set();
   /** Answers the held requests whose awaited request has now arrived. */
   function wakeHeld() {
-    for (const h of held) if (h.hold.untilRequest !== undefined && requests.some((r) => r.text.includes(/** @type {string} */ (h.hold.untilRequest)))) h.done('request');
+    for (const h of held)
+      if (h.hold.untilRequest !== undefined && requests.some((r) => r.text.includes(/** @type {string} */ (h.hold.untilRequest)))) h.done('request');
   }
   function releaseAll() {
     for (const h of held) h.done('release');
@@ -122,7 +123,7 @@ async function startFakeLlm({ scenario, port = 0 }) {
       return res.end('{"id": "broken", "choices": [');
     }
     if (response.status && response.status >= 400) return error(res, api, response);
-    const content = response.fault === 'empty' ? '' : response.content ?? '';
+    const content = response.fault === 'empty' ? '' : (response.content ?? '');
     const usage = { input: response.usage?.input ?? Math.ceil(text.length / 4), output: response.usage?.output ?? Math.ceil(content.length / 4) };
     if (body.stream) return stream(res, api, body.model, content, usage);
     return json(res, 200, api === 'openai' ? openaiBody(body.model, content, usage) : anthropicBody(body.model, content, usage));
@@ -211,7 +212,11 @@ function stream(res, api, model, content, usage) {
     const base = { id: 'chatcmpl-fake', object: 'chat.completion.chunk', created: 0, model };
     send(null, { ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] });
     for (const p of pieces) send(null, { ...base, choices: [{ index: 0, delta: { content: p }, finish_reason: null }] });
-    send(null, { ...base, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }], usage: { prompt_tokens: usage.input, completion_tokens: usage.output, total_tokens: usage.input + usage.output } });
+    send(null, {
+      ...base,
+      choices: [{ index: 0, delta: {}, finish_reason: 'stop' }],
+      usage: { prompt_tokens: usage.input, completion_tokens: usage.output, total_tokens: usage.input + usage.output },
+    });
     res.write('data: [DONE]\n\n');
   } else {
     send('message_start', { type: 'message_start', message: { ...anthropicBody(model, '', { input: usage.input, output: 0 }), content: [] } });

@@ -1,7 +1,9 @@
 import { startFakeLlm } from './fake-llm';
 
 const ask = (url: string, text: string) =>
-  fetch(`${url}/v1/chat/completions`, { method: 'POST', body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: text }] }) }).then((r) => r.json());
+  fetch(`${url}/v1/chat/completions`, { method: 'POST', body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: text }] }) }).then((r) =>
+    r.json(),
+  );
 
 describe('fake-llm holds', () => {
   it('answers two requests that hold for each other only once both have arrived, and logs why', async () => {
@@ -28,7 +30,12 @@ describe('fake-llm holds', () => {
 
   it('answers a held request on release(), and after maxMs when nothing releases it', async () => {
     const fake = await startFakeLlm({
-      scenario: { rules: [{ match: 'wait', responses: [{ content: 'late', hold: {} }] }, { match: 'short', responses: [{ content: 'x', hold: { untilRequest: 'never', maxMs: 10 } }] }] },
+      scenario: {
+        rules: [
+          { match: 'wait', responses: [{ content: 'late', hold: {} }] },
+          { match: 'short', responses: [{ content: 'x', hold: { untilRequest: 'never', maxMs: 10 } }] },
+        ],
+      },
     });
     try {
       const held = ask(fake.url, 'wait');

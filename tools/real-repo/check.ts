@@ -45,7 +45,13 @@ interface StatusRow {
 
 function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}, timeoutMs = 1_800_000) {
   const started = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', ...env }, timeout: timeoutMs, maxBuffer: 512 * 1024 * 1024 });
+  const r = spawnSync(cmd, args, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', ...env },
+    timeout: timeoutMs,
+    maxBuffer: 512 * 1024 * 1024,
+  });
   return { code: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '', seconds: Number(process.hrtime.bigint() - started) / 1e9 };
 }
 
@@ -63,22 +69,41 @@ async function main(): Promise<void> {
   const nxBinField = JSON.parse(readFileSync(join(nxPackage, 'package.json'), 'utf8')).bin;
   const nxBin = join(nxPackage, typeof nxBinField === 'string' ? nxBinField : nxBinField.nx);
   const nx = (args: string[], env: NodeJS.ProcessEnv = {}) => run(process.execPath, [nxBin, ...args], ws, env);
-  const figures: Record<string, unknown> = { checkout: resolve(source), commit: execFileSync('git', ['-C', ws, 'log', '-1', '--format=%H %cI'], { encoding: 'utf8' }).trim() };
+  const figures: Record<string, unknown> = {
+    checkout: resolve(source),
+    commit: execFileSync('git', ['-C', ws, 'log', '-1', '--format=%H %cI'], { encoding: 'utf8' }).trim(),
+  };
 
   // 1 + 2: units and the graph.
-  const expected = JSON.parse(run('python3', [join(HERE, 'pdd_oracle.py'), ws, '--units'], ws).stdout) as Array<{ root: string; basename: string; language: string }>;
+  const expected = JSON.parse(run('python3', [join(HERE, 'pdd_oracle.py'), ws, '--units'], ws).stdout) as Array<{
+    root: string;
+    basename: string;
+    language: string;
+  }>;
   const show = nx(['show', 'projects']);
   if (show.code !== 0) console.log(show.stderr.slice(-2000));
   const graphFile = join(work, 'graph.json');
   const graph = nx(['graph', `--file=${graphFile}`]);
-  const nodes = graph.code === 0 ? (JSON.parse(readFileSync(graphFile, 'utf8')).graph.nodes as Record<string, { data: { metadata?: { pdd?: { unit: string; pddRoot?: string } } } }>) : {};
-  const found = new Set(Object.values(nodes).flatMap((n) => (n.data.metadata?.pdd ? [`${n.data.metadata.pdd.pddRoot ?? ''}:${n.data.metadata.pdd.unit}`] : [])));
+  const nodes =
+    graph.code === 0
+      ? (JSON.parse(readFileSync(graphFile, 'utf8')).graph.nodes as Record<string, { data: { metadata?: { pdd?: { unit: string; pddRoot?: string } } } }>)
+      : {};
+  const found = new Set(
+    Object.values(nodes).flatMap((n) => (n.data.metadata?.pdd ? [`${n.data.metadata.pdd.pddRoot ?? ''}:${n.data.metadata.pdd.unit}`] : [])),
+  );
   const expectedKeys = expected.map((u) => `${u.root}:${u.basename}_${u.language.toLowerCase()}`);
   const missing = expectedKeys.filter((k) => !found.has(k));
-  figures.units = { expected: expectedKeys.length, found: found.size, missing: missing.slice(0, 20), extra: [...found].filter((k) => !expectedKeys.includes(k)).slice(0, 20) };
+  figures.units = {
+    expected: expectedKeys.length,
+    found: found.size,
+    missing: missing.slice(0, 20),
+    extra: [...found].filter((k) => !expectedKeys.includes(k)).slice(0, 20),
+  };
   figures.showProjects = { exit: show.code, seconds: +show.seconds.toFixed(1) };
   figures.graph = { exit: graph.code, seconds: +graph.seconds.toFixed(1) };
-  console.log(`units: ${found.size} found / ${expectedKeys.length} expected by PDD's rule${missing.length ? ` (missing: ${missing.slice(0, 5).join(', ')}...)` : ''}`);
+  console.log(
+    `units: ${found.size} found / ${expectedKeys.length} expected by PDD's rule${missing.length ? ` (missing: ${missing.slice(0, 5).join(', ')}...)` : ''}`,
+  );
   console.log(`nx show projects: exit ${show.code} (${show.seconds.toFixed(1)} s); nx graph --file: exit ${graph.code} (${graph.seconds.toFixed(1)} s)`);
 
   // 3: every unit's dry run, with an endpoint that counts LLM requests.
@@ -90,7 +115,12 @@ async function main(): Promise<void> {
     });
     await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
     const port = (server.address() as { port: number }).port;
-    const llmEnv = { OPENAI_BASE_URL: `http://127.0.0.1:${port}/v1`, OPENAI_API_KEY: 'sk-real-repo-check', ANTHROPIC_BASE_URL: `http://127.0.0.1:${port}`, ANTHROPIC_API_KEY: 'sk-real-repo-check' };
+    const llmEnv = {
+      OPENAI_BASE_URL: `http://127.0.0.1:${port}/v1`,
+      OPENAI_API_KEY: 'sk-real-repo-check',
+      ANTHROPIC_BASE_URL: `http://127.0.0.1:${port}`,
+      ANTHROPIC_API_KEY: 'sk-real-repo-check',
+    };
     // As a user types it: Nx leaves out the dependents of a unit whose dry run fails (a prompt
     // that cannot be expanded); `nx-pdd status` below plans every unit regardless.
     const dry = nx(['run-many', '-t', 'sync', '--dryRun', '--outputStyle=static', '--parallel=2'], llmEnv);

@@ -9,7 +9,11 @@ import { TokenUsage } from '../../packages/core/src/llm/types';
  * An LlmClient for unit tests whose provider answers from a script: a list of answers taken in
  * order, or a function of the call. Every call is recorded. One model, `gpt-x` ($1/$2 per M).
  */
-export function scriptedLlm(cacheDir: string, script: string[] | ((call: ProviderCall) => string | { content: string; usage: TokenUsage }), cacheMode: LlmCacheMode = 'off') {
+export function scriptedLlm(
+  cacheDir: string,
+  script: string[] | ((call: ProviderCall) => string | { content: string; usage: TokenUsage }),
+  cacheMode: LlmCacheMode = 'off',
+) {
   const calls: ProviderCall[] = [];
   const provider: LlmProvider = {
     id: 'openai',
@@ -20,6 +24,14 @@ export function scriptedLlm(cacheDir: string, script: string[] | ((call: Provide
     },
   };
   const table = { rows: parseModelTable('provider,model,input,output,api_key\nOpenAI,gpt-x,1,2,OPENAI_API_KEY\n', 't.csv'), file: 't.csv' };
-  const llm = new LlmClient({ table, env: { OPENAI_API_KEY: 'k' }, cache: new ResponseCache(cacheDir, cacheMode), ledger: new InProcessLedger(), strength: 0.5, temperature: 0, providers: { openai: provider } });
+  const llm = new LlmClient({
+    table,
+    env: { OPENAI_API_KEY: 'k' },
+    cache: new ResponseCache(cacheDir, cacheMode),
+    ledger: new InProcessLedger(),
+    strength: 0.5,
+    temperature: 0,
+    providers: { openai: provider },
+  });
   return { llm, calls };
 }

@@ -19,7 +19,10 @@ export interface ArchitectureIndex {
 
 /** `core/cli_python.prompt` -> `cli_python`: the leaf name with its language, lower-case (PDD counts a shared leaf per language). */
 function leafOf(filename: string): string {
-  return filename.slice(filename.lastIndexOf('/') + 1).replace(/\.prompt$/, '').toLowerCase();
+  return filename
+    .slice(filename.lastIndexOf('/') + 1)
+    .replace(/\.prompt$/, '')
+    .toLowerCase();
 }
 
 /**

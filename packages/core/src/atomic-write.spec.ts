@@ -14,9 +14,13 @@ describe('atomic writes and what a killed writer leaves', () => {
     }
   });
 
-  it('sweeps the temporary files of writers that are gone, and keeps a live one\'s', () => {
+  it("sweeps the temporary files of writers that are gone, and keeps a live one's", () => {
     const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8', timeout: 30_000 }).stdout;
-    const ws = new TempWorkspace().write({ [`.pdd/meta/a.json.${dead}.nx-pdd.tmp`]: 'half', [`.pdd/meta/b.json.${process.pid}.nx-pdd.tmp`]: 'being written', '.pdd/meta/c.json': '{}' });
+    const ws = new TempWorkspace().write({
+      [`.pdd/meta/a.json.${dead}.nx-pdd.tmp`]: 'half',
+      [`.pdd/meta/b.json.${process.pid}.nx-pdd.tmp`]: 'being written',
+      '.pdd/meta/c.json': '{}',
+    });
     try {
       expect(sweepStaleTemporaries([ws.path('.pdd/meta'), ws.path('missing')])).toEqual([ws.path(`.pdd/meta/a.json.${dead}.nx-pdd.tmp`)]);
       expect(existsSync(ws.path(`.pdd/meta/b.json.${process.pid}.nx-pdd.tmp`))).toBe(true);

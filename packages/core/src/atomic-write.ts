@@ -49,7 +49,6 @@ export function writeFileAtomic(path: string, content: string | Uint8Array): voi
   }
 }
 
-
 /** Remove the temporary files that writers which are no longer running left in `dirs`; returns them. */
 export function sweepStaleTemporaries(dirs: readonly string[]): string[] {
   const removed: string[] = [];

@@ -34,7 +34,9 @@ export async function publicInterface(languageId: string, code: string): Promise
 export function declarationNames(lines: readonly string[]): string[] {
   const names = new Set<string>();
   for (const line of lines) {
-    const declared = [...line.matchAll(/\b(?:def|class|function|interface|type|enum|const|let|var)\s+([A-Za-z_$][\w$]*)/g)].pop()?.[1] ?? /^(?:export\s+)?(?:default\s+)?([A-Za-z_$][\w$]*)/.exec(line)?.[1];
+    const declared =
+      [...line.matchAll(/\b(?:def|class|function|interface|type|enum|const|let|var)\s+([A-Za-z_$][\w$]*)/g)].pop()?.[1] ??
+      /^(?:export\s+)?(?:default\s+)?([A-Za-z_$][\w$]*)/.exec(line)?.[1];
     if (declared && !/^__\w+__$/.test(declared)) names.add(declared);
   }
   return [...names].sort();
@@ -107,7 +109,8 @@ function ecmascript(node: SyntaxNode, out: string[]): void {
       const name = d.childForFieldName('name')?.text ?? '';
       const type = d.childForFieldName('type')?.text ?? '';
       const value = d.childForFieldName('value');
-      const fn = value && (value.type === 'arrow_function' || value.type === 'function_expression' || value.type === 'function') ? ` = ${signature(value)}` : '';
+      const fn =
+        value && (value.type === 'arrow_function' || value.type === 'function_expression' || value.type === 'function') ? ` = ${signature(value)}` : '';
       out.push(`${exported}const ${name}${type ? squash(type) : ''}${fn}`);
     }
     return;
@@ -125,7 +128,10 @@ export async function interfaceDocument(workspaceRoot: string, unit: InterfaceSo
   if (code === null) return null;
   const example = unit.example ? readIfExists(workspaceRoot, unit.example) : null;
   // Content-addressed memo (.pdd/cache/, not committed): a sync that changed nothing parses nothing.
-  const memo = joinPosix(INTERFACE_MEMO_DIR, `${sha256(`${INTERFACE_FORMAT}\0${unit.unit}\0${unit.languageId}\0${unit.code}\0${code}\0${unit.example}\0${example}`)}.txt`);
+  const memo = joinPosix(
+    INTERFACE_MEMO_DIR,
+    `${sha256(`${INTERFACE_FORMAT}\0${unit.unit}\0${unit.languageId}\0${unit.code}\0${code}\0${unit.example}\0${example}`)}.txt`,
+  );
   const known = readIfExists(workspaceRoot, memo);
   if (known !== null) return known;
   const lines = await publicInterface(unit.languageId, code);

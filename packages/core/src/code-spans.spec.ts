@@ -26,7 +26,10 @@ describe('codeRanges', () => {
   });
 
   it('answers membership', () => {
-    const ranges = [{ start: 2, end: 5 }, { start: 9, end: 10 }];
+    const ranges = [
+      { start: 2, end: 5 },
+      { start: 9, end: 10 },
+    ];
     expect([1, 2, 4, 5, 9, 10].map((o) => isInside(ranges, o))).toEqual([false, true, true, false, true, false]);
   });
 });

@@ -7,7 +7,7 @@ import { promptHash } from './fingerprint';
 import { resolveUnits } from './units';
 
 /** Hostile prompts and includes (issue #12): each is a clear error of its unit, fast, and reads nothing it must not. */
-describe('reading on a prompt\'s behalf', () => {
+describe("reading on a prompt's behalf", () => {
   let ws: TempWorkspace;
   beforeEach(() => {
     ws = new TempWorkspace();
@@ -36,7 +36,9 @@ describe('reading on a prompt\'s behalf', () => {
 
   it('a prompt that is a link to /proc/self/environ is refused before a byte is read', () => {
     ws.link('prompts/env_python.prompt', '/proc/self/environ');
-    expect(() => preprocessPrompt('prompts/env_python.prompt', { workspaceRoot: ws.root, pddRoot: '', mode: 'resolve' })).toThrow(/leads outside the workspace/);
+    expect(() => preprocessPrompt('prompts/env_python.prompt', { workspaceRoot: ws.root, pddRoot: '', mode: 'resolve' })).toThrow(
+      /leads outside the workspace/,
+    );
     const unit = resolveUnits(['prompts/env_python.prompt'], { workspaceRoot: ws.root }).units[0];
     expect(() => promptHash(ws.root, unit)).toThrow(/leads outside the workspace/);
   });

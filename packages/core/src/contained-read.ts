@@ -44,8 +44,12 @@ export function readContainedFile(workspaceRoot: string, relPath: string, maxByt
   try {
     const stat = fstatSync(fd);
     if (stat.isDirectory()) throw new PddError('READ_DIRECTORY', 'is a folder, not a file', { file: relPath });
-    if (!stat.isFile()) throw new PddError('READ_SPECIAL', `is not a regular file (a pipe, socket or device): nx-pdd reads only regular files on a prompt's behalf`, { file: relPath });
-    if (stat.size > maxBytes) throw new PddError('READ_TOO_LARGE', `is ${stat.size} bytes, over the limit of ${maxBytes} for one file read on a prompt's behalf`, { file: relPath });
+    if (!stat.isFile())
+      throw new PddError('READ_SPECIAL', `is not a regular file (a pipe, socket or device): nx-pdd reads only regular files on a prompt's behalf`, {
+        file: relPath,
+      });
+    if (stat.size > maxBytes)
+      throw new PddError('READ_TOO_LARGE', `is ${stat.size} bytes, over the limit of ${maxBytes} for one file read on a prompt's behalf`, { file: relPath });
     const buffer = Buffer.alloc(stat.size);
     let read = 0;
     while (read < stat.size) {

@@ -28,7 +28,11 @@ export function assertWritableInside(workspaceRoot: string, relPath: string): vo
     }
     const fromRoot = relative(rootReal, real);
     if (fromRoot.startsWith('..') || isAbsolute(fromRoot)) {
-      throw new PddError('WRITE_OUTSIDE', `leads outside the workspace (its folder is ${real}): nx-pdd writes no file outside it; replace the symlink with a folder`, { file: relPath });
+      throw new PddError(
+        'WRITE_OUTSIDE',
+        `leads outside the workspace (its folder is ${real}): nx-pdd writes no file outside it; replace the symlink with a folder`,
+        { file: relPath },
+      );
     }
     return;
   }

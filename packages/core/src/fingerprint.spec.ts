@@ -40,7 +40,8 @@ describe('PDD fingerprints and run reports', () => {
   let ws: TempWorkspace;
   beforeEach(() => {
     ws = new TempWorkspace().write({
-      'prompts/calc_python.prompt': 'Add.\n<include>context/style.md</include>\n```<context/api.md>```\n<include>context/style.md</include>\n<include>missing.md</include>\n',
+      'prompts/calc_python.prompt':
+        'Add.\n<include>context/style.md</include>\n```<context/api.md>```\n<include>context/style.md</include>\n<include>missing.md</include>\n',
       'context/style.md': 'Be terse.\n',
       'context/api.md': 'API: add(a, b)\n',
       'calc.py': 'def add(a, b): return a + b\n',
@@ -63,7 +64,9 @@ describe('PDD fingerprints and run reports', () => {
 
   it('writes what Python json.dump(indent=2) writes', () => {
     const value = { pdd_version: '0.0.1', note: 'café — ✓ \u007f', n: pythonFloat(0.00001), m: pythonFloat(3), list: [], obj: {} };
-    const expected = python(`import json,sys; sys.stdout.write(json.dumps({"pdd_version": "0.0.1", "note": "café — ✓ \\x7f", "n": 0.00001, "m": 3.0, "list": [], "obj": {}}, indent=2))`);
+    const expected = python(
+      `import json,sys; sys.stdout.write(json.dumps({"pdd_version": "0.0.1", "note": "café — ✓ \\x7f", "n": 0.00001, "m": 3.0, "list": [], "obj": {}}, indent=2))`,
+    );
     expect(stringifyPythonJson(value)).toBe(expected);
     for (const x of [1, 0.0123, 1e-5, 1e16, 123.456, 0.1 + 0.2, 1e-4, 2.5e-7, 12345.0]) {
       expect(pythonFloat(x).toString()).toBe(python(`import sys; sys.stdout.write(repr(${x.toExponential()}))`));
@@ -79,7 +82,10 @@ describe('PDD fingerprints and run reports', () => {
 
   it('reports a corrupt fingerprint as a warning, never a crash', () => {
     ws.write({ '.pdd/meta/calc_python.json': '{"pdd_version": ' });
-    expect(readFingerprint(ws.root, '.pdd/meta/calc_python.json')).toEqual({ fingerprint: null, warning: expect.stringContaining('.pdd/meta/calc_python.json is not valid JSON') });
+    expect(readFingerprint(ws.root, '.pdd/meta/calc_python.json')).toEqual({
+      fingerprint: null,
+      warning: expect.stringContaining('.pdd/meta/calc_python.json is not valid JSON'),
+    });
     ws.write({ '.pdd/meta/calc_python.json': '[1, 2]' });
     expect(readFingerprint(ws.root, '.pdd/meta/calc_python.json').warning).toContain('is not a JSON object');
     expect(readFingerprint(ws.root, '.pdd/meta/none.json')).toEqual({ fingerprint: null });
@@ -95,7 +101,7 @@ describe('PDD fingerprints and run reports', () => {
     expect(includeDeps).toEqual({ 'context/api.md': sha256('API: add(a, b)\n'), 'context/style.md': sha256('Be terse.\n') });
   });
 
-  it('finds the references PDD v1 hashes with Python\'s own regex engine: attributes, one line only, code spans not skipped', () => {
+  it("finds the references PDD v1 hashes with Python's own regex engine: attributes, one line only, code spans not skipped", () => {
     const tricky = [
       'Intro `<include>` tags are mentioned here and closed much later.',
       '<include select="def:add" mode="full">context/api.md</include>',
@@ -137,7 +143,17 @@ describe('PDD fingerprints and run reports', () => {
     expect(Object.keys(h.test_files)).toEqual(['test_calc.py', 'test_calc_extra.py']);
     const fp = nextFingerprint({ ...readFingerprintFixture(), command: 'old' }, h, 'generate', '0.1.0', new Date('2026-11-24T10:00:00.000Z'));
     expect(fp).toMatchObject({ command: 'generate', timestamp: '2026-11-24T10:00:00+00:00', note: 'café — ok', pdd_version: '0.1.0' });
-    expect(Object.keys(JSON.parse(serializeFingerprint(fp))).slice(0, 9)).toEqual(['pdd_version', 'timestamp', 'command', 'prompt_hash', 'code_hash', 'example_hash', 'test_hash', 'test_files', 'include_deps']);
+    expect(Object.keys(JSON.parse(serializeFingerprint(fp))).slice(0, 9)).toEqual([
+      'pdd_version',
+      'timestamp',
+      'command',
+      'prompt_hash',
+      'code_hash',
+      'example_hash',
+      'test_hash',
+      'test_files',
+      'include_deps',
+    ]);
   });
 
   it('reads a PDD run report and writes it back byte for byte', () => {

@@ -51,7 +51,6 @@ export function sha256(bytes: Uint8Array | string): string {
 /** A unit file's bytes for hashing, read as untrusted content; a folder is no file. */
 const readBytes = readContainedBytes;
 
-
 /**
  * Read a fingerprint. Missing: null. Malformed (not JSON, not an object, no `command`): null
  * with a warning naming the file, never an exception. Nulls and missing hash keys are fine.
@@ -65,7 +64,8 @@ export function readFingerprint(workspaceRoot: string, metaFile: string): Finger
   } catch (e) {
     return { fingerprint: null, warning: `${metaFile} is not valid JSON (${(e as Error).message}); it is ignored and will be rewritten` };
   }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return { fingerprint: null, warning: `${metaFile} is not a JSON object; it is ignored and will be rewritten` };
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    return { fingerprint: null, warning: `${metaFile} is not a JSON object; it is ignored and will be rewritten` };
   const v = value as Record<string, unknown>;
   const str = (k: string) => (typeof v[k] === 'string' ? (v[k] as string) : null);
   const map = (k: string) => (v[k] && typeof v[k] === 'object' && !Array.isArray(v[k]) ? (v[k] as Record<string, string>) : undefined);
@@ -141,7 +141,11 @@ function resolveForHash(workspaceRoot: string, unit: PromptUnit, declared: strin
  * the previous fingerprint's `include_deps` paths (relative to the PDD root) are hashed
  * instead, as PDD does. `include_deps` is keyed by the resolved path relative to the PDD root.
  */
-export function promptHash(workspaceRoot: string, unit: PromptUnit, previousIncludeDeps?: Record<string, string>): { hash: string | null; includeDeps: Record<string, string> } {
+export function promptHash(
+  workspaceRoot: string,
+  unit: PromptUnit,
+  previousIncludeDeps?: Record<string, string>,
+): { hash: string | null; includeDeps: Record<string, string> } {
   const prompt = readBytes(workspaceRoot, unit.promptFile);
   if (prompt === null) return { hash: null, includeDeps: {} };
   const declared = promptHashIncludes(prompt.toString('utf8'));
@@ -156,7 +160,9 @@ export function promptHash(workspaceRoot: string, unit: PromptUnit, previousIncl
       includeDeps[fromRoot(found.path)] = sha256(found.bytes);
     }
   } else {
-    for (const stored of Object.keys(previousIncludeDeps ?? {}).map((d) => d.trim()).sort()) {
+    for (const stored of Object.keys(previousIncludeDeps ?? {})
+      .map((d) => d.trim())
+      .sort()) {
       const path = normalizePosix(joinPosix(unit.pddRoot, stored));
       if (stored.startsWith('/') || path.startsWith('..')) continue;
       const bytes = readBytes(workspaceRoot, path);
@@ -178,7 +184,10 @@ export function unitTestFiles(workspaceRoot: string, unit: PromptUnit): string[]
   } catch {
     return [];
   }
-  return names.filter((n) => n.startsWith(s.prefix) && n.endsWith(s.extension)).sort().map((n) => joinPosix(s.dir, n));
+  return names
+    .filter((n) => n.startsWith(s.prefix) && n.endsWith(s.extension))
+    .sort()
+    .map((n) => joinPosix(s.dir, n));
 }
 
 /** Hash a unit's files as they are now. */
@@ -209,7 +218,10 @@ export function nextFingerprint(previous: Fingerprint | null, hashes: FileHashes
   const rest = Object.fromEntries(Object.entries(previous ?? {}).filter(([k]) => !PDD_KEYS.includes(k)));
   return {
     pdd_version: version,
-    timestamp: now.toISOString().replace(/\.\d{3}Z$/, '+00:00').replace(/Z$/, '+00:00'),
+    timestamp: now
+      .toISOString()
+      .replace(/\.\d{3}Z$/, '+00:00')
+      .replace(/Z$/, '+00:00'),
     command,
     prompt_hash: hashes.prompt_hash,
     code_hash: hashes.code_hash,

@@ -38,7 +38,7 @@ describe('scanJavaScriptImports', () => {
       "export * from './re-export.js';",
       "const fs = require('fs');",
       "// import x from './commented';",
-      "const s = \"import y from './in-string'\";",
+      'const s = "import y from \'./in-string\'";',
       "const lazy = () => import('./lazy');",
     ].join('\n');
     expect(scanJavaScriptImports(src).map((r) => [r.specifier, r.line])).toEqual([

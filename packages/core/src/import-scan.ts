@@ -38,7 +38,10 @@ export function scanPythonImports(source: string): ImportRef[] {
       let m = /^import\s+(.+)$/s.exec(s);
       if (m) {
         for (const part of m[1].split(',')) {
-          const mod = part.trim().split(/\s+as\s+/)[0].trim();
+          const mod = part
+            .trim()
+            .split(/\s+as\s+/)[0]
+            .trim();
           if (/^[\w.]+$/.test(mod)) refs.push({ specifier: mod, level: 0, names: [], line });
         }
         continue;
@@ -48,7 +51,12 @@ export function scanPythonImports(source: string): ImportRef[] {
         const names = m[3]
           .replace(/[()]/g, ' ')
           .split(',')
-          .map((n) => n.trim().split(/\s+as\s+/)[0].trim())
+          .map((n) =>
+            n
+              .trim()
+              .split(/\s+as\s+/)[0]
+              .trim(),
+          )
           .filter((n) => /^\w+$/.test(n));
         refs.push({ specifier: m[2], level: m[1].length, names, line });
       }

@@ -20,7 +20,10 @@ export class ModuleResolver {
   private readonly files: Set<string>;
   private readonly pythonModules = new Map<string, string[]>();
 
-  constructor(files: Iterable<string>, private readonly aliases?: TsPathAliases) {
+  constructor(
+    files: Iterable<string>,
+    private readonly aliases?: TsPathAliases,
+  ) {
     this.files = new Set(files);
     for (const file of this.files) {
       if (!file.endsWith('.py')) continue;

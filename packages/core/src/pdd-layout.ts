@@ -106,7 +106,12 @@ export const INTERFACE_FILES_GLOB = `**/${PDD_DIR}/interface/*.txt`;
 export const modelTablePath = (pddRoot: string) => pddPath(pddRoot, 'llm_model.csv');
 
 /** Where one invocation's summary lives (`.pdd/runs/last-invocation.*`, `.pdd/runs/invocations/<id>/`). */
-export const INVOCATION_REPORTS = { dir: `${PDD_DIR}/runs`, records: `${PDD_DIR}/runs/invocations`, json: `${PDD_DIR}/runs/last-invocation.json`, junit: `${PDD_DIR}/runs/last-invocation.junit.xml` };
+export const INVOCATION_REPORTS = {
+  dir: `${PDD_DIR}/runs`,
+  records: `${PDD_DIR}/runs/invocations`,
+  json: `${PDD_DIR}/runs/last-invocation.json`,
+  junit: `${PDD_DIR}/runs/last-invocation.junit.xml`,
+};
 
 /**
  * What under `.pdd/` is local to a machine and never committed, as gitignore patterns relative

@@ -46,9 +46,23 @@ const STRING_DEFAULTS = ['generate_output_path', 'example_output_path', 'test_ou
 const NUMBER_DEFAULTS = ['target_coverage', 'strength', 'temperature', 'time', 'budget', 'max_attempts'];
 /** Keys PDD's sync and commands know besides the ones nx-pdd uses; kept, never warned about. */
 const OTHER_KNOWN_DEFAULTS = new Set([
-  'verbose', 'quiet', 'force', 'local', 'output_cost', 'review_examples', 'auto_submit', 'context_urls',
-  'skip_verify', 'skip_tests', 'log', 'prompts_dirs', 'code_dir', 'reasoning_time', 'coverage_report',
-  'language', 'outputs',
+  'verbose',
+  'quiet',
+  'force',
+  'local',
+  'output_cost',
+  'review_examples',
+  'auto_submit',
+  'context_urls',
+  'skip_verify',
+  'skip_tests',
+  'log',
+  'prompts_dirs',
+  'code_dir',
+  'reasoning_time',
+  'coverage_report',
+  'language',
+  'outputs',
 ]);
 const OUTPUT_KINDS = new Set(['prompt', 'code', 'example', 'test']);
 
@@ -106,20 +120,16 @@ export function parsePddrc(text: string, file: string): Pddrc {
       const defaults = { ...(defaultsValue as PddrcDefaults) };
       if (ctx.outputs !== undefined && defaults.outputs === undefined) defaults.outputs = ctx.outputs as PddrcDefaults['outputs'];
       const defaultsNode = map.get('defaults', true);
-      validateDefaults(name, defaults, warnings, file, (key, message) => fail(message, isMap(defaultsNode) ? defaultsNode.get(key, true) ?? defaultsNode : node));
+      validateDefaults(name, defaults, warnings, file, (key, message) =>
+        fail(message, isMap(defaultsNode) ? (defaultsNode.get(key, true) ?? defaultsNode) : node),
+      );
       contexts.push({ name, paths: paths as string[], defaults });
     }
   }
   return { file, root, contexts, warnings };
 }
 
-function validateDefaults(
-  context: string,
-  defaults: PddrcDefaults,
-  warnings: string[],
-  file: string,
-  fail: (key: string, message: string) => never,
-): void {
+function validateDefaults(context: string, defaults: PddrcDefaults, warnings: string[], file: string, fail: (key: string, message: string) => never): void {
   for (const [key, value] of Object.entries(defaults)) {
     if (STRING_DEFAULTS.includes(key)) {
       if (typeof value !== 'string') fail(key, `context "${context}": "${key}" must be a string, got ${JSON.stringify(value)}`);
@@ -182,7 +192,9 @@ export function selectContext(
   if (explicitName) {
     const named = pddrc.contexts.find((c) => c.name === explicitName);
     if (!named) {
-      throw new PddError('PDDRC_CONTEXT', `context "${explicitName}" is not defined (defined: ${pddrc.contexts.map((c) => c.name).join(', ') || 'none'})`, { file: pddrc.file });
+      throw new PddError('PDDRC_CONTEXT', `context "${explicitName}" is not defined (defined: ${pddrc.contexts.map((c) => c.name).join(', ') || 'none'})`, {
+        file: pddrc.file,
+      });
     }
     return named;
   }

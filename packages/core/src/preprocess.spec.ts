@@ -62,7 +62,9 @@ describe('preprocessPrompt', () => {
 
   it('reports a missing include with the prompt file and line', () => {
     const r = run('line one\n<include>context/missing.py</include>\n');
-    expect(r.errors.map((e) => e.message)).toEqual(['prompts/a_python.prompt:2: include "context/missing.py" not found (looked in: context/missing.py, prompts/context/missing.py)']);
+    expect(r.errors.map((e) => e.message)).toEqual([
+      'prompts/a_python.prompt:2: include "context/missing.py" not found (looked in: context/missing.py, prompts/context/missing.py)',
+    ]);
     expect(r.errors[0].code).toBe('INCLUDE_MISSING');
     expect(r.watchFiles).toEqual(['context/missing.py', 'prompts/context/missing.py']);
   });
@@ -153,7 +155,12 @@ describe('preprocessPrompt', () => {
 
   it('leaves a tag that touches a code span literal, and never opens prose as a path (PDD)', () => {
     ws.write({ 'context/x.py': 'X' });
-    const prose = ['Use `<include>` tags to pull files in.', ...Array.from({ length: 30 }, (_, i) => `line ${i}`), 'end </include>', '<include>context/x.py</include>'].join('\n');
+    const prose = [
+      'Use `<include>` tags to pull files in.',
+      ...Array.from({ length: 30 }, (_, i) => `line ${i}`),
+      'end </include>',
+      '<include>context/x.py</include>',
+    ].join('\n');
     const r = run(prose);
     expect(r.errors).toEqual([]);
     expect(r.text.endsWith('\nX')).toBe(true);

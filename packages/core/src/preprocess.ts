@@ -166,7 +166,19 @@ function expandText(text: string, file: string, chain: Frame[], state: State): s
   const lineAt = lineLocator(text);
   return text.replace(
     TAG,
-    (whole: string, manyAttrs?: string, many?: string, pairAttrs?: string, pairBody?: string, selfAttrs?: string, shell?: string, web?: string, dependency?: string, backtick?: string, offset?: number) => {
+    (
+      whole: string,
+      manyAttrs?: string,
+      many?: string,
+      pairAttrs?: string,
+      pairBody?: string,
+      selfAttrs?: string,
+      shell?: string,
+      web?: string,
+      dependency?: string,
+      backtick?: string,
+      offset?: number,
+    ) => {
       const at = offset as number;
       // PDD leaves a tag literal when any part of it touches Markdown code (a fence or a
       // code span), and does not look inside what it left: neither do we.
@@ -175,7 +187,10 @@ function expandText(text: string, file: string, chain: Frame[], state: State): s
       if (whole.startsWith('<pdd>')) return '';
       if (many !== undefined) {
         const attrs = parseAttributes(manyAttrs ?? '', from, state);
-        const paths = many.split(/[,\n]/).map((p) => p.trim()).filter(Boolean);
+        const paths = many
+          .split(/[,\n]/)
+          .map((p) => p.trim())
+          .filter(Boolean);
         return paths.map((p) => includeFile('include-many', p, attrs.optional, from, chain, state)).join('\n\n');
       }
       if (selfAttrs !== undefined || pairAttrs !== undefined || pairBody !== undefined) {
@@ -191,7 +206,11 @@ function expandText(text: string, file: string, chain: Frame[], state: State): s
       if (shell !== undefined) return runShell(shell.trim(), from, state, whole);
       if (web !== undefined) {
         state.warnings.push(
-          new PddError('WEB_UNSUPPORTED', `<web>${web.trim()}</web> is left as it is: nx-pdd builds prompts offline and reproducibly (save the page into a file and <include> it to give the model its text)`, from),
+          new PddError(
+            'WEB_UNSUPPORTED',
+            `<web>${web.trim()}</web> is left as it is: nx-pdd builds prompts offline and reproducibly (save the page into a file and <include> it to give the model its text)`,
+            from,
+          ),
         );
         return whole;
       }
@@ -222,7 +241,9 @@ function parseAttributes(raw: string, from: SourceLocation, state: State): { pat
   for (const flag of ['optional', 'expand']) if (!(flag in values) && new RegExp(`(^|[^\\w])${flag}([^\\w]|$)`).test(bare)) values[flag] = 'true';
   for (const name of NARROWING) {
     if (values[name] !== undefined) {
-      state.warnings.push(new PddError('INCLUDE_ATTRIBUTE', `include attribute ${name}="${values[name]}" is not applied by nx-pdd: the whole file is included`, from));
+      state.warnings.push(
+        new PddError('INCLUDE_ATTRIBUTE', `include attribute ${name}="${values[name]}" is not applied by nx-pdd: the whole file is included`, from),
+      );
     }
   }
   const optional = values.optional !== undefined && !/^(|0|false|no|off)$/i.test(values.optional.trim());
@@ -234,7 +255,13 @@ function includeFile(kind: IncludeKind, declared: string, optional: boolean, fro
   state.includes.push(record);
   if (declared.includes('\n') || declared.length > 1024) {
     const shown = declared.length > 60 ? `${declared.slice(0, 60).replace(/\n/g, '\\n')}...` : declared.replace(/\n/g, '\\n');
-    state.errors.push(new PddError('INCLUDE_MALFORMED', `include "${shown}" is not a file path (${declared.split('\n').length} lines): an unclosed <include> in prose? Put tags you only mention in backticks`, from));
+    state.errors.push(
+      new PddError(
+        'INCLUDE_MALFORMED',
+        `include "${shown}" is not a file path (${declared.split('\n').length} lines): an unclosed <include> in prose? Put tags you only mention in backticks`,
+        from,
+      ),
+    );
     return '';
   }
   const includingFile = chain.length === 0 && state.options.logicalPromptFile ? state.options.logicalPromptFile : from.file;
@@ -272,7 +299,8 @@ function includeFile(kind: IncludeKind, declared: string, optional: boolean, fro
     return '';
   }
   if (++state.includeCount > MAX_INCLUDES) {
-    if (state.includeCount === MAX_INCLUDES + 1) state.errors.push(new PddError('INCLUDE_LIMIT', `more than ${MAX_INCLUDES} includes expanded (an include bomb?): stopped at "${declared}"`, from));
+    if (state.includeCount === MAX_INCLUDES + 1)
+      state.errors.push(new PddError('INCLUDE_LIMIT', `more than ${MAX_INCLUDES} includes expanded (an include bomb?): stopped at "${declared}"`, from));
     return '';
   }
   state.filesRead.add(found);
@@ -288,7 +316,13 @@ function includeFile(kind: IncludeKind, declared: string, optional: boolean, fro
   state.expandedChars += content.length;
   if (state.expandedChars > MAX_EXPANDED_CHARS) {
     if (!state.errors.some((e) => e.code === 'INCLUDE_TOO_LARGE')) {
-      state.errors.push(new PddError('INCLUDE_TOO_LARGE', `the expanded prompt passes ${MAX_EXPANDED_CHARS} characters at "${declared}" (an include bomb, or files too large to send to a model)`, from));
+      state.errors.push(
+        new PddError(
+          'INCLUDE_TOO_LARGE',
+          `the expanded prompt passes ${MAX_EXPANDED_CHARS} characters at "${declared}" (an include bomb, or files too large to send to a model)`,
+          from,
+        ),
+      );
     }
     return '';
   }
@@ -336,14 +370,20 @@ function runShell(command: string, from: SourceLocation, state: State, whole: st
   const { options } = state;
   if (!options.allowShell) {
     state.errors.push(
-      new PddError('SHELL_DISABLED', `<shell>${command}</shell> is disabled: prompts run no commands unless the nx-pdd plugin option "allowShell" is true (never enable it where prompts come from untrusted pull requests)`, from),
+      new PddError(
+        'SHELL_DISABLED',
+        `<shell>${command}</shell> is disabled: prompts run no commands unless the nx-pdd plugin option "allowShell" is true (never enable it where prompts come from untrusted pull requests)`,
+        from,
+      ),
     );
     return whole;
   }
   if (options.mode === 'resolve') return whole;
   const cwd = join(options.workspaceRoot, options.pddRoot);
   try {
-    const run = options.runShell ?? ((cmd: string, dir: string) => execFileSync('sh', ['-c', cmd], { cwd: dir, encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'pipe'] }));
+    const run =
+      options.runShell ??
+      ((cmd: string, dir: string) => execFileSync('sh', ['-c', cmd], { cwd: dir, encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'pipe'] }));
     return run(command, cwd);
   } catch (e) {
     state.errors.push(new PddError('SHELL_FAILED', `<shell>${command}</shell> failed: ${(e as Error).message.split('\n')[0]}`, from));

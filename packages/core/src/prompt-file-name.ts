@@ -9,10 +9,7 @@ export interface ParsedPromptName {
 }
 
 export type PromptNameVerdict =
-  | { kind: 'unit'; parsed: ParsedPromptName }
-  | { kind: 'template' }
-  | { kind: 'not-a-prompt' }
-  | { kind: 'no-language'; reason: string };
+  { kind: 'unit'; parsed: ParsedPromptName } | { kind: 'template' } | { kind: 'not-a-prompt' } | { kind: 'no-language'; reason: string };
 
 const SUFFIX = '.prompt';
 

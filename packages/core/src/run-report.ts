@@ -1,4 +1,3 @@
-
 import { writeContainedFile } from './contained-write';
 import { numberOf, parsePythonJson, pythonFloat, stringifyPythonJson } from './python-json';
 import { readContainedText } from './contained-read';

@@ -28,7 +28,7 @@ describe('ModuleResolver', () => {
     expect(py('main.py', 'import numpy')).toEqual([]);
   });
 
-  it('prefers the module in the importer\'s folder when a name is ambiguous', () => {
+  it("prefers the module in the importer's folder when a name is ambiguous", () => {
     expect(py('other/main.py', 'import fmt')).toEqual(['other/fmt.py']);
     expect(py('pkg/main.py', 'import fmt')).toEqual(['pkg/fmt.py']);
   });
@@ -48,7 +48,7 @@ describe('ModuleResolver', () => {
 });
 
 describe('computeUnitEdges', () => {
-  it('an include of another unit\'s example not written yet is an edge already', () => {
+  it("an include of another unit's example not written yet is an edge already", () => {
     const calc = node('calc', 'python', 'calc.py');
     const report = node('report', 'python', 'report.py', { includeCandidates: ['examples/calc_example.py', 'prompts/examples/calc_example.py'] });
     const edges = computeUnitEdges([calc, report], new Map(), new ModuleResolver(['calc.py', 'report.py']));

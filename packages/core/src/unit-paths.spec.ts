@@ -17,13 +17,23 @@ describe('computeUnitPaths', () => {
   });
 
   it('an output path that leaves the PDD root, or is absolute, is an error naming the key and the value', () => {
-    const at = (pluginOptions: object, root = 'apps/x') => () => computeUnitPaths(root, splitBasename('calc'), python, resolveUnitSettings({ pluginOptions }));
-    expect(at({ generateOutputPath: '../../../escape/' })).toThrow('generate_output_path "../../../escape/" leads outside the PDD root apps/x/ (to ../escape/calc.py)');
+    const at =
+      (pluginOptions: object, root = 'apps/x') =>
+      () =>
+        computeUnitPaths(root, splitBasename('calc'), python, resolveUnitSettings({ pluginOptions }));
+    expect(at({ generateOutputPath: '../../../escape/' })).toThrow(
+      'generate_output_path "../../../escape/" leads outside the PDD root apps/x/ (to ../escape/calc.py)',
+    );
     expect(at({ testOutputPath: '/tmp/x' })).toThrow('test_output_path "/tmp/x" leads outside the PDD root apps/x/');
     expect(at({ exampleOutputPath: '../y/' }, '')).toThrow('example_output_path "../y/" leads outside the workspace (to ../y/calc_example.py)');
-    expect(() => computeUnitPaths('apps/x', splitBasename('calc'), python, resolveUnitSettings({ context: { name: 'c', paths: [], defaults: { outputs: { code: { path: '../../../../tmp/{name}.py' } } } } }))).toThrow(
-      'outputs.code.path "../../../../tmp/{name}.py" leads outside the PDD root apps/x/',
-    );
+    expect(() =>
+      computeUnitPaths(
+        'apps/x',
+        splitBasename('calc'),
+        python,
+        resolveUnitSettings({ context: { name: 'c', paths: [], defaults: { outputs: { code: { path: '../../../../tmp/{name}.py' } } } } }),
+      ),
+    ).toThrow('outputs.code.path "../../../../tmp/{name}.py" leads outside the PDD root apps/x/');
     expect(at({ generateOutputPath: 'src/../lib/' })().code).toBe('apps/x/lib/calc.py');
   });
 
@@ -47,7 +57,9 @@ describe('computeUnitPaths', () => {
   });
 
   it('prefers .pddrc output templates', () => {
-    const s = resolveUnitSettings({ pluginOptions: { outputTemplates: { code: 'src/{category}/{name_pascal}.{ext}', test: '__tests__/{name_kebab}.test.{ext}' } } });
+    const s = resolveUnitSettings({
+      pluginOptions: { outputTemplates: { code: 'src/{category}/{name_pascal}.{ext}', test: '__tests__/{name_kebab}.test.{ext}' } },
+    });
     const p = computeUnitPaths('', splitBasename('ui/user_card'), tsx, s);
     expect(p.code).toBe('src/ui/UserCard.tsx');
     expect(p.test).toBe('__tests__/user-card.test.tsx');
@@ -55,13 +67,23 @@ describe('computeUnitPaths', () => {
   });
 
   it('gives code-only languages no example and no test', () => {
-    expect(computeUnitPaths('', splitBasename('config'), json, resolveUnitSettings({}))).toEqual({ code: 'config.json', example: null, test: null, testSiblings: null });
+    expect(computeUnitPaths('', splitBasename('config'), json, resolveUnitSettings({}))).toEqual({
+      code: 'config.json',
+      example: null,
+      test: null,
+      testSiblings: null,
+    });
   });
 });
 
 describe('expandPathTemplate', () => {
   it('knows every PDD placeholder', () => {
-    const out = expandPathTemplate('{dir_prefix}|{category}|{name}|{ext}|{language}|{name_snake}|{name_pascal}|{name_kebab}', splitBasename('a/b/userCard'), tsx, 't');
+    const out = expandPathTemplate(
+      '{dir_prefix}|{category}|{name}|{ext}|{language}|{name_snake}|{name_pascal}|{name_kebab}',
+      splitBasename('a/b/userCard'),
+      tsx,
+      't',
+    );
     expect(out).toBe('a/b/|a/b|userCard|tsx|typescriptreact|user_card|UserCard|user-card');
   });
 

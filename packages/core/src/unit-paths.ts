@@ -50,7 +50,12 @@ export function expandPathTemplate(template: string, parts: UnitNameParts, langu
   };
   return template.replace(PLACEHOLDER, (whole, key: string) => {
     if (!(key in values)) {
-      throw new PddError('PATH_TEMPLATE', `unknown placeholder ${whole} in output template "${template}" (${where}); known: ${Object.keys(values).map((k) => `{${k}}`).join(' ')}`);
+      throw new PddError(
+        'PATH_TEMPLATE',
+        `unknown placeholder ${whole} in output template "${template}" (${where}); known: ${Object.keys(values)
+          .map((k) => `{${k}}`)
+          .join(' ')}`,
+      );
     }
     return values[key];
   });
@@ -111,13 +116,18 @@ export function computeUnitPaths(
   const confined = (key: string, value: string | undefined, path: string): string => {
     const escapes = path.startsWith('..') || path.startsWith('/') || (pddRoot !== '' && path !== pddRoot && !path.startsWith(pddRoot + '/'));
     if ((value !== undefined && (value.startsWith('/') || /^[A-Za-z]:[\\/]/.test(value))) || escapes) {
-      throw new PddError('PATH_OUTSIDE', `${key} "${value ?? ''}" leads outside ${pddRoot ? `the PDD root ${pddRoot}/` : 'the workspace'} (to ${path}): output paths are relative to the folder of the .pddrc and stay inside it`);
+      throw new PddError(
+        'PATH_OUTSIDE',
+        `${key} "${value ?? ''}" leads outside ${pddRoot ? `the PDD root ${pddRoot}/` : 'the workspace'} (to ${path}): output paths are relative to the folder of the .pddrc and stay inside it`,
+      );
     }
     return path;
   };
   const fromTemplate = (kind: 'code' | 'example' | 'test') => {
     const template = settings.outputTemplates[kind];
-    return template === undefined ? undefined : confined(`outputs.${kind}.path`, template, joinPosix(pddRoot, expandPathTemplate(template, parts, language, `outputs.${kind}.path`)));
+    return template === undefined
+      ? undefined
+      : confined(`outputs.${kind}.path`, template, joinPosix(pddRoot, expandPathTemplate(template, parts, language, `outputs.${kind}.path`)));
   };
   const hasExample = language.outputs.includes('example');
   const hasTest = language.outputs.includes('test');
@@ -129,22 +139,40 @@ export function computeUnitPaths(
     // name several modules share takes the whole code path as its stem (`pdd_core_cli`); an
     // existing example/test named after the prompt is kept; .pddrc templates still win.
     const filepath = architecture.filepath;
-    const code = confined('architecture.json filepath', filepath, joinPosix(pddRoot, !filepath.includes('/') && settings.generateOutputPath ? joinPosix(settings.generateOutputPath, filepath) : filepath));
+    const code = confined(
+      'architecture.json filepath',
+      filepath,
+      joinPosix(pddRoot, !filepath.includes('/') && settings.generateOutputPath ? joinPosix(settings.generateOutputPath, filepath) : filepath),
+    );
     const codeStem = filepath.slice(filepath.lastIndexOf('/') + 1).replace(/\.[^.]*$/, '');
     const stem = architecture.sharedLeaf ? filepath.replace(/\.[^./]*$/, '').replace(/\//g, '_') : codeStem;
     const byName = (dir: string, file: string, stemFile: string) => {
       const named = joinPosix(pddRoot, dir, file);
       return parts.name !== codeStem && stem === codeStem && exists(named) ? named : joinPosix(pddRoot, dir, stemFile);
     };
-    const example = !hasExample ? null : fromTemplate('example') ?? confined('example_output_path', settings.exampleOutputPath, byName(exampleDir, `${parts.name}_example${ext}`, `${stem}_example${ext}`));
-    const test = !hasTest ? null : fromTemplate('test') ?? confined('test_output_path', settings.testOutputPath, byName(testDir, `test_${parts.name}${ext}`, `test_${stem}${ext}`));
+    const example = !hasExample
+      ? null
+      : (fromTemplate('example') ??
+        confined('example_output_path', settings.exampleOutputPath, byName(exampleDir, `${parts.name}_example${ext}`, `${stem}_example${ext}`)));
+    const test = !hasTest
+      ? null
+      : (fromTemplate('test') ?? confined('test_output_path', settings.testOutputPath, byName(testDir, `test_${parts.name}${ext}`, `test_${stem}${ext}`)));
     return { code, example, test, testSiblings: siblingsOf(test, test === null ? '' : test.slice(test.lastIndexOf('/') + 1).replace(/\.[^.]*$/, ''), ext) };
   }
-  const code = fromTemplate('code') ?? confined('generate_output_path', settings.generateOutputPath, joinPosix(pddRoot, placeIn(settings.generateOutputPath, '', parts, `${parts.name}${ext}`)));
+  const code =
+    fromTemplate('code') ??
+    confined('generate_output_path', settings.generateOutputPath, joinPosix(pddRoot, placeIn(settings.generateOutputPath, '', parts, `${parts.name}${ext}`)));
   const example = !hasExample
     ? null
-    : fromTemplate('example') ??
-      confined('example_output_path', settings.exampleOutputPath, joinPosix(pddRoot, placeIn(settings.exampleOutputPath, legacyContextExamples ? 'context' : 'examples', parts, `${parts.name}_example${ext}`)));
-  const test = !hasTest ? null : fromTemplate('test') ?? confined('test_output_path', settings.testOutputPath, joinPosix(pddRoot, placeIn(settings.testOutputPath, 'tests', parts, `test_${parts.name}${ext}`)));
+    : (fromTemplate('example') ??
+      confined(
+        'example_output_path',
+        settings.exampleOutputPath,
+        joinPosix(pddRoot, placeIn(settings.exampleOutputPath, legacyContextExamples ? 'context' : 'examples', parts, `${parts.name}_example${ext}`)),
+      ));
+  const test = !hasTest
+    ? null
+    : (fromTemplate('test') ??
+      confined('test_output_path', settings.testOutputPath, joinPosix(pddRoot, placeIn(settings.testOutputPath, 'tests', parts, `test_${parts.name}${ext}`))));
   return { code, example, test, testSiblings: siblingsOf(test, `test_${parts.name}`, ext) };
 }

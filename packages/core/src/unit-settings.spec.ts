@@ -2,7 +2,8 @@ import { parsePddrc } from './pddrc';
 import { BUILT_IN_SETTINGS, resolveUnitSettings } from './unit-settings';
 
 describe('resolveUnitSettings', () => {
-  const context = parsePddrc('contexts:\n  default:\n    defaults:\n      strength: 0.6\n      budget: 7\n      generate_output_path: "ctx/"\n', '.pddrc').contexts[0];
+  const context = parsePddrc('contexts:\n  default:\n    defaults:\n      strength: 0.6\n      budget: 7\n      generate_output_path: "ctx/"\n', '.pddrc')
+    .contexts[0];
   const env = { PDD_STRENGTH_DEFAULT: '0.3', PDD_TEST_COVERAGE_TARGET: '75', PDD_GENERATE_OUTPUT_PATH: 'env/', PDD_MODEL_DEFAULT: 'gpt-x' };
 
   it('uses PDD built-ins when nothing is set', () => {

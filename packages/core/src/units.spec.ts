@@ -52,8 +52,12 @@ describe('resolveUnits', () => {
 
   it('honours the prompts dir from plugin options and the environment', () => {
     ws.write({ 'specs/calc_python.prompt': 'x', 'prompts/old_python.prompt': 'x' });
-    expect(resolveUnits(findPromptFiles(ws.root), { workspaceRoot: ws.root, pluginSettings: { promptsDir: 'specs' } }).units.map((u) => u.id)).toEqual(['calc_python']);
-    expect(resolveUnits(findPromptFiles(ws.root), { workspaceRoot: ws.root, env: { PDD_PROMPTS_DIR: 'specs' } }).units.map((u) => u.id)).toEqual(['calc_python']);
+    expect(resolveUnits(findPromptFiles(ws.root), { workspaceRoot: ws.root, pluginSettings: { promptsDir: 'specs' } }).units.map((u) => u.id)).toEqual([
+      'calc_python',
+    ]);
+    expect(resolveUnits(findPromptFiles(ws.root), { workspaceRoot: ws.root, env: { PDD_PROMPTS_DIR: 'specs' } }).units.map((u) => u.id)).toEqual([
+      'calc_python',
+    ]);
   });
 
   it('switches to legacy context/ examples only when examples/ is absent', () => {
@@ -69,12 +73,16 @@ describe('resolveUnits', () => {
     ws.write({ '.pddrc': 'contexts: [\n', 'apps/api/.pddrc': 'version: "1.0"\n', 'apps/api/prompts/x_python.prompt': 'x' });
     const r = resolveUnits(['prompts/calc_python.prompt', 'apps/api/prompts/x_python.prompt'], { workspaceRoot: ws.root });
     expect(r.units.map((u) => u.id)).toEqual(['x_python']);
-    expect(r.skipped).toEqual([{ file: 'prompts/calc_python.prompt', reason: expect.stringMatching(/^its \.pddrc cannot be read: \.pddrc:\d+: invalid YAML/), suspicious: true }]);
+    expect(r.skipped).toEqual([
+      { file: 'prompts/calc_python.prompt', reason: expect.stringMatching(/^its \.pddrc cannot be read: \.pddrc:\d+: invalid YAML/), suspicious: true },
+    ]);
   });
 
   it('a .pddrc that is a folder is named as such', () => {
     ws.write({ '.pddrc/x': '', 'prompts/calc_python.prompt': 'x' });
-    expect(resolveUnits(['prompts/calc_python.prompt'], { workspaceRoot: ws.root }).skipped[0].reason).toBe('its .pddrc cannot be read: .pddrc: is a folder, not a file');
+    expect(resolveUnits(['prompts/calc_python.prompt'], { workspaceRoot: ws.root }).skipped[0].reason).toBe(
+      'its .pddrc cannot be read: .pddrc: is a folder, not a file',
+    );
   });
 
   it('reads a prompts dir behind a symlink by the path through the link, and keeps its subfolders in the basename', () => {
@@ -86,11 +94,21 @@ describe('resolveUnits', () => {
       'pdd/prompts/notes_LLM.prompt': 'z',
     });
     ws.link('prompts', 'pdd/prompts');
-    const r = resolveUnits(['pdd/prompts/commands/calc_Python.prompt', 'pdd/prompts/calc_python.prompt', 'pdd/prompts/main_gen_prompt.prompt', 'pdd/prompts/notes_LLM.prompt'], { workspaceRoot: ws.root });
+    const r = resolveUnits(
+      ['pdd/prompts/commands/calc_Python.prompt', 'pdd/prompts/calc_python.prompt', 'pdd/prompts/main_gen_prompt.prompt', 'pdd/prompts/notes_LLM.prompt'],
+      { workspaceRoot: ws.root },
+    );
     expect(r.skipped).toEqual([]);
     expect(r.units.map((u) => [u.id, u.promptFile, u.logicalPromptFile, u.metaFile, u.context, u.paths.code])).toEqual([
       ['calc_python', 'pdd/prompts/calc_python.prompt', 'prompts/calc_python.prompt', '.pdd/meta/calc_python.json', null, 'calc.py'],
-      ['commands/calc_python', 'pdd/prompts/commands/calc_Python.prompt', 'prompts/commands/calc_Python.prompt', '.pdd/meta/commands_calc_python.json', 'commands', 'pdd/commands/calc.py'],
+      [
+        'commands/calc_python',
+        'pdd/prompts/commands/calc_Python.prompt',
+        'prompts/commands/calc_Python.prompt',
+        '.pdd/meta/commands_calc_python.json',
+        'commands',
+        'pdd/commands/calc.py',
+      ],
     ]);
   });
 
@@ -110,7 +128,9 @@ describe('resolveUnits', () => {
       'prompts/evil_python.prompt': 'd',
       'tests/test_gen.py': 'existing',
     });
-    const r = resolveUnits(['prompts/cli_python.prompt', 'prompts/core/cli_python.prompt', 'prompts/gen_python.prompt', 'prompts/evil_python.prompt'], { workspaceRoot: ws.root });
+    const r = resolveUnits(['prompts/cli_python.prompt', 'prompts/core/cli_python.prompt', 'prompts/gen_python.prompt', 'prompts/evil_python.prompt'], {
+      workspaceRoot: ws.root,
+    });
     const paths = Object.fromEntries(r.units.map((u) => [u.id, [u.paths.code, u.paths.example, u.paths.test]]));
     // A leaf two modules share (cli) takes the code path as its stem; a unique one the code's name.
     expect(paths['core/cli_python']).toEqual(['pdd/core/cli.py', 'context/pdd_core_cli_example.py', 'tests/test_pdd_core_cli.py']);
@@ -128,16 +148,21 @@ describe('resolveUnits', () => {
     expect(r.warnings).toEqual([expect.stringMatching(/^architecture\.json: not valid JSON .*: ignored, paths come from \.pddrc$/)]);
   });
 
-  it('a complete output folder keeps the folders below the context\'s own prompts dir (PDD)', () => {
+  it("a complete output folder keeps the folders below the context's own prompts dir (PDD)", () => {
     ws.write({
-      '.pddrc': 'contexts:\n  ui:\n    defaults:\n      prompts_dir: prompts/frontend\n      generate_output_path: src/frontend/\n      test_output_path: src/frontend/tests/\n',
+      '.pddrc':
+        'contexts:\n  ui:\n    defaults:\n      prompts_dir: prompts/frontend\n      generate_output_path: src/frontend/\n      test_output_path: src/frontend/tests/\n',
       'architecture.json': JSON.stringify([{ filename: 'theme_json.prompt', filepath: 'prompts/theme_json.prompt' }]),
       'prompts/frontend/components/Card_typescriptreact.prompt': 'a',
       'prompts/theme_json.prompt': 'b',
     });
     const r = resolveUnits(['prompts/frontend/components/Card_typescriptreact.prompt', 'prompts/theme_json.prompt'], { workspaceRoot: ws.root });
     const card = r.units.find((u) => u.name === 'Card')!;
-    expect([card.basename, card.paths.code, card.paths.test]).toEqual(['frontend/components/Card', 'src/frontend/components/Card.tsx', 'src/frontend/tests/components/test_Card.tsx']);
+    expect([card.basename, card.paths.code, card.paths.test]).toEqual([
+      'frontend/components/Card',
+      'src/frontend/components/Card.tsx',
+      'src/frontend/tests/components/test_Card.tsx',
+    ]);
     // An architecture entry whose filepath is a prompt says nothing of code.
     expect(r.units.find((u) => u.name === 'theme')!.paths.code).toBe('theme.json');
   });

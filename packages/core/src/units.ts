@@ -98,9 +98,7 @@ export function resolveUnits(promptFiles: string[], options: ResolveUnitsOptions
     // PDD's basename keeps the folders below the outermost prompts dir
     // (`prompts/commands/checkup_python.prompt` is `commands/checkup` even where a context
     // declares `prompts_dir: prompts/commands`), so the shortest matching dir names the unit.
-    const promptsDir = dirs
-      .filter((dir) => fromRoot.startsWith(dir + '/') || dir === '')
-      .sort((a, b) => a.length - b.length)[0];
+    const promptsDir = dirs.filter((dir) => fromRoot.startsWith(dir + '/') || dir === '').sort((a, b) => a.length - b.length)[0];
     if (promptsDir === undefined) {
       skipped.push({ file, reason: `not under a prompts dir (${dirs.join(', ')})`, suspicious: false });
       continue;
@@ -238,7 +236,8 @@ class PddrcLocator {
     if (!this.realDirs.has(dir)) {
       let real: string | null = null;
       try {
-        if (lstatSync(join(this.workspaceRoot, dir)).isSymbolicLink()) real = workspaceRelative(this.workspaceRoot, realpathSync(join(this.workspaceRoot, dir)));
+        if (lstatSync(join(this.workspaceRoot, dir)).isSymbolicLink())
+          real = workspaceRelative(this.workspaceRoot, realpathSync(join(this.workspaceRoot, dir)));
         else real = dir;
       } catch {
         real = null;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 // The plugin uses @nx-pdd/core only through its chosen public API (core's index.ts, named
 // exports): never a deep import into core's files, so core can change inside freely.
-describe('the plugin and core\'s public API', () => {
+describe("the plugin and core's public API", () => {
   const src = __dirname;
   const files = (readdirSync(src, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts'));
 

@@ -15,7 +15,8 @@ describe.each([
   let ws: TempWorkspace;
   const SECRET = 'sk-test-0123456789abcdef';
   const sleeps: number[] = [];
-  const header = 'provider,model,input,output,coding_arena_elo,model_rank_score,model_rank_source,base_url,api_key,max_reasoning_tokens,structured_output,reasoning_type,location,interactive_only,context_limit';
+  const header =
+    'provider,model,input,output,coding_arena_elo,model_rank_score,model_rank_source,base_url,api_key,max_reasoning_tokens,structured_output,reasoning_type,location,interactive_only,context_limit';
 
   beforeAll(async () => {
     fake = await startFakeLlm({ scenario: { default: { content: CODE } } });
@@ -42,7 +43,14 @@ describe.each([
       ...over,
     });
   const ctx = { unit: 'calc_python', operation: 'generate' };
-  const ask = (c: LlmClient, text = 'write calc') => c.complete([{ role: 'system', content: 'You write code.' }, { role: 'user', content: text }], ctx);
+  const ask = (c: LlmClient, text = 'write calc') =>
+    c.complete(
+      [
+        { role: 'system', content: 'You write code.' },
+        { role: 'user', content: text },
+      ],
+      ctx,
+    );
 
   it.each([false, true])('answers, reports usage and cost, and records the request (stream=%s)', async (stream) => {
     fake.setScenario({ rules: [{ match: 'write calc', responses: [{ content: CODE, usage: { input: 1000, output: 500 } }] }] });
@@ -102,7 +110,10 @@ describe.each([
 
   it('falls back to the next model when one is unknown', async () => {
     const second = row.replace(/-test,/, '-second,').replace(/,1400,1400,|,1500,1500,/, ',1000,1000,');
-    fake.setScenario({ default: { content: CODE }, rules: [{ match: { regex: '.' }, responses: [{ status: 404, message: 'model not found' }, { content: CODE }] }] });
+    fake.setScenario({
+      default: { content: CODE },
+      rules: [{ match: { regex: '.' }, responses: [{ status: 404, message: 'model not found' }, { content: CODE }] }],
+    });
     const logs: string[] = [];
     const r = await ask(client({ log: (l) => logs.push(l) }, [row, second]));
     expect(r.model).toMatch(/-second$/);

@@ -67,11 +67,15 @@ export class LlmClient {
 
     for (const row of candidates) {
       const hit = cache.get(keyOf(row));
-      if (hit) return { content: hit.content, usage: hit.usage, provider: hit.provider, model: hit.model, costUsd: 0, cached: true, key: keyOf(row), attempts: 0 };
+      if (hit)
+        return { content: hit.content, usage: hit.usage, provider: hit.provider, model: hit.model, costUsd: 0, cached: true, key: keyOf(row), attempts: 0 };
       if (cache.mode === 'replay') continue;
     }
     if (cache.mode === 'replay') {
-      throw new LlmError('replay-miss', `${ctx.unit} ${ctx.operation}: no recorded answer in ${cache.dir} (key ${keyOf(candidates[0])}, model ${candidates[0].model}); run once with a model and --llm-cache=readwrite to record it`);
+      throw new LlmError(
+        'replay-miss',
+        `${ctx.unit} ${ctx.operation}: no recorded answer in ${cache.dir} (key ${keyOf(candidates[0])}, model ${candidates[0].model}); run once with a model and --llm-cache=readwrite to record it`,
+      );
     }
 
     let lastError: LlmError | undefined;
@@ -84,7 +88,8 @@ export class LlmClient {
       try {
         const { value, attempts } = await withRetry(() => provider.complete({ row, request, timeoutMs: this.options.timeoutMs ?? 120_000 }), {
           ...(this.options.retry ?? DEFAULT_RETRY),
-          onRetry: (e, attempt, delay) => this.options.log?.(`  ${row.model}: ${this.redact(e.message, row)}; retry ${attempt} in ${(delay / 1000).toFixed(1)} s`),
+          onRetry: (e, attempt, delay) =>
+            this.options.log?.(`  ${row.model}: ${this.redact(e.message, row)}; retry ${attempt} in ${(delay / 1000).toFixed(1)} s`),
         });
         const claimedUsd = callCost(row, value.usage);
         const costUsd = callCost(row, { input: Math.min(value.usage.input, bound.input), output: Math.min(value.usage.output, bound.output) });
@@ -98,7 +103,10 @@ export class LlmClient {
         // never parsed (a parser fed megabytes of hostile text can take hours).
         const maxChars = Math.max(64 * 1024, bound.output * MAX_CHARS_PER_TOKEN);
         if (value.content.length > maxChars) {
-          const error = new LlmError('bad-answer', `answered ${value.content.length} characters, more than ${bound.output} output tokens can hold (at most ${maxChars}); the answer was rejected unread`);
+          const error = new LlmError(
+            'bad-answer',
+            `answered ${value.content.length} characters, more than ${bound.output} output tokens can hold (at most ${maxChars}); the answer was rejected unread`,
+          );
           error.paidUsd = costUsd;
           throw error;
         }
@@ -107,7 +115,11 @@ export class LlmClient {
       } catch (e) {
         reservation.release(); // a no-op once settled
         const error = e instanceof LlmError ? e : new LlmError('bad-answer', (e as Error).message);
-        lastError = new LlmError(error.kind, this.redact(`${ctx.unit} ${ctx.operation}: ${row.provider} ${row.model}: ${error.message}`, row), error.retryAfterMs);
+        lastError = new LlmError(
+          error.kind,
+          this.redact(`${ctx.unit} ${ctx.operation}: ${row.provider} ${row.model}: ${error.message}`, row),
+          error.retryAfterMs,
+        );
         lastError.paidUsd = error.paidUsd;
         if (!error.modelSpecific || index === candidates.length - 1) throw lastError;
         this.options.log?.(`  ${lastError.message}; trying ${candidates[index + 1].model}`);

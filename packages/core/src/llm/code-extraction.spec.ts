@@ -12,11 +12,13 @@ describe('extractCode', () => {
     expect(extractCode('~~~py\nx = 2\n~~~', python, 'u')).toBe('x = 2\n');
   });
 
-  it('picks the block in the unit\'s language, else the largest untagged one; never another language\'s', () => {
+  it("picks the block in the unit's language, else the largest untagged one; never another language's", () => {
     const answer = '```bash\npip install x\n```\n```ts\nexport const a = 1;\n```\n```typescript\nexport const b = 2;\nexport const c = 3;\n```';
     expect(extractCode(answer, ts, 'u')).toBe('export const b = 2;\nexport const c = 3;\n');
     expect(extractCode('```js\nconst small = 1;\n```\n```\nx = "untagged"\n```', python, 'u')).toBe('x = "untagged"\n');
-    expect(() => extractCode('```javascript\nconsole.log(1)\n```', python, 'calc generate')).toThrow("calc generate: the answer's code is javascript, not Python (fence tags python, py, python3); nothing was written");
+    expect(() => extractCode('```javascript\nconsole.log(1)\n```', python, 'calc generate')).toThrow(
+      "calc generate: the answer's code is javascript, not Python (fence tags python, py, python3); nothing was written",
+    );
   });
 
   it('keeps nested shorter fences inside a longer one', () => {

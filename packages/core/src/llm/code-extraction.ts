@@ -62,7 +62,10 @@ export function extractCode(answer: string, language: LanguageSpec, where: strin
   const blocks = fencedBlocks(answer).filter((b) => b.code.trim());
   if (!blocks.length) {
     const preview = answer.trim().slice(0, 120).replace(/\s+/g, ' ');
-    throw new LlmError('bad-answer', `${where}: the answer has no fenced code block (it starts "${preview}${answer.trim().length > 120 ? '…' : ''}"); nothing was written`);
+    throw new LlmError(
+      'bad-answer',
+      `${where}: the answer has no fenced code block (it starts "${preview}${answer.trim().length > 120 ? '…' : ''}"); nothing was written`,
+    );
   }
   const tags = languageTags(language);
   const tagged = blocks.filter((b) => tags.has(b.tag));

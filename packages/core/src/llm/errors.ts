@@ -1,17 +1,7 @@
 import { PddError } from '../errors';
 
 export type LlmErrorKind =
-  | 'no-model'
-  | 'auth'
-  | 'rate-limit'
-  | 'server'
-  | 'timeout'
-  | 'network'
-  | 'unknown-model'
-  | 'bad-request'
-  | 'bad-answer'
-  | 'replay-miss'
-  | 'budget';
+  'no-model' | 'auth' | 'rate-limit' | 'server' | 'timeout' | 'network' | 'unknown-model' | 'bad-request' | 'bad-answer' | 'replay-miss' | 'budget';
 
 const RETRYABLE = new Set<LlmErrorKind>(['rate-limit', 'server', 'timeout', 'network']);
 

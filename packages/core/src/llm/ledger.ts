@@ -38,7 +38,10 @@ export function overbilledError(what: string, claims: { chargedUsd: number; clai
 
 /** The refusal of a call whose worst case does not fit. */
 export function overBudgetError(limit: string, limitUsd: number, what: string, usedUsd: number, worstCaseUsd: number, advice: string): LlmError {
-  return new LlmError('budget', `${limit} of ${formatUsd(limitUsd)} would be exceeded by ${what} (used or held ${formatUsd(usedUsd)}, worst case of the call ${formatUsd(worstCaseUsd)}): ${advice}`);
+  return new LlmError(
+    'budget',
+    `${limit} of ${formatUsd(limitUsd)} would be exceeded by ${what} (used or held ${formatUsd(usedUsd)}, worst case of the call ${formatUsd(worstCaseUsd)}): ${advice}`,
+  );
 }
 
 export class InProcessLedger implements Ledger {

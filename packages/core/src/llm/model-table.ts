@@ -33,7 +33,8 @@ export interface ModelTable {
 }
 
 /** Hosts a provider key may go to from a row of the workspace's table: the providers' own APIs and this machine. */
-const KEY_HOSTS = /^(api\.openai\.com|api\.anthropic\.com|openrouter\.ai|generativelanguage\.googleapis\.com|api\.mistral\.ai|api\.groq\.com|api\.deepseek\.com|api\.x\.ai|api\.together\.xyz|api\.fireworks\.ai|[a-z0-9-]+\.openai\.azure\.com|localhost|127\.\d+\.\d+\.\d+|\[::1\])$/i;
+const KEY_HOSTS =
+  /^(api\.openai\.com|api\.anthropic\.com|openrouter\.ai|generativelanguage\.googleapis\.com|api\.mistral\.ai|api\.groq\.com|api\.deepseek\.com|api\.x\.ai|api\.together\.xyz|api\.fireworks\.ai|[a-z0-9-]+\.openai\.azure\.com|localhost|127\.\d+\.\d+\.\d+|\[::1\])$/i;
 
 /**
  * A row of the workspace's `.pdd/llm_model.csv` (which can arrive by pull request) may name key
@@ -75,9 +76,15 @@ export function parseModelTable(text: string, file: string): ModelRow[] {
     if (!r.model || inputPrice === undefined || outputPrice === undefined) {
       throw new PddError('MODEL_TABLE', `${file}:${i + 2}: a row needs provider, model and numeric input/output prices`);
     }
-    for (const [column, price] of [['input', inputPrice], ['output', outputPrice]] as const) {
+    for (const [column, price] of [
+      ['input', inputPrice],
+      ['output', outputPrice],
+    ] as const) {
       if (!Number.isFinite(price) || price < 0) {
-        throw new PddError('MODEL_TABLE', `${file}:${i + 2}: ${r.model}: the ${column} price "${r[column]}" is not a finite, non-negative USD per million tokens: fix the row (a negative price would let calls through any budget)`);
+        throw new PddError(
+          'MODEL_TABLE',
+          `${file}:${i + 2}: ${r.model}: the ${column} price "${r[column]}" is not a finite, non-negative USD per million tokens: fix the row (a negative price would let calls through any budget)`,
+        );
       }
     }
     return {
@@ -88,7 +95,10 @@ export function parseModelTable(text: string, file: string): ModelRow[] {
       elo: num(r.coding_arena_elo),
       rankScore: num(r.model_rank_score),
       baseUrl: r.base_url || undefined,
-      apiKeyVars: (r.api_key ?? '').split('|').map((s) => s.trim()).filter(Boolean),
+      apiKeyVars: (r.api_key ?? '')
+        .split('|')
+        .map((s) => s.trim())
+        .filter(Boolean),
       maxReasoningTokens: num(r.max_reasoning_tokens),
       structuredOutput: bool(r.structured_output),
       reasoningType: r.reasoning_type || undefined,

@@ -6,7 +6,8 @@ import { requestKey, ResponseCache } from './response-cache';
 import { LlmRequest } from './types';
 
 const request: LlmRequest = { messages: [{ role: 'user', content: 'write calc' }], temperature: 0, maxOutputTokens: 100 };
-const key = (over: Partial<LlmRequest> = {}, model = 'm', provider = 'openai', baseUrl?: string) => requestKey({ provider, model, baseUrl, request: { ...request, ...over } });
+const key = (over: Partial<LlmRequest> = {}, model = 'm', provider = 'openai', baseUrl?: string) =>
+  requestKey({ provider, model, baseUrl, request: { ...request, ...over } });
 
 describe('response cache keys', () => {
   it('is stable for the same request', () => {

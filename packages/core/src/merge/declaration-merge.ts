@@ -53,7 +53,8 @@ export function mergeChunks(base: Chunk[], ours: Chunk[], theirs: Chunk[]): Decl
     for (const t of inserts.get(key) ?? []) {
       const b = baseBy.get(t.key);
       if (!b) out.ok(t.lines, { key: t.key, taken: 'added-by-theirs' });
-      else if (same(b.lines, t.lines)) out.decide({ key: t.key, taken: 'deleted' }); // ours deleted it, theirs kept it as it was
+      else if (same(b.lines, t.lines))
+        out.decide({ key: t.key, taken: 'deleted' }); // ours deleted it, theirs kept it as it was
       else out.conflict(t.key, [], b.lines, t.lines); // ours deleted, theirs changed
     }
   };
@@ -131,10 +132,21 @@ function findRenames(base: Chunk[], ours: Chunk[], theirs: Chunk[]): Map<string,
   const added = ours.filter((c) => !baseKeys.has(c.key) && c.name);
   for (const b of base) {
     if (oursKeys.has(b.key) || !b.name) continue;
-    const candidate = added.find((o) => !renames.has(o.key) && o.kind === b.kind && (same(renamed(b.lines, b.name!, o.name!), o.lines) || similarity(renamed(b.lines, b.name!, o.name!), o.lines) >= 0.6));
+    const candidate = added.find(
+      (o) =>
+        !renames.has(o.key) &&
+        o.kind === b.kind &&
+        (same(renamed(b.lines, b.name!, o.name!), o.lines) || similarity(renamed(b.lines, b.name!, o.name!), o.lines) >= 0.6),
+    );
     if (!candidate) continue;
     const t = theirs.find((c) => c.key === b.key);
-    const asOurs = (c: Chunk): Chunk => ({ ...c, key: candidate.key, name: candidate.name, lines: renamed(c.lines, b.name!, candidate.name!), body: undefined });
+    const asOurs = (c: Chunk): Chunk => ({
+      ...c,
+      key: candidate.key,
+      name: candidate.name,
+      lines: renamed(c.lines, b.name!, candidate.name!),
+      body: undefined,
+    });
     renames.set(candidate.key, { fromKey: b.key, base: asOurs(b), ...(t ? { theirs: asOurs(t) } : {}) });
   }
   return renames;

@@ -19,13 +19,23 @@ export interface Chunk {
 /** The chunks of a file, or null when it has no grammar or does not parse. */
 export async function chunkFile(languageId: string, text: string): Promise<Chunk[] | null> {
   const lines = text.split('\n');
-  const result = await withSyntaxTree(languageId, text, (root, hasError) => (hasError ? null : chunkNodes(root.namedChildren.filter(isNode), lines, 0, lines.length)));
+  const result = await withSyntaxTree(languageId, text, (root, hasError) =>
+    hasError ? null : chunkNodes(root.namedChildren.filter(isNode), lines, 0, lines.length),
+  );
   return result ?? null;
 }
 
 const isNode = (n: SyntaxNode | null): n is SyntaxNode => n !== null;
 
-const IMPORT_TYPES = new Set(['import_statement', 'import_from_statement', 'future_import_statement', 'import_declaration', 'use_declaration', 'using_directive', 'namespace_use_declaration']);
+const IMPORT_TYPES = new Set([
+  'import_statement',
+  'import_from_statement',
+  'future_import_statement',
+  'import_declaration',
+  'use_declaration',
+  'using_directive',
+  'namespace_use_declaration',
+]);
 const CLASS_LIKE = /class|interface|struct|impl|trait|enum|module|namespace|object/;
 
 /** Cut the lines [from, to) into one chunk per node (comments join the node below; the rest is `tail`). */
@@ -120,4 +130,3 @@ function classBody(node: SyntaxNode, lines: string[], start: number, end: number
 export function squash(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
-

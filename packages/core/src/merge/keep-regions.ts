@@ -50,7 +50,10 @@ export function carryKeepRegions(ours: string[], theirs: string[]): { lines: str
       result = [...result.slice(0, match.start), ...region.lines, ...result.slice(match.end + 1)];
       return;
     }
-    const before = ours.slice(0, region.start).reverse().find((l) => l.trim() !== '' && !CLOSE.test(l));
+    const before = ours
+      .slice(0, region.start)
+      .reverse()
+      .find((l) => l.trim() !== '' && !CLOSE.test(l));
     const at = before === undefined ? 0 : anchorIndex(result, before) + 1;
     if (before !== undefined && at === 0) {
       let end = result.length;

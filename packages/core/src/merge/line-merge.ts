@@ -39,7 +39,7 @@ export function mergeLines(ours: string[], base: string[], theirs: string[]): Li
   let oursDelta = 0;
   let theirsDelta = 0;
   let at = 0;
-  for (let i = 0; i < all.length; ) {
+  for (let i = 0; i < all.length;) {
     const lo = all[i].baseStart;
     let hi = all[i].baseEnd;
     let j = i + 1;
@@ -79,7 +79,10 @@ const same = (x: string[], y: string[]) => x.length === y.length && x.every((l, 
 
 /** How many lines `after` added and removed against `before` (Myers' diff). */
 export function lineChanges(before: string[], after: string[]): { added: number; removed: number } {
-  return diffHunks(before, after).reduce((n, h) => ({ added: n.added + h.sideEnd - h.sideStart, removed: n.removed + h.baseEnd - h.baseStart }), { added: 0, removed: 0 });
+  return diffHunks(before, after).reduce((n, h) => ({ added: n.added + h.sideEnd - h.sideStart, removed: n.removed + h.baseEnd - h.baseStart }), {
+    added: 0,
+    removed: 0,
+  });
 }
 
 /** The changed ranges from base to side (Myers' diff over interned lines, common ends trimmed first). */
@@ -89,11 +92,12 @@ function diffHunks(base: string[], side: string[]): Hunk[] {
   let tail = 0;
   while (tail < base.length - head && tail < side.length - head && base[base.length - 1 - tail] === side[side.length - 1 - tail]) tail++;
   const ids = new Map<string, number>();
-  const intern = (lines: string[]) => Int32Array.from(lines.slice(head, lines.length - tail), (l) => {
-    let id = ids.get(l);
-    if (id === undefined) ids.set(l, (id = ids.size));
-    return id;
-  });
+  const intern = (lines: string[]) =>
+    Int32Array.from(lines.slice(head, lines.length - tail), (l) => {
+      let id = ids.get(l);
+      if (id === undefined) ids.set(l, (id = ids.size));
+      return id;
+    });
   const x = intern(base);
   const y = intern(side);
   const hunks: Hunk[] = [];
@@ -102,11 +106,16 @@ function diffHunks(base: string[], side: string[]): Hunk[] {
   const gap = (bEnd: number, sEnd: number) => {
     if (bEnd > bi || sEnd > si) hunks.push({ baseStart: bi + head, baseEnd: bEnd + head, sideStart: si + head, sideEnd: sEnd + head });
   };
-  diffSequences(x.length, y.length, (i, j) => x[i] === y[j], (n, i, j) => {
-    gap(i, j);
-    bi = i + n;
-    si = j + n;
-  });
+  diffSequences(
+    x.length,
+    y.length,
+    (i, j) => x[i] === y[j],
+    (n, i, j) => {
+      gap(i, j);
+      bi = i + n;
+      si = j + n;
+    },
+  );
   gap(x.length, y.length);
   return hunks;
 }
@@ -126,7 +135,15 @@ export function renderMerge(pieces: MergedPiece[], labels: { ours: string; their
       continue;
     }
     conflicts.push({ ...p.conflict, line: lines.length + 1 });
-    lines.push(`${MARKERS.ours} ours (${labels.ours})`, ...p.conflict.ours, `${MARKERS.base} base (last generation)`, ...p.conflict.base, MARKERS.sep, ...p.conflict.theirs, `${MARKERS.theirs} theirs (${labels.theirs})`);
+    lines.push(
+      `${MARKERS.ours} ours (${labels.ours})`,
+      ...p.conflict.ours,
+      `${MARKERS.base} base (last generation)`,
+      ...p.conflict.base,
+      MARKERS.sep,
+      ...p.conflict.theirs,
+      `${MARKERS.theirs} theirs (${labels.theirs})`,
+    );
   }
   return { lines, conflicts };
 }

@@ -54,7 +54,16 @@ export async function mergeGeneration(input: MergeInput): Promise<MergeOutcome> 
 
   const finish = (method: MergeOutcome['method'], pieces: MergedPiece[], decisions: ChunkDecision[]): MergeOutcome => {
     const rendered = renderMerge(pieces, labels);
-    return { clean: rendered.conflicts.length === 0, text: write(rendered.lines), pieces, method, conflicts: rendered.conflicts, decisions, notes, theirs: theirsText };
+    return {
+      clean: rendered.conflicts.length === 0,
+      text: write(rendered.lines),
+      pieces,
+      method,
+      conflicts: rendered.conflicts,
+      decisions,
+      notes,
+      theirs: theirsText,
+    };
   };
 
   const byLines = mergeLines(ours.lines, base, theirs);

@@ -20,7 +20,11 @@ interface Syntax {
 }
 
 const PY: Syntax = { id: 'python', fn: (name, k) => [`def ${name}(x):`, `    a = x + ${k}`, `    return a`], stmt: (tag) => `    ${tag} = 1` };
-const TS: Syntax = { id: 'typescript', fn: (name, k) => [`export function ${name}(x: number): number {`, `  const a = x + ${k};`, `  return a;`, `}`], stmt: (tag) => `  const ${tag} = 1;` };
+const TS: Syntax = {
+  id: 'typescript',
+  fn: (name, k) => [`export function ${name}(x: number): number {`, `  const a = x + ${k};`, `  return a;`, `}`],
+  stmt: (tag) => `  const ${tag} = 1;`,
+};
 
 type Fn = { name: string; lines: string[] };
 

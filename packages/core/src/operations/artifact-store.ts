@@ -35,7 +35,6 @@ export function workingPath(unit: PromptUnit, kind: ArtifactKind): string | null
   return kind === 'code' ? unit.paths.code : kind === 'example' ? unit.paths.example : unit.paths.test;
 }
 
-
 /** A unit file's text, or null: read as untrusted content (a FIFO or a link out of the workspace is an error, never a hang). */
 export function readIfExists(workspaceRoot: string, path: string): string | null {
   return readContainedText(workspaceRoot, path);
@@ -48,7 +47,13 @@ export function readIfExists(workspaceRoot: string, path: string): string | null
  * that conflicts changes neither the working file nor the base: the proposal goes under
  * `.pdd/conflicts/`. Rule edits-kept: a manual edit is never overwritten.
  */
-export async function applyGeneration(workspaceRoot: string, unit: PromptUnit, kind: ArtifactKind, generated: string, options: { shownToModel?: string } = {}): Promise<FileOutcome> {
+export async function applyGeneration(
+  workspaceRoot: string,
+  unit: PromptUnit,
+  kind: ArtifactKind,
+  generated: string,
+  options: { shownToModel?: string } = {},
+): Promise<FileOutcome> {
   const path = workingPath(unit, kind)!;
   const pristine = pddLayout(unit).pristine(kind);
   const previous = readIfExists(workspaceRoot, pristine);
@@ -66,10 +71,26 @@ export async function applyGeneration(workspaceRoot: string, unit: PromptUnit, k
     write(path, content);
     return { kind, path, pristine, action: 'extended' };
   }
-  const merged = await mergeGeneration({ languageId: unit.language.id, base: previous, ours: current, theirs: content, labels: { ours: path, theirs: 'new generation' } });
+  const merged = await mergeGeneration({
+    languageId: unit.language.id,
+    base: previous,
+    ours: current,
+    theirs: content,
+    labels: { ours: path, theirs: 'new generation' },
+  });
   const merge = { method: merged.method, decisions: merged.decisions, notes: merged.notes };
   if (!merged.clean) {
-    const conflict = writeConflict(workspaceRoot, unit, { kind, working: path, base: pristine, ours: current, baseText: previous, theirs: merged.theirs, proposal: merged.text, conflicts: merged.conflicts, notes: merged.notes });
+    const conflict = writeConflict(workspaceRoot, unit, {
+      kind,
+      working: path,
+      base: pristine,
+      ours: current,
+      baseText: previous,
+      theirs: merged.theirs,
+      proposal: merged.text,
+      conflicts: merged.conflicts,
+      notes: merged.notes,
+    });
     return { kind, path, pristine, action: 'conflict', merge, conflict };
   }
   write(pristine, merged.theirs);
@@ -79,7 +100,11 @@ export async function applyGeneration(workspaceRoot: string, unit: PromptUnit, k
 
 /** Whether every non-blank line of `original` is in `result`, in the same order (trailing blanks ignored). */
 export function keepsEveryLine(result: string, original: string): boolean {
-  const lines = (text: string) => text.split(/\r?\n/).map((l) => l.trimEnd()).filter((l) => l !== '');
+  const lines = (text: string) =>
+    text
+      .split(/\r?\n/)
+      .map((l) => l.trimEnd())
+      .filter((l) => l !== '');
   const have = lines(result);
   let i = 0;
   for (const line of lines(original)) {

@@ -20,7 +20,16 @@ export const OPERATION_NAMES = ['auto-deps', 'generate', 'update', 'example', 'c
 export type OperationName = (typeof OPERATION_NAMES)[number];
 
 /** What exists or holds for a unit; operations need some and produce others. */
-export type Product = 'prompt' | 'dependencies_analyzed' | 'code_file' | 'example_file' | 'runnable_code' | 'functionally_verified' | 'test_file' | 'test_results' | 'passing_tests';
+export type Product =
+  | 'prompt'
+  | 'dependencies_analyzed'
+  | 'code_file'
+  | 'example_file'
+  | 'runnable_code'
+  | 'functionally_verified'
+  | 'test_file'
+  | 'test_results'
+  | 'passing_tests';
 
 /** The state a finished operation leaves its unit in (part of the sync state machine). */
 export type OperationState = 'deps_injected' | 'code_generated' | 'example_created' | 'crash_fixed' | 'verified' | 'tests_generated' | 'tests_passing';
@@ -122,7 +131,13 @@ export const OPERATIONS: Readonly<Record<OperationName, OperationSpec>> = {
     stateAfter: 'deps_injected',
     dryRun: { settles: ['prompt'], proves: ['depsAnalyzed'] },
     estimate: { sends: [], outputTokens: 300 },
-    target: { name: 'auto-deps', dependsOn: none, cache: false, takesContextDirs: true, description: (c) => `Choose the files of ${c.contextDirs.join(', ')} that ${c.prompt} should include (local ranking, one LLM call)` },
+    target: {
+      name: 'auto-deps',
+      dependsOn: none,
+      cache: false,
+      takesContextDirs: true,
+      description: (c) => `Choose the files of ${c.contextDirs.join(', ')} that ${c.prompt} should include (local ranking, one LLM call)`,
+    },
     executorDescription: "Choose the context files a unit's prompt should include (local ranking, one LLM call).",
   },
   generate: {
@@ -152,7 +167,13 @@ export const OPERATIONS: Readonly<Record<OperationName, OperationSpec>> = {
     stateAfter: 'code_generated',
     dryRun: { settles: ['prompt', 'code'] },
     estimate: { sends: ['code'], outputTokens: 2000, outputAtLeastCode: true },
-    target: { name: 'update', dependsOn: none, cache: true, readsCode: true, description: (c) => `Update ${c.prompt} from the hand-edited ${c.code} with the LLM` },
+    target: {
+      name: 'update',
+      dependsOn: none,
+      cache: true,
+      readsCode: true,
+      description: (c) => `Update ${c.prompt} from the hand-edited ${c.code} with the LLM`,
+    },
     executorDescription: "Update a unit's prompt from its hand-edited code with the LLM.",
   },
   example: {
@@ -167,7 +188,13 @@ export const OPERATIONS: Readonly<Record<OperationName, OperationSpec>> = {
     stateAfter: 'example_created',
     dryRun: { settles: ['example'], creates: 'example', clears: ['exampleRun', 'verified'] },
     estimate: { sends: ['code'], outputTokens: 1200 },
-    target: { name: 'example', needs: 'example', dependsOn: () => ['generate'], cache: true, description: (c) => `Write the usage example ${c.example} with the LLM` },
+    target: {
+      name: 'example',
+      needs: 'example',
+      dependsOn: () => ['generate'],
+      cache: true,
+      description: (c) => `Write the usage example ${c.example} with the LLM`,
+    },
     executorDescription: "Write a runnable usage example of a unit's code with the LLM.",
   },
   crash: {
@@ -182,7 +209,13 @@ export const OPERATIONS: Readonly<Record<OperationName, OperationSpec>> = {
     stateAfter: 'crash_fixed',
     dryRun: { settles: ['code', 'example'], proves: ['exampleRun'] },
     estimate: { sends: ['code', 'example'], outputTokens: 1500 },
-    target: { name: 'crash', needs: 'example', dependsOn: () => ['example'], cache: true, description: (c) => `Run ${c.example}; when it fails, fix the code or the example with the LLM` },
+    target: {
+      name: 'crash',
+      needs: 'example',
+      dependsOn: () => ['example'],
+      cache: true,
+      description: (c) => `Run ${c.example}; when it fails, fix the code or the example with the LLM`,
+    },
     executorDescription: "Run the unit's example; fix the code or the example with the LLM when it fails.",
   },
   verify: {
@@ -197,7 +230,13 @@ export const OPERATIONS: Readonly<Record<OperationName, OperationSpec>> = {
     stateAfter: 'verified',
     dryRun: { settles: [], proves: ['verified'] },
     estimate: { sends: ['code', 'example'], outputTokens: 300 },
-    target: { name: 'verify', needs: 'example', dependsOn: () => ['crash'], cache: true, description: (c) => `Check with the LLM that ${c.example}'s output shows what the prompt asks` },
+    target: {
+      name: 'verify',
+      needs: 'example',
+      dependsOn: () => ['crash'],
+      cache: true,
+      description: (c) => `Check with the LLM that ${c.example}'s output shows what the prompt asks`,
+    },
     executorDescription: "Check with the LLM that the example's output shows what the prompt asks.",
   },
   'generate-tests': {
@@ -213,7 +252,13 @@ export const OPERATIONS: Readonly<Record<OperationName, OperationSpec>> = {
     dryRun: { settles: ['tests'], creates: 'tests', clears: ['testRun'] },
     recordsTestedDeclarations: true,
     estimate: { sends: ['code'], outputTokens: 2000 },
-    target: { name: 'generate-tests', needs: 'test', dependsOn: (u) => [u.hasExample ? 'example' : 'generate'], cache: true, description: (c) => `Write or extend the unit tests ${c.test} with the LLM` },
+    target: {
+      name: 'generate-tests',
+      needs: 'test',
+      dependsOn: (u) => [u.hasExample ? 'example' : 'generate'],
+      cache: true,
+      description: (c) => `Write or extend the unit tests ${c.test} with the LLM`,
+    },
     executorDescription: "Write or extend a unit's unit tests with the LLM.",
   },
   test: {
@@ -228,7 +273,13 @@ export const OPERATIONS: Readonly<Record<OperationName, OperationSpec>> = {
     stateAfter: 'tests_generated',
     dryRun: { settles: [], proves: ['testRun'] },
     estimate: { sends: [], outputTokens: 0 },
-    target: { name: 'test', needs: 'test', dependsOn: none, cache: true, description: (c) => `Run ${c.testGlob} and record the parsed result in ${c.runReport} (no LLM)` },
+    target: {
+      name: 'test',
+      needs: 'test',
+      dependsOn: none,
+      cache: true,
+      description: (c) => `Run ${c.testGlob} and record the parsed result in ${c.runReport} (no LLM)`,
+    },
     executorDescription: "Run the unit's tests and record the parsed result (no LLM).",
   },
   fix: {
@@ -244,7 +295,13 @@ export const OPERATIONS: Readonly<Record<OperationName, OperationSpec>> = {
     dryRun: { settles: [], proves: ['testRun'] },
     recordsTestedDeclarations: true,
     estimate: { sends: ['code', 'test'], outputTokens: 2000, outputAtLeastCode: true },
-    target: { name: 'fix', needs: 'test', dependsOn: () => ['generate-tests'], cache: true, description: (c) => `Fix failing tests of ${c.code} with the LLM and run them again` },
+    target: {
+      name: 'fix',
+      needs: 'test',
+      dependsOn: () => ['generate-tests'],
+      cache: true,
+      description: (c) => `Fix failing tests of ${c.code} with the LLM and run them again`,
+    },
     executorDescription: 'Fix failing tests with the LLM and run them again.',
   },
 };

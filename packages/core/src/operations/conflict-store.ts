@@ -27,7 +27,6 @@ export interface ConflictRecord {
   created: string;
 }
 
-
 export function conflictRecordPath(unit: PromptUnit): string {
   return joinPosix(pddLayout(unit).conflicts, 'conflict.json');
 }
@@ -39,12 +38,37 @@ export function readConflict(workspaceRoot: string, unit: PromptUnit): ConflictR
   try {
     return JSON.parse(readContainedText(workspaceRoot, conflictRecordPath(unit)) ?? '') as ConflictRecord;
   } catch {
-    return { unit: unit.id, kind: 'code', working: unit.paths.code, proposal: '', theirs: '', base: '', hashes: { ours: '', theirs: '', base: null }, hunks: [], notes: [`${conflictRecordPath(unit)} cannot be read`], created: '' };
+    return {
+      unit: unit.id,
+      kind: 'code',
+      working: unit.paths.code,
+      proposal: '',
+      theirs: '',
+      base: '',
+      hashes: { ours: '', theirs: '', base: null },
+      hunks: [],
+      notes: [`${conflictRecordPath(unit)} cannot be read`],
+      created: '',
+    };
   }
 }
 
 /** Write the proposal, theirs and the record. The working file and the pristine base are not touched. */
-export function writeConflict(workspaceRoot: string, unit: PromptUnit, c: { kind: ArtifactKind; working: string; base: string; ours: string; baseText: string | null; theirs: string; proposal: string; conflicts: PlacedConflict[]; notes: string[] }): ConflictRecord {
+export function writeConflict(
+  workspaceRoot: string,
+  unit: PromptUnit,
+  c: {
+    kind: ArtifactKind;
+    working: string;
+    base: string;
+    ours: string;
+    baseText: string | null;
+    theirs: string;
+    proposal: string;
+    conflicts: PlacedConflict[];
+    notes: string[];
+  },
+): ConflictRecord {
   const dir = pddLayout(unit).conflicts;
   const name = basename(c.working);
   const record: ConflictRecord = {

@@ -15,7 +15,9 @@ export interface ContextCandidate {
 const MAX_BYTES = 64 * 1024;
 const PREVIEW_LINES = 30;
 const STOPWORDS = new Set(
-  'the and for with that this from into are was were will shall should must not but can you your its use uses using used all any each one two more most some such than then them they their there when where which while who why how what write module function functions return returns value values file files code given make makes new'.split(' '),
+  'the and for with that this from into are was were will shall should must not but can you your its use uses using used all any each one two more most some such than then them they their there when where which while who why how what write module function functions return returns value values file files code given make makes new'.split(
+    ' ',
+  ),
 );
 
 /** Words of a text for matching: identifiers split at `_`, `-` and camelCase, lower-cased, 3+ letters, no stopwords. */
@@ -45,7 +47,12 @@ export function listContextFiles(workspaceRoot: string, dirs: readonly string[],
     }
     for (const e of entries) {
       if (!e.isFile()) continue;
-      const rel = joinPosix(dir, relative(join(workspaceRoot, dir), join(e.parentPath ?? e.path, e.name)).split(sep).join('/'));
+      const rel = joinPosix(
+        dir,
+        relative(join(workspaceRoot, dir), join(e.parentPath ?? e.path, e.name))
+          .split(sep)
+          .join('/'),
+      );
       if (exclude.has(rel) || rel.split('/').some((seg) => seg.startsWith('.') || seg === 'node_modules')) continue;
       let buffer: Buffer | null;
       try {

@@ -67,7 +67,11 @@ describe('generating operations', () => {
   });
 
   it('generate-tests shows the example and the existing tests, asking to keep them', async () => {
-    ws.write({ 'calc.py': 'def add(a, b): return a + b\n', 'examples/calc_example.py': 'print(1)\n', 'tests/test_calc.py': 'def test_mine():\n    assert True\n' });
+    ws.write({
+      'calc.py': 'def add(a, b): return a + b\n',
+      'examples/calc_example.py': 'print(1)\n',
+      'tests/test_calc.py': 'def test_mine():\n    assert True\n',
+    });
     answers.push(code('def test_mine():\n    assert True\n\ndef test_add():\n    assert add(1, 2) == 3'));
     const r = await OPERATIONS['generate-tests'].run(unit(), env());
     const user = calls[0].request.messages[1].content;
@@ -104,14 +108,18 @@ describe('generating operations', () => {
     expect(existsSync(ws.path('calc.py'))).toBe(false);
     expect(existsSync(ws.path('.pdd/generated'))).toBe(false);
     ws.write({ 'prompts/broken_python.prompt': '<include>gone.md</include>' });
-    await expect(OPERATIONS['generate'].run(unit('prompts/broken_python.prompt'), env())).rejects.toThrow(/prompts\/broken_python.prompt cannot be used:\n {2}prompts\/broken_python.prompt:1: include "gone.md" not found/);
+    await expect(OPERATIONS['generate'].run(unit('prompts/broken_python.prompt'), env())).rejects.toThrow(
+      /prompts\/broken_python.prompt cannot be used:\n {2}prompts\/broken_python.prompt:1: include "gone.md" not found/,
+    );
     expect(calls).toHaveLength(1);
   });
 
   it('writes nothing from code of another language or code that does not parse', async () => {
     answers.push('```javascript\nmodule.exports = (a, b) => a + b;\n```', code('def add(a, b)\n    return a +'));
     await expect(OPERATIONS['generate'].run(unit(), env())).rejects.toThrow("the answer's code is javascript, not Python");
-    await expect(OPERATIONS['generate'].run(unit(), env())).rejects.toThrow("calc_python generate (gpt-x): the answer's code does not parse as Python; nothing was written");
+    await expect(OPERATIONS['generate'].run(unit(), env())).rejects.toThrow(
+      "calc_python generate (gpt-x): the answer's code does not parse as Python; nothing was written",
+    );
     expect(existsSync(ws.path('calc.py'))).toBe(false);
     expect(existsSync(ws.path('.pdd/generated'))).toBe(false);
   });

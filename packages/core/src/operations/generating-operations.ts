@@ -29,7 +29,12 @@ const DEFAULT_TEST_RUNNERS: Record<string, string> = {
  * model, extract the code, store it (never overwriting manual edits). Throws PddError for a
  * broken prompt, a missing prerequisite or a bad answer; nothing is written then.
  */
-export async function runGeneratingOperation(operation: GeneratingOperation, kind: ArtifactKind, unit: PromptUnit, env: OperationEnvironment): Promise<OperationReport> {
+export async function runGeneratingOperation(
+  operation: GeneratingOperation,
+  kind: ArtifactKind,
+  unit: PromptUnit,
+  env: OperationEnvironment,
+): Promise<OperationReport> {
   const target = kind === 'code' ? unit.paths.code : kind === 'example' ? unit.paths.example : unit.paths.test;
   if (!target) throw new PddError('OPERATION', `${unit.id}: ${unit.language.name} units have no ${kind} file, so "${operation}" does not apply`);
 
@@ -60,7 +65,8 @@ export async function runGeneratingOperation(operation: GeneratingOperation, kin
     // to the model to be kept and extended.
     if (tests !== null && tests !== readIfExists(env.workspaceRoot, pddLayout(unit).pristine('test'))) handWrittenTests = tests;
     vars.example_section = example === null ? '' : `\nIts usage example (${unit.paths.example}):\n\n${fenced(fence, example)}\n`;
-    vars.existing_tests_section = handWrittenTests === undefined ? '' : `\nExisting tests (${unit.paths.test}): keep every one of them:\n\n${fenced(fence, handWrittenTests)}\n`;
+    vars.existing_tests_section =
+      handWrittenTests === undefined ? '' : `\nExisting tests (${unit.paths.test}): keep every one of them:\n\n${fenced(fence, handWrittenTests)}\n`;
   }
 
   const messages = renderTemplate(operation, vars);
@@ -74,4 +80,3 @@ export async function runGeneratingOperation(operation: GeneratingOperation, kin
   const file = await applyGeneration(env.workspaceRoot, unit, kind, content, { shownToModel: handWrittenTests });
   return reportOf(operation, unit, result, [file]);
 }
-

@@ -25,7 +25,6 @@ export interface LlmSessionOptions {
   home?: string;
 }
 
-
 /** An LlmClient configured from a unit's settings, the model table and the environment. */
 export function createLlmClient(options: LlmSessionOptions): LlmClient {
   const { workspaceRoot, unit, env } = options;

@@ -48,7 +48,13 @@ export interface OperationReport {
   outcome?: { exampleOk?: boolean; verified?: boolean; testsPassing?: boolean };
 }
 
-export function reportOf(operation: OperationName, unit: PromptUnit, result: LlmResult | readonly LlmResult[] | null, files: FileOutcome[], notes: string[] = []): OperationReport {
+export function reportOf(
+  operation: OperationName,
+  unit: PromptUnit,
+  result: LlmResult | readonly LlmResult[] | null,
+  files: FileOutcome[],
+  notes: string[] = [],
+): OperationReport {
   const results = result === null ? [] : Array.isArray(result) ? (result as readonly LlmResult[]) : [result as LlmResult];
   const last = results[results.length - 1];
   return {

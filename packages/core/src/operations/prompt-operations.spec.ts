@@ -36,7 +36,9 @@ describe('update and auto-deps', () => {
     it('rewrites the prompt from the hand-edited code, keeps a backup, and makes the code the new base', async () => {
       answers.push(promptAnswer('Write add(a, b) and sub(a, b).\n<include>context/style.md</include>'));
       const r = await runUpdate(unit(), env());
-      expect(r.files).toEqual([{ kind: 'prompt', path: 'prompts/calc_python.prompt', pristine: '.pdd/generated/calc_python/calc_python.prompt.before-update', action: 'updated' }]);
+      expect(r.files).toEqual([
+        { kind: 'prompt', path: 'prompts/calc_python.prompt', pristine: '.pdd/generated/calc_python/calc_python.prompt.before-update', action: 'updated' },
+      ]);
       expect(read('prompts/calc_python.prompt')).toBe('Write add(a, b) and sub(a, b).\n<include>context/style.md</include>\n');
       expect(read('.pdd/generated/calc_python/calc_python.prompt.before-update')).toBe('Write add(a, b).\n<include>context/style.md</include>\n');
       expect(read('.pdd/generated/calc_python/calc.py')).toBe(read('calc.py'));
@@ -76,7 +78,7 @@ describe('update and auto-deps', () => {
       });
     });
 
-    it('offers the local matches (not the unit\'s own files) and records the choice in a block', async () => {
+    it("offers the local matches (not the unit's own files) and records the choice in a block", async () => {
       answers.push('```text\nexamples/logger_example.py\n```');
       const r = await runAutoDeps(unit(), env());
       const user = calls[0].request.messages[1].content;
@@ -87,7 +89,9 @@ describe('update and auto-deps', () => {
       expect(r.files[0].action).toBe('updated');
       const prompt = read('prompts/calc_python.prompt');
       expect(autoDepsIncludes(prompt)).toEqual(['examples/logger_example.py']);
-      expect(prompt).toMatch(/^Write add\(a, b\) that logs through the audit logger\.\n\n<pdd>nx-pdd auto-deps: .*<\/pdd>\n<include>examples\/logger_example.py<\/include>\n<pdd>\/nx-pdd auto-deps<\/pdd>\n$/);
+      expect(prompt).toMatch(
+        /^Write add\(a, b\) that logs through the audit logger\.\n\n<pdd>nx-pdd auto-deps: .*<\/pdd>\n<include>examples\/logger_example.py<\/include>\n<pdd>\/nx-pdd auto-deps<\/pdd>\n$/,
+      );
       // A second run replaces the block instead of adding another one.
       answers.push('```text\ncontext/audit_rules.md\nexamples/logger_example.py\n```');
       await runAutoDeps(unit(), env());

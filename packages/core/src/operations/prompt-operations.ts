@@ -11,7 +11,6 @@ import { listContextFiles, rankContextFiles } from './context-candidates';
 import { fenced, OperationEnvironment, OperationReport, reportOf, usablePrompt } from './operation';
 import { renderTemplate } from './templates';
 
-
 /**
  * `update`: the code was changed by hand; ask the model for the prompt that describes the
  * code as it is now, keeping the prompt's structure and every tag. The old prompt goes to
@@ -23,7 +22,8 @@ export async function runUpdate(unit: PromptUnit, env: OperationEnvironment): Pr
   const root = env.workspaceRoot;
   const pre = usablePrompt(unit, env, 'resolve');
   const code = readIfExists(root, unit.paths.code);
-  if (code === null) throw new PddError('PREREQUISITE', `${unit.id}: "update" needs the code file ${unit.paths.code}; there is nothing to describe yet (run generate)`);
+  if (code === null)
+    throw new PddError('PREREQUISITE', `${unit.id}: "update" needs the code file ${unit.paths.code}; there is nothing to describe yet (run generate)`);
   const prompt = readIfExists(root, unit.promptFile)!;
   const pristineCode = pddLayout(unit).pristine('code');
   const generated = readIfExists(root, pristineCode);
@@ -34,7 +34,10 @@ export async function runUpdate(unit: PromptUnit, env: OperationEnvironment): Pr
     language: unit.language.name,
     code_path: unit.paths.code,
     prompt_block: fenced('prompt', prompt),
-    generated_section: generated === null || generated === code ? '' : `\nThe code as it was generated from this prompt, before the hand edits:\n\n${fenced(fence, generated)}\n`,
+    generated_section:
+      generated === null || generated === code
+        ? ''
+        : `\nThe code as it was generated from this prompt, before the hand edits:\n\n${fenced(fence, generated)}\n`,
     code_block: fenced(fence, code),
   });
   const result = await env.llm.complete(messages, { unit: unit.id, operation: OP.update });
@@ -45,7 +48,8 @@ export async function runUpdate(unit: PromptUnit, env: OperationEnvironment): Pr
   const newPrompt = (tagged.length ? tagged : blocks).reduce((a, b) => (b.code.length > a.code.length ? b : a)).code.replace(/\s+$/, '') + '\n';
   const ownIncludes = [...new Set(pre.includes.filter((i) => i.from.file === unit.promptFile).map((i) => i.declared))];
   const dropped = ownIncludes.filter((declared) => !newPrompt.includes(declared));
-  if (dropped.length) throw new LlmError('bad-answer', `${where}: the answer drops the include${dropped.length > 1 ? 's' : ''} ${dropped.join(', ')}; nothing was written`);
+  if (dropped.length)
+    throw new LlmError('bad-answer', `${where}: the answer drops the include${dropped.length > 1 ? 's' : ''} ${dropped.join(', ')}; nothing was written`);
 
   const files: FileOutcome[] = [];
   if (newPrompt === prompt) {
@@ -57,7 +61,13 @@ export async function runUpdate(unit: PromptUnit, env: OperationEnvironment): Pr
     files.push({ kind: 'prompt', path: unit.promptFile, pristine: backup, action: 'updated' });
   }
   if (generated !== code) writeContainedFile(root, pristineCode, code);
-  return reportOf(OP.update, unit, result, files, generated !== code ? [`${unit.paths.code} as it is now is the base of the new prompt (${pristineCode})`] : []);
+  return reportOf(
+    OP.update,
+    unit,
+    result,
+    files,
+    generated !== code ? [`${unit.paths.code} as it is now is the base of the new prompt (${pristineCode})`] : [],
+  );
 }
 
 const AUTO_DEPS_BLOCK = /^<pdd>nx-pdd auto-deps:[^\n]*<\/pdd>\n[\s\S]*?^<pdd>\/nx-pdd auto-deps<\/pdd>\n?/m;
@@ -97,9 +107,13 @@ export async function runAutoDeps(unit: PromptUnit, env: OperationEnvironment): 
   if (!offered.length) {
     const next = withAutoDepsBlock(prompt, unit.name, []);
     if (next !== prompt) writeContainedFile(root, unit.promptFile, next);
-    return reportOf(OP.autoDeps, unit, null, [{ kind: 'prompt', path: unit.promptFile, action: next === prompt ? 'unchanged' : 'updated' }], [
-      `no file in ${dirs.join(', ')} matches the prompt; no LLM call`,
-    ]);
+    return reportOf(
+      OP.autoDeps,
+      unit,
+      null,
+      [{ kind: 'prompt', path: unit.promptFile, action: next === prompt ? 'unchanged' : 'updated' }],
+      [`no file in ${dirs.join(', ')} matches the prompt; no LLM call`],
+    );
   }
   const messages = renderTemplate(OP.autoDeps, {
     prompt_file: unit.promptFile,
@@ -112,13 +126,24 @@ export async function runAutoDeps(unit: PromptUnit, env: OperationEnvironment): 
   const where = `${unit.id} auto-deps (${result.model})`;
   const blocks = fencedBlocks(result.content);
   if (!blocks.length) throw new LlmError('bad-answer', `${where}: the answer has no fenced list of paths; nothing was written`);
-  const chosen = [...new Set(blocks[0].code.split('\n').map((l) => l.trim().replace(/^[-*]\s+/, '')).filter(Boolean))];
+  const chosen = [
+    ...new Set(
+      blocks[0].code
+        .split('\n')
+        .map((l) => l.trim().replace(/^[-*]\s+/, ''))
+        .filter(Boolean),
+    ),
+  ];
   const unknown = chosen.filter((p) => !offered.some((c) => c.path === p));
   if (unknown.length) throw new LlmError('bad-answer', `${where}: the answer names files that were not offered (${unknown.join(', ')}); nothing was written`);
   const ordered = offered.map((c) => c.path).filter((p) => chosen.includes(p));
   const next = withAutoDepsBlock(prompt, unit.name, ordered);
   if (next !== prompt) writeContainedFile(root, unit.promptFile, next);
-  return reportOf(OP.autoDeps, unit, result, [{ kind: 'prompt', path: unit.promptFile, action: next === prompt ? 'unchanged' : 'updated' }], [
-    ordered.length ? `includes ${ordered.join(', ')} (offered ${offered.length})` : `includes nothing of the ${offered.length} offered`,
-  ]);
+  return reportOf(
+    OP.autoDeps,
+    unit,
+    result,
+    [{ kind: 'prompt', path: unit.promptFile, action: next === prompt ? 'unchanged' : 'updated' }],
+    [ordered.length ? `includes ${ordered.join(', ')} (offered ${offered.length})` : `includes nothing of the ${offered.length} offered`],
+  );
 }

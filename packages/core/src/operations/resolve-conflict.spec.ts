@@ -39,7 +39,9 @@ describe('resolving a merge conflict', () => {
     expect(record).toMatchObject({ working: 'calc.py', proposal: '.pdd/conflicts/calc_python/calc.py', theirs: '.pdd/conflicts/calc_python/calc.py.theirs' });
     expect(record.hunks).toEqual([{ where: 'function_definition:add', line: 2 }]);
     expect(read(record.theirs)).toBe(THEIRS);
-    expect(read(record.proposal)).toContain('<<<<<<< ours (calc.py)\n    return b + a  # mine\n||||||| base (last generation)\n    return a + b\n=======\n    return sum((a, b))\n>>>>>>> theirs (new generation)');
+    expect(read(record.proposal)).toContain(
+      '<<<<<<< ours (calc.py)\n    return b + a  # mine\n||||||| base (last generation)\n    return a + b\n=======\n    return sum((a, b))\n>>>>>>> theirs (new generation)',
+    );
   });
 
   it('merged: refused while markers remain (nothing changes), taken once they are gone', async () => {

@@ -35,7 +35,11 @@ export async function resolveConflict(unit: PromptUnit, resolution: Resolution, 
   const record = readConflict(root, unit);
   if (!record) throw new PddError('RESOLVE', `${unit.id} has no open conflict to resolve`);
   const theirs = readIfExists(root, record.theirs);
-  if (theirs === null) throw new PddError('RESOLVE', `${record.theirs} is missing: the conflict cannot be resolved; delete ${record.proposal.replace(/[^/]+$/, '')} and sync again to regenerate`);
+  if (theirs === null)
+    throw new PddError(
+      'RESOLVE',
+      `${record.theirs} is missing: the conflict cannot be resolved; delete ${record.proposal.replace(/[^/]+$/, '')} and sync again to regenerate`,
+    );
   const ours = readIfExists(root, record.working) ?? '';
   const write = (file: string, text: string) => writeContainedFile(root, file, text);
   const lines: string[] = [];
@@ -46,8 +50,16 @@ export async function resolveConflict(unit: PromptUnit, resolution: Resolution, 
     const proposal = readIfExists(root, record.proposal);
     if (proposal === null) throw new PddError('RESOLVE', `${record.proposal} is missing; use --resolve=ours or --resolve=theirs`);
     const left = markerLines(toLines(proposal).lines);
-    if (left.length) throw new PddError('RESOLVE', `${record.proposal} still has conflict markers at line${left.length === 1 ? '' : 's'} ${left.join(', ')}: edit them away, then run --resolve=merged again (nothing was changed)`);
-    if ((await parses(unit.language.id, proposal)) === false) throw new PddError('RESOLVE', `${record.proposal} does not parse as ${unit.language.name}: correct it, then run --resolve=merged again (nothing was changed)`);
+    if (left.length)
+      throw new PddError(
+        'RESOLVE',
+        `${record.proposal} still has conflict markers at line${left.length === 1 ? '' : 's'} ${left.join(', ')}: edit them away, then run --resolve=merged again (nothing was changed)`,
+      );
+    if ((await parses(unit.language.id, proposal)) === false)
+      throw new PddError(
+        'RESOLVE',
+        `${record.proposal} does not parse as ${unit.language.name}: correct it, then run --resolve=merged again (nothing was changed)`,
+      );
     write(record.working, proposal);
     lines.push(`${record.working}: your merge from ${record.proposal}`);
   } else if (resolution === 'theirs') {
@@ -75,11 +87,21 @@ export async function resolveConflict(unit: PromptUnit, resolution: Resolution, 
 }
 
 /** Ask the model for each conflicting place; apply its answers into the merge; it must parse. */
-async function mergeWithModel(unit: PromptUnit, record: ConflictRecord, ours: string, theirs: string, env: OperationEnvironment): Promise<{ text: string; result: LlmResult; resolved: string[] }> {
+async function mergeWithModel(
+  unit: PromptUnit,
+  record: ConflictRecord,
+  ours: string,
+  theirs: string,
+  env: OperationEnvironment,
+): Promise<{ text: string; result: LlmResult; resolved: string[] }> {
   const base = readIfExists(env.workspaceRoot, record.base);
   const merge = await mergeGeneration({ languageId: unit.language.id, base, ours, theirs, labels: { ours: record.working, theirs: 'new generation' } });
   const conflicts = merge.conflicts.filter((c) => c.ours.length || c.theirs.length);
-  if (!conflicts.length) throw new PddError('RESOLVE', `--resolve=llm: the conflict in ${record.working} is not in particular lines (${merge.notes.join('; ') || 'the merged file does not parse'}); edit ${record.proposal} and use --resolve=merged`);
+  if (!conflicts.length)
+    throw new PddError(
+      'RESOLVE',
+      `--resolve=llm: the conflict in ${record.working} is not in particular lines (${merge.notes.join('; ') || 'the merged file does not parse'}); edit ${record.proposal} and use --resolve=merged`,
+    );
   const fence = unit.language.extension.replace(/^\./, '') || unit.language.id;
   const messages = renderTemplate('resolve', {
     language: unit.language.name,
@@ -88,7 +110,12 @@ async function mergeWithModel(unit: PromptUnit, record: ConflictRecord, ours: st
     prompt: usablePrompt(unit, env, 'expand').text.trim(),
     code_path: record.working,
     proposal_block: fenced(fence, merge.text),
-    conflicts: conflicts.map((c, i) => `CONFLICT ${i + 1} (${c.where ?? `line ${c.line}`}):\nours:\n${fenced(fence, c.ours.join('\n'))}\nbase:\n${fenced(fence, c.base.join('\n'))}\ntheirs:\n${fenced(fence, c.theirs.join('\n'))}`).join('\n\n'),
+    conflicts: conflicts
+      .map(
+        (c, i) =>
+          `CONFLICT ${i + 1} (${c.where ?? `line ${c.line}`}):\nours:\n${fenced(fence, c.ours.join('\n'))}\nbase:\n${fenced(fence, c.base.join('\n'))}\ntheirs:\n${fenced(fence, c.theirs.join('\n'))}`,
+      )
+      .join('\n\n'),
   });
   const result = await env.llm.complete(messages, { unit: unit.id, operation: 'resolve' });
   const answers = new Map<number, string[]>();

@@ -16,7 +16,12 @@ it('a rejected answer is asked again with the reason, never as the identical req
     expect(second.slice(0, first.length)).toEqual(first);
     expect(second.slice(first.length)).toEqual([
       { role: 'assistant', content: 'I would rather explain it in words.' },
-      { role: 'user', content: expect.stringMatching(/^Your answer was rejected: .*the answer has no fenced code block .*\. Answer again, in full, in exactly the form the instructions above ask for/) },
+      {
+        role: 'user',
+        content: expect.stringMatching(
+          /^Your answer was rejected: .*the answer has no fenced code block .*\. Answer again, in full, in exactly the form the instructions above ask for/,
+        ),
+      },
     ]);
     expect(r.notes).toEqual([expect.stringMatching(/^1 rejected answer asked again with the reason \(\$[\d.]+ of this step's cost\)$/)]);
     // The whole exchange stays cached: the same operation again replays it and costs nothing.

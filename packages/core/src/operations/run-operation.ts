@@ -32,13 +32,23 @@ export async function runOperation(operation: OperationName, unit: PromptUnit, e
     try {
       const report = await OPERATIONS[operation].run(unit, { ...env, llm });
       if (!followUps) return report;
-      return { ...report, costUsd: report.costUsd + paidUsd, notes: [...report.notes, `${followUps} rejected answer${followUps > 1 ? 's' : ''} asked again with the reason (${formatUsd(paidUsd)} of this step's cost)`] };
+      return {
+        ...report,
+        costUsd: report.costUsd + paidUsd,
+        notes: [
+          ...report.notes,
+          `${followUps} rejected answer${followUps > 1 ? 's' : ''} asked again with the reason (${formatUsd(paidUsd)} of this step's cost)`,
+        ],
+      };
     } catch (e) {
       if (!(e instanceof LlmError && e.kind === 'bad-answer')) throw e;
       // The operation's rejected answers, or one the client rejected unread (too long): both were paid.
       paidUsd += answers.reduce((n, r) => n + r.costUsd, 0) + e.paidUsd;
       if (answers.length !== 1 || followUps >= MAX_FOLLOW_UPS) {
-        const error = new LlmError('bad-answer', followUps ? `${e.message} (after ${followUps} follow-up${followUps > 1 ? 's' : ''} stating the reason)` : e.message);
+        const error = new LlmError(
+          'bad-answer',
+          followUps ? `${e.message} (after ${followUps} follow-up${followUps > 1 ? 's' : ''} stating the reason)` : e.message,
+        );
         error.paidUsd = paidUsd;
         throw error;
       }

@@ -36,7 +36,7 @@ describe('operations that run the unit: crash, verify, test, fix (real python3 +
   it('crash: runs the example, gives the classified error to the model, applies its fix, runs again', async () => {
     answers.push('FILE: examples/calc_example.py\n```py\nfrom calc import add\nprint(add(2, 3))\n```');
     const r = await runCrash(unit(), env());
-    expect(calls[0].request.messages[1].content).toContain("Running the example failed (import):\n\n```text\nTraceback");
+    expect(calls[0].request.messages[1].content).toContain('Running the example failed (import):\n\n```text\nTraceback');
     expect(r.outcome).toEqual({ exampleOk: true });
     expect(r.files[0]).toMatchObject({ path: 'examples/calc_example.py', action: 'updated' });
     expect(read('.pdd/generated/calc_python/calc_example.py')).toBe(read('examples/calc_example.py'));
@@ -52,12 +52,19 @@ describe('operations that run the unit: crash, verify, test, fix (real python3 +
     expect(read('examples/calc_example.py')).toBe('from calc import plus\nprint(plus(2, 3))\n');
   });
 
-  it('test: records PDD\'s run report fields plus the code it ran against and each failure', async () => {
+  it("test: records PDD's run report fields plus the code it ran against and each failure", async () => {
     const r = await runTestOperation(unit(), env());
     expect(r.outcome).toEqual({ testsPassing: false });
     expect(r.notes[0]).toBe('0 passed, 1 failed, 0 errors, 0 skipped (coverage not measured)');
     const { report } = readRunReport(ws.root, '.pdd/meta/calc_python_run.json');
-    expect(report).toMatchObject({ exit_code: 1, tests_passed: 0, tests_failed: 1, coverage: 0, nx_pdd_coverage_measured: false, test_files: { 'test_calc.py': expect.any(String) } });
+    expect(report).toMatchObject({
+      exit_code: 1,
+      tests_passed: 0,
+      tests_failed: 1,
+      coverage: 0,
+      nx_pdd_coverage_measured: false,
+      test_files: { 'test_calc.py': expect.any(String) },
+    });
     expect((report!.nx_pdd_failures as any[])[0]).toMatchObject({ test: 'tests.test_calc::test_add', class: 'assertion' });
     expect(calls).toHaveLength(0);
   });
@@ -85,7 +92,11 @@ describe('operations that run the unit: crash, verify, test, fix (real python3 +
 
   it('verify: "yes" verifies; "no" sends the reasons to a fix', async () => {
     ws.write({ 'examples/calc_example.py': 'from calc import add\nprint(add(2, 3))\n' });
-    answers.push('```json\n{"verdict": "no", "reasons": ["add(2, 3) printed -1, the prompt asks for the sum 5"]}\n```', 'FILE: calc.py\n```py\ndef add(a, b):\n    return a + b\n```', '```json\n{"verdict": "yes", "reasons": []}\n```');
+    answers.push(
+      '```json\n{"verdict": "no", "reasons": ["add(2, 3) printed -1, the prompt asks for the sum 5"]}\n```',
+      'FILE: calc.py\n```py\ndef add(a, b):\n    return a + b\n```',
+      '```json\n{"verdict": "yes", "reasons": []}\n```',
+    );
     const no = await runVerify(unit(), env());
     expect(no.outcome).toEqual({ verified: false });
     expect(no.notes[0]).toBe('not verified: add(2, 3) printed -1, the prompt asks for the sum 5');

@@ -18,7 +18,15 @@ import { fenced, OperationEnvironment, OperationReport, reportOf, usablePrompt }
 import { renderTemplate } from './templates';
 
 /** How operations run the unit's example and tests: the environment's timeout, secrets and test runners. */
-export const runner = (env: OperationEnvironment): RunnerOptions => ({ workspaceRoot: env.workspaceRoot, env: process.env, timeoutMs: env.runTimeoutMs ?? 120_000, secretVars: env.secretVars, passEnv: env.passEnv, sandbox: env.sandbox, testRunners: env.testRunners });
+export const runner = (env: OperationEnvironment): RunnerOptions => ({
+  workspaceRoot: env.workspaceRoot,
+  env: process.env,
+  timeoutMs: env.runTimeoutMs ?? 120_000,
+  secretVars: env.secretVars,
+  passEnv: env.passEnv,
+  sandbox: env.sandbox,
+  testRunners: env.testRunners,
+});
 const fenceOf = (unit: PromptUnit) => unit.language.extension.replace(/^\./, '') || unit.language.id;
 
 /** Whether `content` parses in the unit's language (Python: ast; JS/TS: TypeScript's parser). Null: it does. */
@@ -28,8 +36,14 @@ export async function syntaxError(unit: PromptUnit, content: string, env: Operat
     const tmp = join(env.workspaceRoot, pddLayout(unit).syntaxCheck(process.pid, '.py'));
     writeFileAtomic(tmp, content);
     try {
-      const r = await runProcess({ command: process.env.PDD_PYTHON ?? 'python3', args: ['-c', 'import ast,sys; ast.parse(open(sys.argv[1], encoding="utf-8").read(), sys.argv[1])', tmp], cwd: env.workspaceRoot, env: process.env, timeoutMs: 30_000 });
-      return r.exitCode === 0 ? null : (r.stderr.trim().split('\n').slice(-3).join('\n') || 'does not parse');
+      const r = await runProcess({
+        command: process.env.PDD_PYTHON ?? 'python3',
+        args: ['-c', 'import ast,sys; ast.parse(open(sys.argv[1], encoding="utf-8").read(), sys.argv[1])', tmp],
+        cwd: env.workspaceRoot,
+        env: process.env,
+        timeoutMs: 30_000,
+      });
+      return r.exitCode === 0 ? null : r.stderr.trim().split('\n').slice(-3).join('\n') || 'does not parse';
     } finally {
       rmSync(tmp, { force: true });
     }
@@ -37,7 +51,11 @@ export async function syntaxError(unit: PromptUnit, content: string, env: Operat
   if (/^(java|type)script(react)?$/.test(id)) {
     // Loaded here, not at the top: graph inference loads this package and must not pay for TypeScript.
     const ts = require('typescript') as typeof import('typescript');
-    const out = ts.transpileModule(content, { fileName: `x${unit.language.extension}`, reportDiagnostics: true, compilerOptions: { jsx: ts.JsxEmit.Preserve } });
+    const out = ts.transpileModule(content, {
+      fileName: `x${unit.language.extension}`,
+      reportDiagnostics: true,
+      compilerOptions: { jsx: ts.JsxEmit.Preserve },
+    });
     const d = out.diagnostics?.[0];
     return d ? ts.flattenDiagnosticMessageText(d.messageText, '\n') : null;
   }
@@ -61,7 +79,11 @@ function fixTemplateVars(unit: PromptUnit, env: OperationEnvironment, allowed: s
 /** A fix answer: `FILE: <path>` (one of `allowed`), optional `REASON: ...`, one fenced block. */
 function parseFixAnswer(answer: string, allowed: string[], fence: string, where: string): { path: string; content: string; reason: string | null } {
   const file = /^\s*FILE:\s*(\S+)/m.exec(answer)?.[1];
-  if (!file || !allowed.includes(file)) throw new LlmError('bad-answer', `${where}: the answer must name one of ${allowed.join(', ')} on a FILE: line (it named ${file ?? 'none'}); nothing was written`);
+  if (!file || !allowed.includes(file))
+    throw new LlmError(
+      'bad-answer',
+      `${where}: the answer must name one of ${allowed.join(', ')} on a FILE: line (it named ${file ?? 'none'}); nothing was written`,
+    );
   const blocks = fencedBlocks(answer).filter((b) => b.code.trim());
   if (!blocks.length) throw new LlmError('bad-answer', `${where}: the answer has no fenced code block; nothing was written`);
   const tagged = blocks.filter((b) => b.tag === fence || b.tag === '');
@@ -87,7 +109,13 @@ function exampleLines(run: ExampleRun): string[] {
  * One crash-style fix: the model sees the prompt, code, example and the failure, names the file
  * it corrects (code or example), and the correction is applied only if it parses.
  */
-async function fixCodeOrExample(unit: PromptUnit, env: OperationEnvironment, operation: typeof OP.crash | typeof OP.verify, failureClass: string, failure: string): Promise<{ result: LlmResult; file: FileOutcome; path: string }> {
+async function fixCodeOrExample(
+  unit: PromptUnit,
+  env: OperationEnvironment,
+  operation: typeof OP.crash | typeof OP.verify,
+  failureClass: string,
+  failure: string,
+): Promise<{ result: LlmResult; file: FileOutcome; path: string }> {
   const fence = fenceOf(unit);
   const allowed = [unit.paths.code, unit.paths.example!];
   const messages = renderTemplate(OP.crash, {
@@ -137,13 +165,21 @@ export async function runVerify(unit: PromptUnit, env: OperationEnvironment): Pr
   } catch {
     throw new LlmError('bad-answer', `${where}: the answer has no JSON verdict ({"verdict": "yes"|"no", "reasons": [...]})`);
   }
-  if (verdict.verdict !== 'yes' && verdict.verdict !== 'no') throw new LlmError('bad-answer', `${where}: the verdict must be "yes" or "no" (it was ${JSON.stringify(verdict.verdict)})`);
+  if (verdict.verdict !== 'yes' && verdict.verdict !== 'no')
+    throw new LlmError('bad-answer', `${where}: the verdict must be "yes" or "no" (it was ${JSON.stringify(verdict.verdict)})`);
   const reasons = Array.isArray(verdict.reasons) ? verdict.reasons.map(String) : [];
-  if (verdict.verdict === 'yes') return { ...reportOf(OP.verify, unit, result, [], ['verified: the example\'s output shows what the prompt asks']), outcome: { exampleOk: true, verified: true } };
+  if (verdict.verdict === 'yes')
+    return {
+      ...reportOf(OP.verify, unit, result, [], ["verified: the example's output shows what the prompt asks"]),
+      outcome: { exampleOk: true, verified: true },
+    };
   // "no": a crash-style fix with the reasons as the failure; the engine runs and verifies again.
   const failure = `The example runs, but its output does not show what the prompt asks:\n${reasons.map((r) => `- ${r}`).join('\n')}\n\nOutput:\n${run.run.stdout.slice(0, 4000)}`;
   const fix = await fixCodeOrExample(unit, env, OP.verify, 'verification', failure);
-  return { ...reportOf(OP.verify, unit, [result, fix.result], [fix.file], [`not verified: ${reasons.join('; ') || 'no reason given'}`, `fixed ${fix.path}`]), outcome: { verified: false } };
+  return {
+    ...reportOf(OP.verify, unit, [result, fix.result], [fix.file], [`not verified: ${reasons.join('; ') || 'no reason given'}`, `fixed ${fix.path}`]),
+    outcome: { verified: false },
+  };
 }
 
 function assertions(text: string): number {
@@ -167,7 +203,10 @@ function recordTests(unit: PromptUnit, env: OperationEnvironment, t: TestsRun): 
     ...(env.dependenciesKey ? { nx_pdd_deps_key: env.dependenciesKey } : {}),
     nx_pdd_coverage_measured: t.coverage !== null,
     nx_pdd_skipped: t.result.skipped,
-    nx_pdd_failures: t.result.tests.filter((c) => c.status === 'failed' || c.status === 'errored').slice(0, 20).map((c) => ({ test: `${c.classname ? `${c.classname}::` : ''}${c.name}`, class: c.failureClass, message: (c.message ?? '').slice(0, 500) })),
+    nx_pdd_failures: t.result.tests
+      .filter((c) => c.status === 'failed' || c.status === 'errored')
+      .slice(0, 20)
+      .map((c) => ({ test: `${c.classname ? `${c.classname}::` : ''}${c.name}`, class: c.failureClass, message: (c.message ?? '').slice(0, 500) })),
   });
 }
 
@@ -175,7 +214,10 @@ function testLines(t: TestsRun): string[] {
   const r = t.result;
   const cov = t.coverage === null ? 'coverage not measured' : `coverage ${t.coverage}%`;
   const head = `${r.passed} passed, ${r.failed} failed, ${r.errored} errors, ${r.skipped} skipped (${cov})`;
-  const failures = r.tests.filter((c) => c.status === 'failed' || c.status === 'errored').slice(0, 5).map((c) => `  ${c.name}: ${c.failureClass} — ${(c.message ?? '').split('\n')[0].slice(0, 160)}`);
+  const failures = r.tests
+    .filter((c) => c.status === 'failed' || c.status === 'errored')
+    .slice(0, 5)
+    .map((c) => `  ${c.name}: ${c.failureClass} — ${(c.message ?? '').split('\n')[0].slice(0, 160)}`);
   return [head, ...failures];
 }
 
@@ -185,7 +227,10 @@ const passing = (t: TestsRun) => t.result.failed + t.result.errored === 0 && t.r
 export async function runTestOperation(unit: PromptUnit, env: OperationEnvironment): Promise<OperationReport> {
   const t = await runTests(unit, runner(env));
   recordTests(unit, env, t);
-  return { ...reportOf(OP.test, unit, null, [{ kind: 'test', path: pddLayout(unit).runReport, action: 'updated' }], testLines(t)), outcome: { testsPassing: passing(t) } };
+  return {
+    ...reportOf(OP.test, unit, null, [{ kind: 'test', path: pddLayout(unit).runReport, action: 'updated' }], testLines(t)),
+    outcome: { testsPassing: passing(t) },
+  };
 }
 
 /**
@@ -217,9 +262,17 @@ export async function runFix(unit: PromptUnit, env: OperationEnvironment): Promi
   const fix = parseFixAnswer(result.content, allowed, fence, where);
   const notes: string[] = [...testLines(before)];
   if (fix.path === testPath) {
-    if (!fix.reason) throw new LlmError('bad-answer', `${where}: the answer changes the tests without a REASON: line naming the requirement they contradict; nothing was written`);
+    if (!fix.reason)
+      throw new LlmError(
+        'bad-answer',
+        `${where}: the answer changes the tests without a REASON: line naming the requirement they contradict; nothing was written`,
+      );
     const lost = assertions(testsBefore) - assertions(fix.content);
-    if (lost > 0) throw new LlmError('bad-answer', `${where}: the answer removes ${lost} assertion${lost > 1 ? 's' : ''} from ${testPath}; tests are never weakened to pass; nothing was written`);
+    if (lost > 0)
+      throw new LlmError(
+        'bad-answer',
+        `${where}: the answer removes ${lost} assertion${lost > 1 ? 's' : ''} from ${testPath}; tests are never weakened to pass; nothing was written`,
+      );
     notes.push(`CHANGED THE TESTS ${testPath}: ${fix.reason}`);
   }
   const file = await applyFix(unit, env, fix.path === unit.paths.code ? 'code' : 'test', fix.path, fix.content, where);

@@ -37,7 +37,10 @@ const digests = new Map<string, string>();
 export function templateDigest(name: TemplateName): string {
   let digest = digests.get(name);
   if (!digest) {
-    digest = createHash('sha256').update(readFileSync(join(TEMPLATES_DIR, `${name}.prompt`))).digest('hex').slice(0, 16);
+    digest = createHash('sha256')
+      .update(readFileSync(join(TEMPLATES_DIR, `${name}.prompt`)))
+      .digest('hex')
+      .slice(0, 16);
     digests.set(name, digest);
   }
   return digest;

@@ -149,7 +149,8 @@ export function runProcess(req: RunRequest): Promise<RunResult> {
       clearInterval(watchdog);
       running.delete(killGroup);
       removeScratch();
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') reject(new PddError('TOOL_MISSING', `"${req.command}" was not found on PATH: install it to run this unit (${[req.command, ...req.args].join(' ')})`));
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT')
+        reject(new PddError('TOOL_MISSING', `"${req.command}" was not found on PATH: install it to run this unit (${[req.command, ...req.args].join(' ')})`));
       else reject(e);
     });
     child.on('close', (code, signal) => {

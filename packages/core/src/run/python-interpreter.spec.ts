@@ -26,8 +26,14 @@ describe("a Python unit's interpreter", () => {
     venv('api/venv');
     expect(pythonInterpreter(ws.root, unit(), {})).toEqual({ command: ws.path('api/venv/bin/python'), source: 'api/venv/' });
     venv('elsewhere');
-    expect(pythonInterpreter(ws.root, unit(), { VIRTUAL_ENV: ws.path('elsewhere') })).toEqual({ command: ws.path('elsewhere/bin/python'), source: 'VIRTUAL_ENV' });
-    expect(pythonInterpreter(ws.root, unit({ python: 'tools/py' }), { VIRTUAL_ENV: ws.path('elsewhere') })).toEqual({ command: ws.path('api/tools/py'), source: 'the python setting' });
+    expect(pythonInterpreter(ws.root, unit(), { VIRTUAL_ENV: ws.path('elsewhere') })).toEqual({
+      command: ws.path('elsewhere/bin/python'),
+      source: 'VIRTUAL_ENV',
+    });
+    expect(pythonInterpreter(ws.root, unit({ python: 'tools/py' }), { VIRTUAL_ENV: ws.path('elsewhere') })).toEqual({
+      command: ws.path('api/tools/py'),
+      source: 'the python setting',
+    });
     expect(pythonInterpreter(ws.root, unit({ python: 'python3.12' }), {}).command).toBe('python3.12');
     const fromEnv = resolveUnits(['api/prompts/calc_python.prompt'], { workspaceRoot: ws.root, env: { PDD_PYTHON: '/opt/py/bin/python' } }).units[0];
     expect(pythonInterpreter(ws.root, fromEnv, {}).command).toBe('/opt/py/bin/python');

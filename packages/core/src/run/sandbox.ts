@@ -10,7 +10,11 @@ let usable: boolean | undefined;
 /** Whether bubblewrap runs here (installed, and allowed to make its namespaces): probed once per process. */
 export function bubblewrapUsable(): boolean {
   if (usable === undefined) {
-    const r = spawnSync('bwrap', ['--die-with-parent', '--unshare-pid', '--unshare-net', '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--', 'true'], { stdio: 'ignore', timeout: 30_000 });
+    const r = spawnSync(
+      'bwrap',
+      ['--die-with-parent', '--unshare-pid', '--unshare-net', '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--', 'true'],
+      { stdio: 'ignore', timeout: 30_000 },
+    );
     usable = r.status === 0;
   }
   return usable;
@@ -21,7 +25,10 @@ export function sandboxFor(mode: SandboxMode = 'auto'): 'bwrap' | 'none' {
   if (mode === 'off') return 'none';
   if (bubblewrapUsable()) return 'bwrap';
   if (mode === 'require') {
-    throw new PddError('SANDBOX', '--sandbox=require: bubblewrap (bwrap) is not usable here: install it (Debian/Ubuntu: apt-get install bubblewrap) and allow unprivileged user namespaces, or use --sandbox=auto|off');
+    throw new PddError(
+      'SANDBOX',
+      '--sandbox=require: bubblewrap (bwrap) is not usable here: install it (Debian/Ubuntu: apt-get install bubblewrap) and allow unprivileged user namespaces, or use --sandbox=auto|off',
+    );
   }
   return 'none';
 }
@@ -36,5 +43,23 @@ export function bubblewrapArgs(cwd: string, writable: readonly string[], readOnl
   const binds = [...new Set(writable)].flatMap((dir) => ['--bind', dir, dir]);
   // Later mounts win: files inside a writable folder that the run must not change are bound read-only over it.
   const readOnlyBinds = [...new Set(readOnly)].flatMap((path) => ['--ro-bind', path, path]);
-  return ['--die-with-parent', '--unshare-pid', '--unshare-net', '--unshare-ipc', '--new-session', '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', ...binds, ...readOnlyBinds, '--chdir', cwd, '--'];
+  return [
+    '--die-with-parent',
+    '--unshare-pid',
+    '--unshare-net',
+    '--unshare-ipc',
+    '--new-session',
+    '--ro-bind',
+    '/',
+    '/',
+    '--dev',
+    '/dev',
+    '--proc',
+    '/proc',
+    ...binds,
+    ...readOnlyBinds,
+    '--chdir',
+    cwd,
+    '--',
+  ];
 }

@@ -16,7 +16,7 @@ describe('JUnit results (fixtures written by the real runners)', () => {
       ['test_uses_broken', 'errored', 'other'],
     ]);
     expect(r.tests[1].message).toBe('assert 4 == 5\n +  where 4 = add(2, 2)');
-    expect(describeFailures(r)).toContain('- test_calc::test_attr [attribute] AttributeError: module \'calc\' has no attribute \'mul\'');
+    expect(describeFailures(r)).toContain("- test_calc::test_attr [attribute] AttributeError: module 'calc' has no attribute 'mul'");
   });
 
   it('pytest: a module that does not import is a collection error classed as import', () => {

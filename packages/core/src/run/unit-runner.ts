@@ -62,7 +62,10 @@ function runEnv(unit: PromptUnit, o: RunnerOptions): { cwd: string; env: NodeJS.
 
 /** The argv of a language-table command (`python {file}`), `python` meaning the configured interpreter. */
 export function commandLine(template: string, file: string, o: RunnerOptions, unit: PromptUnit): string[] {
-  const argv = template.split(/\s+/).filter(Boolean).map((a) => a.replace('{file}', file));
+  const argv = template
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((a) => a.replace('{file}', file));
   if (argv[0] === 'python' || argv[0] === 'python3') argv[0] = python(o, unit);
   // npx must not download a missing tool (offline it would hang): it fails and says so.
   if (argv[0] === 'npx' && argv[1] !== '--no-install') argv.splice(1, 0, '--no-install');
@@ -119,7 +122,11 @@ export function describeTestRunner(unit: PromptUnit, o: Pick<RunnerOptions, 'wor
   if (!/^(java|type)script(react)?$/.test(unit.language.id)) return null;
   const runner = chooseJsTestRunner(unit, o);
   const viaTsx = unit.language.id.startsWith('typescript') && runner === 'node-test' ? ', run through tsx' : '';
-  return runner === 'node-test' ? `node:test (node --test${viaTsx}; import test from 'node:test' and assert from 'node:assert/strict')` : runner === 'jest' ? 'jest (global test/expect)' : "vitest (import { test, expect } from 'vitest')";
+  return runner === 'node-test'
+    ? `node:test (node --test${viaTsx}; import test from 'node:test' and assert from 'node:assert/strict')`
+    : runner === 'jest'
+      ? 'jest (global test/expect)'
+      : "vitest (import { test, expect } from 'vitest')";
 }
 
 /**
@@ -137,14 +144,18 @@ function guardRun(unit: PromptUnit, o: RunnerOptions, running: 'example' | 'test
   const shared = workspaceProtectedFiles(o.workspaceRoot, unit);
   const inFolder = (f: string) => shared.folders.some((folder) => f.startsWith(`${folder}/`));
   // Real files and folders only (bwrap cannot bind over a symlink); files inside a bound folder are covered by it.
-  const readOnly = [...new Set([...own, ...shared.files])].filter((f) => !inFolder(f)).concat(shared.folders).map((f) => join(o.workspaceRoot, f)).filter((f) => {
-    try {
-      const s = lstatSync(f);
-      return s.isFile() || s.isDirectory();
-    } catch {
-      return false;
-    }
-  });
+  const readOnly = [...new Set([...own, ...shared.files])]
+    .filter((f) => !inFolder(f))
+    .concat(shared.folders)
+    .map((f) => join(o.workspaceRoot, f))
+    .filter((f) => {
+      try {
+        const s = lstatSync(f);
+        return s.isFile() || s.isDirectory();
+      } catch {
+        return false;
+      }
+    });
   return { restore: () => guard.restore(), readOnly };
 }
 
@@ -166,17 +177,31 @@ const COVERAGE_PY_RUN = [
 /** Run the unit's example as untrusted code. A non-zero exit, a signal or the timeout is a crash. */
 export async function runExample(unit: PromptUnit, o: RunnerOptions): Promise<ExampleRun> {
   if (!unit.paths.example) throw new PddError('OPERATION', `${unit.id}: ${unit.language.name} units have no example to run`);
-  if (!unit.language.runCommand) throw new PddError('OPERATION', `${unit.id}: no run command for ${unit.language.name}: add "runCommand" for it in the plugin option "languages"`);
+  if (!unit.language.runCommand)
+    throw new PddError('OPERATION', `${unit.id}: no run command for ${unit.language.name}: add "runCommand" for it in the plugin option "languages"`);
   const { cwd, env } = runEnv(unit, o);
   const [command, ...args] = commandLine(unit.language.runCommand, join(o.workspaceRoot, unit.paths.example), o, unit);
   const guard = guardRun(unit, o, 'example');
-  const run = await runProcess({ command, args, cwd, env, timeoutMs: o.timeoutMs, secretVars: o.secretVars, passEnv: o.passEnv, sandbox: o.sandbox ?? 'auto', writable: [o.workspaceRoot], readOnly: guard.readOnly });
+  const run = await runProcess({
+    command,
+    args,
+    cwd,
+    env,
+    timeoutMs: o.timeoutMs,
+    secretVars: o.secretVars,
+    passEnv: o.passEnv,
+    sandbox: o.sandbox ?? 'auto',
+    writable: [o.workspaceRoot],
+    readOnly: guard.readOnly,
+  });
   const tampered = guard.restore();
   assertNpxToolPresent([command, ...args], run, unit);
   if (tampered.length) return { ok: false, run, failureClass: 'crash', error: tamperedMessage('example', tampered) };
   const ok = run.exitCode === 0 && !run.timedOut;
   if (ok) return { ok, run, failureClass: null, error: null };
-  const error = run.timedOut ? `the example did not finish within ${Math.round(o.timeoutMs / 1000)} s and was killed` : firstError(run.stderr || run.stdout) || `exit code ${run.exitCode ?? run.signal}`;
+  const error = run.timedOut
+    ? `the example did not finish within ${Math.round(o.timeoutMs / 1000)} s and was killed`
+    : firstError(run.stderr || run.stdout) || `exit code ${run.exitCode ?? run.signal}`;
   return { ok, run, failureClass: run.timedOut ? 'timeout' : run.signal ? 'crash' : classifyFailure(run.stderr || run.stdout), error };
 }
 
@@ -202,8 +227,25 @@ export async function runTests(unit: PromptUnit, o: RunnerOptions): Promise<Test
       // One probe, in the sandbox like the tests (the interpreter may be the project's): exit 1
       // without pytest; prints which coverage tool the environment has (pytest-cov, coverage.py, none).
       const interpreter = python(o, unit);
-      const probe = await runProcess({ command: interpreter, args: ['-c', 'import importlib.util as u, pytest; print("pytest-cov" if u.find_spec("pytest_cov") else "coverage" if u.find_spec("coverage") else "none")'], cwd, env, timeoutMs: 60_000, secretVars: o.secretVars, passEnv: o.passEnv, sandbox: o.sandbox ?? 'auto', writable: [o.workspaceRoot] });
-      if (probe.exitCode !== 0) throw new PddError('TOOL_MISSING', `pytest is not installed for ${interpreter}: install it (${interpreter} -m pip install pytest) to run ${unit.id}'s tests`);
+      const probe = await runProcess({
+        command: interpreter,
+        args: [
+          '-c',
+          'import importlib.util as u, pytest; print("pytest-cov" if u.find_spec("pytest_cov") else "coverage" if u.find_spec("coverage") else "none")',
+        ],
+        cwd,
+        env,
+        timeoutMs: 60_000,
+        secretVars: o.secretVars,
+        passEnv: o.passEnv,
+        sandbox: o.sandbox ?? 'auto',
+        writable: [o.workspaceRoot],
+      });
+      if (probe.exitCode !== 0)
+        throw new PddError(
+          'TOOL_MISSING',
+          `pytest is not installed for ${interpreter}: install it (${interpreter} -m pip install pytest) to run ${unit.id}'s tests`,
+        );
       const tool = probe.stdout.trim();
       withCoverage = tool === 'pytest-cov' || tool === 'coverage';
       const source = join(o.workspaceRoot, dirnamePosix(unit.paths.code));
@@ -218,12 +260,25 @@ export async function runTests(unit: PromptUnit, o: RunnerOptions): Promise<Test
       runner = chooseJsTestRunner(unit, o);
       if (runner === 'jest') {
         withCoverage = true;
-        argv = ['npx', '--no-install', 'jest', '--json', `--outputFile=${jestJson}`, '--coverage', '--coverageReporters=json-summary', `--coverageDirectory=${dir}`, '--runTestsByPath', ...files];
+        argv = [
+          'npx',
+          '--no-install',
+          'jest',
+          '--json',
+          `--outputFile=${jestJson}`,
+          '--coverage',
+          '--coverageReporters=json-summary',
+          `--coverageDirectory=${dir}`,
+          '--runTestsByPath',
+          ...files,
+        ];
       } else if (runner === 'vitest') {
         argv = ['npx', '--no-install', 'vitest', 'run', '--reporter=junit', `--outputFile=${junit}`, ...files];
       } else {
         const reporter = ['--test-reporter=junit', `--test-reporter-destination=${junit}`, '--test-reporter=spec', '--test-reporter-destination=stdout'];
-        argv = id.startsWith('typescript') ? ['npx', '--no-install', 'tsx', '--test', ...reporter, ...files] : [process.execPath, '--test', ...reporter, ...files];
+        argv = id.startsWith('typescript')
+          ? ['npx', '--no-install', 'tsx', '--test', ...reporter, ...files]
+          : [process.execPath, '--test', ...reporter, ...files];
       }
     } else if (unit.language.testCommand) {
       // Any other language: its test command, through the shell, once per test file joined by
@@ -233,10 +288,24 @@ export async function runTests(unit: PromptUnit, o: RunnerOptions): Promise<Test
       const command = unit.language.testCommand.replace(/\{file\}/g, quoted).replace(/\{junit\}/g, `'${junit}'`);
       argv = ['sh', '-c', command];
     } else {
-      throw new PddError('OPERATION', `${unit.id}: no test command for ${unit.language.name}: set "testCommand" (and "testReport": "junit" if it writes JUnit XML to {junit}) for it in the plugin option "languages"`);
+      throw new PddError(
+        'OPERATION',
+        `${unit.id}: no test command for ${unit.language.name}: set "testCommand" (and "testReport": "junit" if it writes JUnit XML to {junit}) for it in the plugin option "languages"`,
+      );
     }
     const guard = guardRun(unit, o, 'tests');
-    const run = await runProcess({ command: argv[0], args: argv.slice(1), cwd, env, timeoutMs: o.timeoutMs, secretVars: o.secretVars, passEnv: o.passEnv, sandbox: o.sandbox ?? 'auto', writable: [o.workspaceRoot, dir], readOnly: guard.readOnly });
+    const run = await runProcess({
+      command: argv[0],
+      args: argv.slice(1),
+      cwd,
+      env,
+      timeoutMs: o.timeoutMs,
+      secretVars: o.secretVars,
+      passEnv: o.passEnv,
+      sandbox: o.sandbox ?? 'auto',
+      writable: [o.workspaceRoot, dir],
+      readOnly: guard.readOnly,
+    });
     const tampered = guard.restore();
     assertNpxToolPresent(argv, run, unit);
     let result: TestRunResult;
@@ -244,23 +313,80 @@ export async function runTests(unit: PromptUnit, o: RunnerOptions): Promise<Test
     if (runner === 'command' && unit.language.testReport !== 'junit' && !run.timedOut) {
       const ok = run.exitCode === 0;
       const trace = ok ? null : firstError(run.stderr || run.stdout);
-      result = { passed: ok ? 1 : 0, failed: ok ? 0 : 1, errored: 0, skipped: 0, durationMs: run.durationMs, tests: [{ name: `(${unit.language.testCommand})`, classname: '', status: ok ? 'passed' : 'failed', message: ok ? null : `exit code ${run.exitCode ?? run.signal}`, trace, failureClass: ok ? null : classifyFailure(trace ?? ''), durationMs: run.durationMs }] };
+      result = {
+        passed: ok ? 1 : 0,
+        failed: ok ? 0 : 1,
+        errored: 0,
+        skipped: 0,
+        durationMs: run.durationMs,
+        tests: [
+          {
+            name: `(${unit.language.testCommand})`,
+            classname: '',
+            status: ok ? 'passed' : 'failed',
+            message: ok ? null : `exit code ${run.exitCode ?? run.signal}`,
+            trace,
+            failureClass: ok ? null : classifyFailure(trace ?? ''),
+            durationMs: run.durationMs,
+          },
+        ],
+      };
     } else if (existsSync(report) && !run.timedOut) {
       result = runner === 'jest' ? parseJestJson(readFileSync(report, 'utf8')) : parseJUnit(readFileSync(report, 'utf8'));
       if (!result.tests.length) {
         // pytest exits 5 and writes an empty report: nothing was tested, which is not a pass.
         const trace = firstError(run.stdout || run.stderr);
-        result = { ...result, errored: 1, tests: [{ name: '(test run)', classname: '', status: 'errored', message: `no tests were collected from ${files.map((f) => f.slice(o.workspaceRoot.length + 1)).join(', ')}`, trace, failureClass: 'collection', durationMs: run.durationMs }] };
+        result = {
+          ...result,
+          errored: 1,
+          tests: [
+            {
+              name: '(test run)',
+              classname: '',
+              status: 'errored',
+              message: `no tests were collected from ${files.map((f) => f.slice(o.workspaceRoot.length + 1)).join(', ')}`,
+              trace,
+              failureClass: 'collection',
+              durationMs: run.durationMs,
+            },
+          ],
+        };
       }
     } else {
-      const message = run.timedOut ? `the tests did not finish within ${Math.round(o.timeoutMs / 1000)} s and were killed` : `the test runner wrote no report (exit ${run.exitCode ?? run.signal})`;
+      const message = run.timedOut
+        ? `the tests did not finish within ${Math.round(o.timeoutMs / 1000)} s and were killed`
+        : `the test runner wrote no report (exit ${run.exitCode ?? run.signal})`;
       const trace = firstError(run.stderr || run.stdout);
-      result = { passed: 0, failed: 0, errored: 1, skipped: 0, durationMs: run.durationMs, tests: [{ name: '(test run)', classname: '', status: 'errored', message, trace, failureClass: run.timedOut ? 'timeout' : classifyFailure(trace), durationMs: run.durationMs }] };
+      result = {
+        passed: 0,
+        failed: 0,
+        errored: 1,
+        skipped: 0,
+        durationMs: run.durationMs,
+        tests: [
+          {
+            name: '(test run)',
+            classname: '',
+            status: 'errored',
+            message,
+            trace,
+            failureClass: run.timedOut ? 'timeout' : classifyFailure(trace),
+            durationMs: run.durationMs,
+          },
+        ],
+      };
     }
     if (tampered.length) {
       // Tests that rewrite the prompt, the code or nx-pdd's records fail, whatever they report.
       const message = tamperedMessage('tests', tampered);
-      result = { ...result, errored: result.errored + 1, tests: [...result.tests, { name: '(files the tests must not change)', classname: '', status: 'errored', message, trace: null, failureClass: 'crash', durationMs: 0 }] };
+      result = {
+        ...result,
+        errored: result.errored + 1,
+        tests: [
+          ...result.tests,
+          { name: '(files the tests must not change)', classname: '', status: 'errored', message, trace: null, failureClass: 'crash', durationMs: 0 },
+        ],
+      };
     }
     let coverage: number | null = null;
     const summary = join(dir, 'coverage-summary.json');

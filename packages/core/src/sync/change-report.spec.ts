@@ -28,10 +28,22 @@ describe('change reports', () => {
       '.pdd/generated/calc_python/calc.py': 'def add(a, b):\n    return a + b\n',
     });
     try {
-      const git = (...args: string[]) => execFileSync('git', args, { cwd: ws.root, env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
+      const git = (...args: string[]) =>
+        execFileSync('git', args, {
+          cwd: ws.root,
+          env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' },
+        });
       const unit = resolveUnits(['prompts/calc_python.prompt'], { workspaceRoot: ws.root }).units[0];
       // The fingerprint records the committed code's hash.
-      ws.write({ '.pdd/meta/calc_python.json': JSON.stringify({ pdd_version: 'x', timestamp: '', command: 'generate', prompt_hash: null, code_hash: sha256('def add(a, b):\n    return a + b\n') }) });
+      ws.write({
+        '.pdd/meta/calc_python.json': JSON.stringify({
+          pdd_version: 'x',
+          timestamp: '',
+          command: 'generate',
+          prompt_hash: null,
+          code_hash: sha256('def add(a, b):\n    return a + b\n'),
+        }),
+      });
       git('init', '-q');
       git('add', '-A');
       git('commit', '-qm', 'c');
@@ -43,7 +55,9 @@ describe('change reports', () => {
         ['calc.py', 'last sync', 'changed', true, { added: ['function sub'], removed: [], modified: ['function add'] }],
         ['calc.py', 'git HEAD', 'changed', true, { added: ['function sub'], removed: [], modified: ['function add'] }],
       ]);
-      expect(changeReportLines(r)[1]).toBe('    calc.py against last sync: changed; +6 -2 lines; added: function sub; modified: function add; public interface changed');
+      expect(changeReportLines(r)[1]).toBe(
+        '    calc.py against last sync: changed; +6 -2 lines; added: function sub; modified: function add; public interface changed',
+      );
       writeFileSync(ws.path('calc.py'), '# adds\ndef add(a, b):\n    return a + b  # plain\n');
       expect(await codeChangeIsCommentOnly(ws.root, unit, fp)).toBe(true);
     } finally {
@@ -52,7 +66,11 @@ describe('change reports', () => {
   });
 
   it('outside git: hashes only, said once', async () => {
-    const ws = new TempWorkspace().write({ 'prompts/calc_python.prompt': 'Add.\n', 'calc.py': 'x = 2\n', '.pdd/meta/calc_python.json': JSON.stringify({ pdd_version: 'x', timestamp: '', command: 'generate', prompt_hash: null, code_hash: 'ab' }) });
+    const ws = new TempWorkspace().write({
+      'prompts/calc_python.prompt': 'Add.\n',
+      'calc.py': 'x = 2\n',
+      '.pdd/meta/calc_python.json': JSON.stringify({ pdd_version: 'x', timestamp: '', command: 'generate', prompt_hash: null, code_hash: 'ab' }),
+    });
     try {
       const unit = resolveUnits(['prompts/calc_python.prompt'], { workspaceRoot: ws.root }).units[0];
       const r = await changeReport(ws.root, unit, readFingerprint(ws.root, unit.metaFile).fingerprint);

@@ -47,7 +47,12 @@ export function impactOf(files: FileChange[]): ChangeReport['impact'] {
 
 function gitShow(workspaceRoot: string, file: string): string | null | undefined {
   try {
-    return execFileSync('git', ['show', `HEAD:./${file}`], { cwd: workspaceRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 * 1024 * 1024 });
+    return execFileSync('git', ['show', `HEAD:./${file}`], {
+      cwd: workspaceRoot,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      maxBuffer: 64 * 1024 * 1024,
+    });
   } catch {
     try {
       execFileSync('git', ['rev-parse', '--verify', 'HEAD'], { cwd: workspaceRoot, stdio: 'ignore' });
@@ -79,7 +84,14 @@ export async function commentOnlyChange(languageId: string, before: string, afte
   return !!a && !!b && a.length === b.length && a.every((t, i) => t === b[i]);
 }
 
-async function describeChange(unit: PromptUnit, kind: FileChange['kind'], file: string, against: FileChange['against'], before: string | null, after: string | null): Promise<FileChange> {
+async function describeChange(
+  unit: PromptUnit,
+  kind: FileChange['kind'],
+  file: string,
+  against: FileChange['against'],
+  before: string | null,
+  after: string | null,
+): Promise<FileChange> {
   if (before === null) return { kind, file, against, status: 'added' };
   if (after === null) return { kind, file, against, status: 'removed' };
   const change: FileChange = { kind, file, against, status: 'changed', lines: lineChanges(before.split('\n'), after.split('\n')) };
@@ -88,7 +100,12 @@ async function describeChange(unit: PromptUnit, kind: FileChange['kind'], file: 
   change.commentOnly = await commentOnlyChange(lang, before, after);
   const [b, a] = await Promise.all([chunkFile(lang, before), chunkFile(lang, after)]);
   if (a && b) {
-    const names = (chunks: typeof a) => new Map(chunks.filter((c) => c.name && c.kind !== 'import').map((c) => [`${c.kind.replace(/_(definition|declaration)$/, '')} ${c.name}`, c.lines.join('\n').trim()]));
+    const names = (chunks: typeof a) =>
+      new Map(
+        chunks
+          .filter((c) => c.name && c.kind !== 'import')
+          .map((c) => [`${c.kind.replace(/_(definition|declaration)$/, '')} ${c.name}`, c.lines.join('\n').trim()]),
+      );
     const [x, y] = [names(b), names(a)];
     change.declarations = {
       added: [...y.keys()].filter((k) => !x.has(k)),
@@ -138,7 +155,11 @@ export async function changeReport(workspaceRoot: string, unit: PromptUnit, fing
       const kindOfArtifact = kind === 'prompt' ? null : kind;
       const candidates = [kindOfArtifact ? readIfExists(workspaceRoot, pddLayout(unit).pristine(kindOfArtifact)) : null, head ?? null];
       const before = candidates.find((c) => c !== null && sha256(c) === recorded) ?? null;
-      files.push(before === null ? { kind, file, against: 'last sync', status: now === null ? 'removed' : 'hashes only' } : await describeChange(unit, kind, file, 'last sync', before, now));
+      files.push(
+        before === null
+          ? { kind, file, against: 'last sync', status: now === null ? 'removed' : 'hashes only' }
+          : await describeChange(unit, kind, file, 'last sync', before, now),
+      );
     }
     if (head !== undefined && head !== now && !(head === null && now === null)) files.push(await describeChange(unit, kind, file, 'git HEAD', head, now));
   }
@@ -155,7 +176,13 @@ export function changeReportLines(r: ChangeReport): string[] {
       const parts = [f.status === 'changed' ? (f.commentOnly ? 'comments/whitespace only' : 'changed') : f.status];
       if (f.lines) parts.push(`+${f.lines.added} -${f.lines.removed} lines`);
       const d = f.declarations;
-      if (d) for (const [label, list] of [['added', d.added], ['removed', d.removed], ['modified', d.modified]] as const) if (list.length) parts.push(`${label}: ${list.join(', ')}`);
+      if (d)
+        for (const [label, list] of [
+          ['added', d.added],
+          ['removed', d.removed],
+          ['modified', d.modified],
+        ] as const)
+          if (list.length) parts.push(`${label}: ${list.join(', ')}`);
       if (f.interfaceChanged !== undefined) parts.push(f.interfaceChanged ? 'public interface changed' : 'public interface unchanged');
       return `    ${f.file} against ${f.against}: ${parts.join('; ')}`;
     }),
@@ -169,10 +196,12 @@ export async function codeChangeIsCommentOnly(workspaceRoot: string, unit: Promp
   const now = readIfExists(workspaceRoot, unit.paths.code);
   if (!recorded || now === null || sha256(now) === recorded) return false;
   const pristine = readIfExists(workspaceRoot, pddLayout(unit).pristine('code'));
-  const before = pristine !== null && sha256(pristine) === recorded ? pristine : (() => {
-    const head = gitShow(workspaceRoot, unit.paths.code);
-    return head && sha256(head) === recorded ? head : null;
-  })();
+  const before =
+    pristine !== null && sha256(pristine) === recorded
+      ? pristine
+      : (() => {
+          const head = gitShow(workspaceRoot, unit.paths.code);
+          return head && sha256(head) === recorded ? head : null;
+        })();
   return before !== null && (await commentOnlyChange(unit.language.id, before, now));
 }
-

@@ -32,7 +32,17 @@ describe('decide: one test per row of the decision table (docs/sync-engine.md)',
     expect(d({ prompt: 'missing' })).toMatchObject({ kind: 'stop', state: 'failed', rule: 3 });
   });
   it('4: new unit (no code) -> generate; auto-deps first when asked', () => {
-    const fresh = { hasFingerprint: false, code: 'missing' as const, example: 'missing' as const, tests: 'missing' as const, exampleRun: null, verified: false, testRun: null, depsAnalyzed: false, state: null };
+    const fresh = {
+      hasFingerprint: false,
+      code: 'missing' as const,
+      example: 'missing' as const,
+      tests: 'missing' as const,
+      exampleRun: null,
+      verified: false,
+      testRun: null,
+      depsAnalyzed: false,
+      state: null,
+    };
     expect(d(fresh)).toMatchObject({ kind: 'run', operation: 'generate', rule: 4 });
     expect(d(fresh, { autoDeps: true })).toMatchObject({ kind: 'run', operation: 'auto-deps', rule: 4 });
     expect(d({ ...fresh, depsAnalyzed: true }, { autoDeps: true })).toMatchObject({ kind: 'run', operation: 'generate', rule: 4 });
@@ -44,7 +54,13 @@ describe('decide: one test per row of the decision table (docs/sync-engine.md)',
     expect(d({ prompt: 'changed', code: 'changed' })).toMatchObject({ kind: 'stop', state: 'conflict', rule: 6 });
     expect(d({ prompt: 'changed', code: 'changed' }, { mergeAvailable: true })).toMatchObject({ kind: 'run', operation: 'generate', merge: true, rule: 6 });
     // As PDD: hand edits of the example or the tests meet the prompt change too.
-    expect(d({ prompt: 'changed', example: 'changed' }, { mergeAvailable: true })).toMatchObject({ kind: 'run', operation: 'generate', merge: true, rule: 6, reason: expect.stringContaining('the prompt and the example changed') });
+    expect(d({ prompt: 'changed', example: 'changed' }, { mergeAvailable: true })).toMatchObject({
+      kind: 'run',
+      operation: 'generate',
+      merge: true,
+      rule: 6,
+      reason: expect.stringContaining('the prompt and the example changed'),
+    });
     expect(d({ prompt: 'changed', tests: 'changed' }, { mergeAvailable: true })).toMatchObject({ merge: true, rule: 6 });
     expect(d({ prompt: 'changed', tests: 'changed' }, { mergeAvailable: true, skipTests: true })).toMatchObject({ rule: 7 });
   });
@@ -59,7 +75,7 @@ describe('decide: one test per row of the decision table (docs/sync-engine.md)',
   it('9: no example -> example', () => {
     expect(d({ example: 'missing', exampleRun: null })).toMatchObject({ kind: 'run', operation: 'example', rule: 9 });
   });
-  it('10: example or tests edited by hand -> record them as the user\'s', () => {
+  it("10: example or tests edited by hand -> record them as the user's", () => {
     expect(d({ example: 'changed' })).toMatchObject({ kind: 'record', rule: 10 });
     expect(d({ tests: 'changed' })).toMatchObject({ kind: 'record', rule: 10 });
     expect(d({ tests: 'changed' }, { skipTests: true })).toMatchObject({ kind: 'done' });
@@ -73,7 +89,12 @@ describe('decide: one test per row of the decision table (docs/sync-engine.md)',
     expect(d({ verified: false }, { skipVerify: true })).toMatchObject({ kind: 'done' });
   });
   it('13: the code gained public names no test mentions -> generate-tests (before running them), coverage measured or not', () => {
-    expect(d({ untestedDeclarations: ['multiply'], testRun: null })).toMatchObject({ kind: 'run', operation: 'generate-tests', rule: 13, reason: 'the code gained multiply, which no test mentions: extend the tests (whether or not coverage is measured)' });
+    expect(d({ untestedDeclarations: ['multiply'], testRun: null })).toMatchObject({
+      kind: 'run',
+      operation: 'generate-tests',
+      rule: 13,
+      reason: 'the code gained multiply, which no test mentions: extend the tests (whether or not coverage is measured)',
+    });
     expect(d({ untestedDeclarations: ['multiply'] }, { skipTests: true })).toMatchObject({ kind: 'done' });
     expect(d({ untestedDeclarations: [] })).toMatchObject({ kind: 'done' });
   });
@@ -84,7 +105,12 @@ describe('decide: one test per row of the decision table (docs/sync-engine.md)',
     expect(d({ testRun: null })).toMatchObject({ kind: 'run', operation: 'test', rule: 14 });
   });
   it('15: tests failing -> fix', () => {
-    expect(d({ testRun: { failed: 2, passed: 1, exitCode: 1, coverage: null } })).toMatchObject({ kind: 'run', operation: 'fix', rule: 15, reason: '2 tests failing' });
+    expect(d({ testRun: { failed: 2, passed: 1, exitCode: 1, coverage: null } })).toMatchObject({
+      kind: 'run',
+      operation: 'fix',
+      rule: 15,
+      reason: '2 tests failing',
+    });
     expect(d({ testRun: { failed: 0, passed: 0, exitCode: 2, coverage: null } })).toMatchObject({ kind: 'run', operation: 'fix', rule: 15 });
   });
   it('16: coverage measured and below target -> generate-tests (extend); not measured is not 0', () => {
@@ -111,7 +137,19 @@ describe('decide over every observation (property)', () => {
               for (const testRun of [null, { failed: 0, passed: 2, exitCode: 0, coverage: 50 }, { failed: 1, passed: 1, exitCode: 1, coverage: null }])
                 for (const state of states)
                   for (const hasFingerprint of [true, false])
-                    yield { hasFingerprint, prompt, code, example, tests, exampleRun, verified: exampleRun?.ok === true, testRun, depsAnalyzed: false, state, journalOpen: false };
+                    yield {
+                      hasFingerprint,
+                      prompt,
+                      code,
+                      example,
+                      tests,
+                      exampleRun,
+                      verified: exampleRun?.ok === true,
+                      testRun,
+                      depsAnalyzed: false,
+                      state,
+                      journalOpen: false,
+                    };
   }
 
   it('is deterministic, total, and never runs an operation whose prerequisites are missing', () => {

@@ -1,13 +1,7 @@
 import { OP, OperationName, OperationState, Product } from '../operations/catalogue';
 
 /** States of a unit's state machine (rule state-machine): the states operations leave (the catalogue's), and these. */
-export type SyncState =
-  | OperationState
-  | 'initial'
-  | 'completed'
-  | 'failed'
-  | 'interrupted'
-  | 'conflict';
+export type SyncState = OperationState | 'initial' | 'completed' | 'failed' | 'interrupted' | 'conflict';
 
 /**
  * A file against the recorded fingerprint: `missing` (no file), `unchanged`, `changed`, or
@@ -77,14 +71,21 @@ const changedOrNew = (s: FileStatus | null) => s === 'changed' || s === 'untrack
  * in order (first match wins), are the table in docs/sync-engine.md; `rule` is its row.
  */
 export function decide(o: Observation, opt: DecisionOptions): Decision {
-  if (o.journalOpen || o.state === 'interrupted') return { kind: 'recover', rule: 1, reason: 'a previous run was interrupted mid-operation: roll its files back first' };
+  if (o.journalOpen || o.state === 'interrupted')
+    return { kind: 'recover', rule: 1, reason: 'a previous run was interrupted mid-operation: roll its files back first' };
   if (o.state === 'conflict') {
     if (opt.resolve) return { kind: 'resolve', resolution: opt.resolve, rule: 2, reason: `the unit is in conflict; resolving with --resolve=${opt.resolve}` };
-    return { kind: 'stop', state: 'conflict', rule: 2, reason: 'the unit is in conflict: edit the proposed file and run with --resolve=merged, or use --resolve=ours|theirs' };
+    return {
+      kind: 'stop',
+      state: 'conflict',
+      rule: 2,
+      reason: 'the unit is in conflict: edit the proposed file and run with --resolve=merged, or use --resolve=ours|theirs',
+    };
   }
   if (o.prompt === 'missing') return { kind: 'stop', state: 'failed', rule: 3, reason: 'the prompt file is missing' };
   if (o.code === 'missing') {
-    if (opt.autoDeps && !o.depsAnalyzed) return { kind: 'run', operation: OP.autoDeps, rule: 4, reason: 'no code yet: choose the prompt\'s includes first (--auto-deps)' };
+    if (opt.autoDeps && !o.depsAnalyzed)
+      return { kind: 'run', operation: OP.autoDeps, rule: 4, reason: "no code yet: choose the prompt's includes first (--auto-deps)" };
     return { kind: 'run', operation: OP.generate, rule: 4, reason: 'no code file yet' };
   }
   if (!o.hasFingerprint) return { kind: 'record', rule: 5, reason: 'files exist but nothing was recorded: take them as they are (no LLM call)' };
@@ -97,30 +98,50 @@ export function decide(o: Observation, opt: DecisionOptions): Decision {
   const editedToo = [codeChanged && 'code', changedOrNew(o.example) && 'example', !opt.skipTests && testsEdited && 'tests'].filter(Boolean) as string[];
   if (promptChanged && editedToo.length) {
     const what = `the prompt and the ${editedToo.join(' and the ')}`;
-    if (opt.mergeAvailable) return { kind: 'run', operation: OP.generate, merge: true, rule: 6, reason: `${what} changed: regenerate and merge the hand edits` };
-    return { kind: 'stop', state: 'conflict', rule: 6, reason: `${what} changed since the last sync, and no merge is available: neither side is taken silently` };
+    if (opt.mergeAvailable)
+      return { kind: 'run', operation: OP.generate, merge: true, rule: 6, reason: `${what} changed: regenerate and merge the hand edits` };
+    return {
+      kind: 'stop',
+      state: 'conflict',
+      rule: 6,
+      reason: `${what} changed since the last sync, and no merge is available: neither side is taken silently`,
+    };
   }
   if (promptChanged) return { kind: 'run', operation: OP.generate, rule: 7, reason: 'the prompt changed' };
-  if (codeChanged && o.codeCommentOnly) return { kind: 'record', rule: 8, reason: 'only comments or whitespace of the code changed: recorded as it is (no update)' };
+  if (codeChanged && o.codeCommentOnly)
+    return { kind: 'record', rule: 8, reason: 'only comments or whitespace of the code changed: recorded as it is (no update)' };
   if (codeChanged) return { kind: 'run', operation: OP.update, rule: 8, reason: 'the code was edited by hand: update the prompt to match it' };
   if (o.example === 'missing') return { kind: 'run', operation: OP.example, rule: 9, reason: 'no usage example yet' };
-  if (changedOrNew(o.example) || (!opt.skipTests && changedOrNew(o.tests))) return { kind: 'record', rule: 10, reason: 'the example or tests were edited by hand: keep them as they are' };
+  if (changedOrNew(o.example) || (!opt.skipTests && changedOrNew(o.tests)))
+    return { kind: 'record', rule: 10, reason: 'the example or tests were edited by hand: keep them as they are' };
   const becauseOf = o.dependencyChanges?.length ? ` (the interface of ${o.dependencyChanges.join(', ')} changed)` : '';
   if (o.example !== null) {
     if (o.exampleRun === null) return { kind: 'run', operation: OP.crash, rule: 11, reason: `the example has not run against the current code${becauseOf}` };
     if (!o.exampleRun.ok) return { kind: 'run', operation: OP.crash, rule: 11, reason: 'the example crashed: fix it' };
   }
-  if (o.example !== null && !opt.skipVerify && !o.verified) return { kind: 'run', operation: OP.verify, rule: 12, reason: `the example's output has not been checked against the prompt${becauseOf}` };
+  if (o.example !== null && !opt.skipVerify && !o.verified)
+    return { kind: 'run', operation: OP.verify, rule: 12, reason: `the example's output has not been checked against the prompt${becauseOf}` };
   if (o.tests !== null && !opt.skipTests) {
     if (o.tests === 'missing') return { kind: 'run', operation: OP.generateTests, rule: 13, reason: 'no unit tests yet' };
     // Before running the tests: they are about to be rewritten anyway.
     if (o.untestedDeclarations?.length) {
-      return { kind: 'run', operation: OP.generateTests, rule: 13, reason: `the code gained ${o.untestedDeclarations.join(', ')}, which no test mentions: extend the tests (whether or not coverage is measured)` };
+      return {
+        kind: 'run',
+        operation: OP.generateTests,
+        rule: 13,
+        reason: `the code gained ${o.untestedDeclarations.join(', ')}, which no test mentions: extend the tests (whether or not coverage is measured)`,
+      };
     }
     if (o.testRun === null) return { kind: 'run', operation: OP.test, rule: 14, reason: `the tests have not run against the current code${becauseOf}` };
-    if (o.testRun.failed > 0 || o.testRun.exitCode !== 0) return { kind: 'run', operation: OP.fix, rule: 15, reason: `${o.testRun.failed || 'some'} test${o.testRun.failed === 1 ? '' : 's'} failing` };
+    if (o.testRun.failed > 0 || o.testRun.exitCode !== 0)
+      return { kind: 'run', operation: OP.fix, rule: 15, reason: `${o.testRun.failed || 'some'} test${o.testRun.failed === 1 ? '' : 's'} failing` };
     if (o.testRun.coverage !== null && o.testRun.coverage < opt.targetCoverage) {
-      return { kind: 'run', operation: OP.generateTests, rule: 16, reason: `coverage ${o.testRun.coverage}% is below the target ${opt.targetCoverage}%: extend the tests` };
+      return {
+        kind: 'run',
+        operation: OP.generateTests,
+        rule: 16,
+        reason: `coverage ${o.testRun.coverage}% is below the target ${opt.targetCoverage}%: extend the tests`,
+      };
     }
   }
   return { kind: 'done', rule: 17, reason: 'prompt, code, example and tests agree' + (opt.skipTests ? ' (tests skipped)' : '') };

@@ -60,9 +60,11 @@ export function takeRunRecords(workspaceRoot: string, invocation: string): Map<s
 function describe(row: SummaryRow, dryRun = false): string {
   if (row.end === 'cache') return dryRun ? 'dry run replayed from the Nx cache (its plan is printed above)' : 'in sync (Nx cache: no work)';
   if (row.end === 'skipped') return `not run: ${row.blockedBy.length ? `its dependency ${row.blockedBy.join(', ')} failed` : 'a dependency failed'}`;
-  if (!row.record) return row.end === 'failed-to-start' ? 'failed before sync ran (see its output above)' : 'succeeded (no record of its work: see its output above)';
+  if (!row.record)
+    return row.end === 'failed-to-start' ? 'failed before sync ran (see its output above)' : 'succeeded (no record of its work: see its output above)';
   const r = row.record;
-  if (r.state === 'planned') return `dry run: ${r.operations.length ? r.operations.join(', ') : 'nothing to do'}; estimated ${formatUsd(r.estimatedUsd ?? 0)}${r.ok ? '' : ` — stops: ${r.reason.split('\n')[0]}`}`;
+  if (r.state === 'planned')
+    return `dry run: ${r.operations.length ? r.operations.join(', ') : 'nothing to do'}; estimated ${formatUsd(r.estimatedUsd ?? 0)}${r.ok ? '' : ` — stops: ${r.reason.split('\n')[0]}`}`;
   return `${r.ok ? 'in sync' : `NOT in sync (${r.state})`}: ${r.operations.length ? r.operations.join(', ') : 'no operation'}; ${formatUsd(r.costUsd)}; ${r.seconds.toFixed(1)} s${r.ok ? '' : ` — ${r.reason.split('\n')[0]}`}`;
 }
 
@@ -93,9 +95,10 @@ export function summaryLines(rows: SummaryRow[], options: { dryRun?: boolean } =
   ];
 }
 
-// XML 1.0 cannot carry these control characters, even escaped: they are dropped.
+/** XML 1.0 cannot carry these control characters, even escaped: they are dropped. */
 // eslint-disable-next-line no-control-regex
-const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+const XML_INVALID = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g;
+const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(XML_INVALID, '');
 
 /** The same as JUnit XML (one test case per unit), so CI systems show the sync results natively. */
 export function summaryJunit(rows: SummaryRow[]): string {

@@ -10,7 +10,6 @@ import { PromptUnit } from '../units';
 import { FileStatus, Observation, SyncState } from './decision';
 import { conflictRecordPath } from '../operations/conflict-store';
 
-
 /**
  * What nx-pdd adds to PDD's fingerprint, under its own key (PDD's keys are never changed):
  * results that hold only for the exact files they were made with, keyed by those files' hashes.
@@ -125,14 +124,23 @@ export function observeUnit(workspaceRoot: string, unit: PromptUnit, state: Sync
   const extras = { ...adoptedFromPdd(fingerprint, hashes, depsKey, runReport), ...extrasOf(fingerprint) };
   const key = exampleKey(hashes, depsKey);
   const recordedDeps = extrasOf(fingerprint).dependencies;
-  const dependencyChanges = recordedDeps ? [...new Set([...Object.keys(recordedDeps), ...Object.keys(dependencies)])].filter((d) => recordedDeps[d] !== dependencies[d]).sort() : [];
+  const dependencyChanges = recordedDeps
+    ? [...new Set([...Object.keys(recordedDeps), ...Object.keys(dependencies)])].filter((d) => recordedDeps[d] !== dependencies[d]).sort()
+    : [];
   const hasExample = unit.paths.example !== null;
   const hasTests = unit.paths.test !== null;
   // PDD's run reports do not say which code the tests ran against: the fingerprint's code hash stands in.
-  const ranAgainst = runReport?.[RUN_REPORT_CODE_KEY] ?? (fingerprint?.code_hash ?? null);
+  const ranAgainst = runReport?.[RUN_REPORT_CODE_KEY] ?? fingerprint?.code_hash ?? null;
   // As PDD's _is_workflow_complete: a report that lists its test files holds only for exactly those files.
-  const sameTestFiles = !runReport?.test_files || JSON.stringify(Object.entries(runReport.test_files).sort()) === JSON.stringify(Object.entries(hashes.test_files).sort());
-  const testRunValid = runReport !== null && hashes.test_hash !== null && runReport.test_hash === hashes.test_hash && sameTestFiles && ranAgainst === hashes.code_hash && (runReport[RUN_REPORT_CODE_KEY] === undefined || (runReport[RUN_REPORT_DEPS_KEY] ?? '') === depsKey);
+  const sameTestFiles =
+    !runReport?.test_files || JSON.stringify(Object.entries(runReport.test_files).sort()) === JSON.stringify(Object.entries(hashes.test_files).sort());
+  const testRunValid =
+    runReport !== null &&
+    hashes.test_hash !== null &&
+    runReport.test_hash === hashes.test_hash &&
+    sameTestFiles &&
+    ranAgainst === hashes.code_hash &&
+    (runReport[RUN_REPORT_CODE_KEY] === undefined || (runReport[RUN_REPORT_DEPS_KEY] ?? '') === depsKey);
   return {
     fingerprint,
     hashes,
@@ -149,7 +157,9 @@ export function observeUnit(workspaceRoot: string, unit: PromptUnit, state: Sync
       primaryTest: hasTests ? status(fingerprint, fingerprint?.test_hash, hashes.test_hash) : null,
       exampleRun: extras.example_run && extras.example_run.files === key ? { ok: extras.example_run.ok } : null,
       verified: extras.verified === key,
-      testRun: testRunValid ? { failed: runReport!.tests_failed, passed: runReport!.tests_passed, exitCode: runReport!.exit_code, coverage: measuredCoverage(runReport!) } : null,
+      testRun: testRunValid
+        ? { failed: runReport!.tests_failed, passed: runReport!.tests_passed, exitCode: runReport!.exit_code, coverage: measuredCoverage(runReport!) }
+        : null,
       depsAnalyzed: !!hashes.prompt_hash && extras.deps_analyzed === hashes.prompt_hash,
       // The conflict files are the conflict state (they outlive a deleted state.db); a stored
       // `conflict` whose files were removed by hand is no conflict any more.
@@ -164,7 +174,12 @@ export function observeUnit(workspaceRoot: string, unit: PromptUnit, state: Sync
  * observeUnit, plus what needs the code's syntax tree: whether a code change is comments or
  * whitespace only. What the engine and the dry run decide from.
  */
-export async function observeForDecision(workspaceRoot: string, unit: PromptUnit, state: SyncState | null, dependencies: Record<string, string> = {}): Promise<UnitObservation> {
+export async function observeForDecision(
+  workspaceRoot: string,
+  unit: PromptUnit,
+  state: SyncState | null,
+  dependencies: Record<string, string> = {},
+): Promise<UnitObservation> {
   const observed = observeUnit(workspaceRoot, unit, state, dependencies);
   if (observed.observation.code === 'changed') observed.observation.codeCommentOnly = await codeChangeIsCommentOnly(workspaceRoot, unit, observed.fingerprint);
   observed.observation.untestedDeclarations = await untestedDeclarations(workspaceRoot, unit, extrasOf(observed.fingerprint).tested_declarations);

@@ -10,7 +10,12 @@ export function recordTime(workspaceRoot: string, env: NodeJS.ProcessEnv): Date 
   const given = env.NX_PDD_TIMESTAMP ? new Date(env.NX_PDD_TIMESTAMP) : null;
   if (given && !Number.isNaN(given.getTime())) return given;
   try {
-    const out = execFileSync('git', ['log', '-1', '--format=%cI'], { cwd: workspaceRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 }).trim();
+    const out = execFileSync('git', ['log', '-1', '--format=%cI'], {
+      cwd: workspaceRoot,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 5000,
+    }).trim();
     const commit = new Date(out);
     if (out && !Number.isNaN(commit.getTime())) return commit;
   } catch {

@@ -34,7 +34,11 @@ export class SharedLedger implements Ledger {
   ) {}
 
   get spentUsd(): number {
-    return (this.store.db.prepare(`SELECT COALESCE(SUM(actual_usd), 0) AS s FROM ledger WHERE scope = ? AND status = 'settled'`).get(this.options.scope) as { s: number }).s;
+    return (
+      this.store.db.prepare(`SELECT COALESCE(SUM(actual_usd), 0) AS s FROM ledger WHERE scope = ? AND status = 'settled'`).get(this.options.scope) as {
+        s: number;
+      }
+    ).s;
   }
 
   get calls(): number {
@@ -44,13 +48,20 @@ export class SharedLedger implements Ledger {
   /** What this ledger object's calls were charged, as the ledger holds it (rejected answers included). */
   get ownSpentUsd(): number {
     if (!this.own.length) return 0;
-    return (this.store.db.prepare(`SELECT COALESCE(SUM(actual_usd), 0) AS s FROM ledger WHERE status = 'settled' AND id IN (${this.own.map(() => '?').join(',')})`).get(...this.own) as { s: number }).s;
+    return (
+      this.store.db
+        .prepare(`SELECT COALESCE(SUM(actual_usd), 0) AS s FROM ledger WHERE status = 'settled' AND id IN (${this.own.map(() => '?').join(',')})`)
+        .get(...this.own) as { s: number }
+    ).s;
   }
 
   /** Release the reservations held by processes of this host that no longer run; returns how many. */
   releaseDead(): number {
     const { db } = this.store;
-    const held = db.prepare(`SELECT id, pid FROM ledger WHERE status = 'reserved' AND host = ? AND pid IS NOT NULL`).all(hostname()) as Array<{ id: number; pid: number }>;
+    const held = db.prepare(`SELECT id, pid FROM ledger WHERE status = 'reserved' AND host = ? AND pid IS NOT NULL`).all(hostname()) as Array<{
+      id: number;
+      pid: number;
+    }>;
     const dead = held.filter((r) => r.pid !== process.pid && !processAlive(r.pid));
     const release = db.prepare(`UPDATE ledger SET status = 'released' WHERE id = ? AND status = 'reserved'`);
     for (const r of dead) release.run(r.id);
@@ -63,22 +74,37 @@ export class SharedLedger implements Ledger {
     const id = db
       .transaction(() => {
         this.releaseDead();
-        const overbilled = db.prepare(`SELECT actual_usd AS chargedUsd, claimed_usd AS claimedUsd FROM ledger WHERE scope = ? AND claimed_usd IS NOT NULL LIMIT 1`).get(scope) as { chargedUsd: number; claimedUsd: number } | undefined;
+        const overbilled = db
+          .prepare(`SELECT actual_usd AS chargedUsd, claimed_usd AS claimedUsd FROM ledger WHERE scope = ? AND claimed_usd IS NOT NULL LIMIT 1`)
+          .get(scope) as { chargedUsd: number; claimedUsd: number } | undefined;
         if (overbilled) throw overbilledError(what, overbilled);
         if (callsPerMinute !== undefined) {
           const since = new Date(Date.now() - 60_000).toISOString();
-          const recent = db.prepare(`SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM ledger WHERE created_at > ?`).get(since) as { n: number; oldest: string | null };
+          const recent = db.prepare(`SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM ledger WHERE created_at > ?`).get(since) as {
+            n: number;
+            oldest: string | null;
+          };
           if (recent.n >= callsPerMinute) {
             const waitMs = Math.max(50, Date.parse(recent.oldest!) + 60_000 - Date.now());
             throw new LlmError('rate-limit', `the workspace's limit of ${callsPerMinute} LLM calls per minute is reached`, waitMs);
           }
         }
         const used = (db.prepare(`SELECT ${USED} AS u FROM ledger WHERE scope = ? AND status != 'released'`).get(scope) as { u: number }).u;
-        if (used + worstCaseUsd > budgetUsd + 1e-12) throw overBudgetError('budget', budgetUsd, what, used, worstCaseUsd, 'raise --budget or lower the strength');
+        if (used + worstCaseUsd > budgetUsd + 1e-12)
+          throw overBudgetError('budget', budgetUsd, what, used, worstCaseUsd, 'raise --budget or lower the strength');
         if (dailyCeilingUsd !== undefined) {
           const today = new Date().toISOString().slice(0, 10);
-          const day = (db.prepare(`SELECT ${USED} AS u FROM ledger WHERE status != 'released' AND substr(created_at, 1, 10) = ?`).get(today) as { u: number }).u;
-          if (day + worstCaseUsd > dailyCeilingUsd + 1e-12) throw overBudgetError("the workspace's daily ceiling", dailyCeilingUsd, what, day, worstCaseUsd, 'raise --dailyCeiling or wait for the next UTC day');
+          const day = (db.prepare(`SELECT ${USED} AS u FROM ledger WHERE status != 'released' AND substr(created_at, 1, 10) = ?`).get(today) as { u: number })
+            .u;
+          if (day + worstCaseUsd > dailyCeilingUsd + 1e-12)
+            throw overBudgetError(
+              "the workspace's daily ceiling",
+              dailyCeilingUsd,
+              what,
+              day,
+              worstCaseUsd,
+              'raise --dailyCeiling or wait for the next UTC day',
+            );
         }
         return db
           .prepare(`INSERT INTO ledger (scope, unit_id, what, reserved_usd, status, created_at, pid, host) VALUES (?, ?, ?, ?, 'reserved', ?, ?, ?)`)

@@ -8,7 +8,8 @@ import { STATE_SCHEMA_VERSION, StateStore } from './state-store';
 
 const run = promisify(execFile);
 const worker = join(__dirname, '__fixtures__', 'store-worker.ts');
-const inWorker = async (...args: string[]) => JSON.parse((await run(process.execPath, ['-r', '@swc-node/register', worker, ...args], { cwd: join(__dirname, '../../../..') })).stdout) as string[];
+const inWorker = async (...args: string[]) =>
+  JSON.parse((await run(process.execPath, ['-r', '@swc-node/register', worker, ...args], { cwd: join(__dirname, '../../../..') })).stdout) as string[];
 
 describe('state store (.pdd/state.db)', () => {
   let ws: TempWorkspace;
@@ -56,7 +57,9 @@ describe('state store (.pdd/state.db)', () => {
     for (const lock of ['BEGIN EXCLUSIVE', 'BEGIN IMMEDIATE']) {
       const raw = new Database(db);
       raw.exec(lock);
-      expect(() => StateStore.open(db, { busyTimeoutMs: 100 })).toThrow(`${db} is locked by another program (database is locked) and stayed locked for 0.1 s: close whatever holds it`);
+      expect(() => StateStore.open(db, { busyTimeoutMs: 100 })).toThrow(
+        `${db} is locked by another program (database is locked) and stayed locked for 0.1 s: close whatever holds it`,
+      );
       raw.close();
     }
     expect(readdirSync(ws.path('.pdd')).filter((f) => f.includes('corrupt'))).toEqual([]);
@@ -118,7 +121,9 @@ describe('state store (.pdd/state.db)', () => {
     a.reserve(0.5, 'second').settle(0.25);
     expect(a.spentUsd).toBe(0.25);
     const b = new SharedLedger(store, { scope: 'b', budgetUsd: 1, unitId: 'u', dailyCeilingUsd: 0.5 });
-    expect(() => b.reserve(0.3, 'third')).toThrow("the workspace's daily ceiling of $0.50 would be exceeded by third (used or held $0.25, worst case of the call $0.30)");
+    expect(() => b.reserve(0.3, 'third')).toThrow(
+      "the workspace's daily ceiling of $0.50 would be exceeded by third (used or held $0.25, worst case of the call $0.30)",
+    );
     b.reserve(0.2, 'fourth').settle(0.2);
     expect(b.spentUsd).toBe(0.2);
     store.close();
@@ -136,7 +141,9 @@ describe('state store (.pdd/state.db)', () => {
     const next = new SharedLedger(store, ceiling);
     next.reserve(0.01, 'next').settle(0.0012);
     const held = new SharedLedger(store, ceiling).reserve(0.02, 'live run');
-    expect(() => new SharedLedger(store, ceiling).reserve(0.0062, 'one more')).toThrow("the workspace's daily ceiling of $0.025 would be exceeded by one more (used or held $0.0212, worst case of the call $0.0062)");
+    expect(() => new SharedLedger(store, ceiling).reserve(0.0062, 'one more')).toThrow(
+      "the workspace's daily ceiling of $0.025 would be exceeded by one more (used or held $0.0212, worst case of the call $0.0062)",
+    );
     held.release();
     expect(store.db.prepare(`SELECT status FROM ledger WHERE what = 'killed run'`).get()).toEqual({ status: 'released' });
     expect(next.ownSpentUsd).toBeCloseTo(0.0012, 10);
@@ -148,7 +155,9 @@ describe('state store (.pdd/state.db)', () => {
     const a = new SharedLedger(store, { scope: 'over', budgetUsd: 0.1, unitId: 'u' });
     a.reserve(0.02, 'first').settle(0.02, 6.0002);
     expect(a.spentUsd).toBe(0.02);
-    expect(() => a.reserve(0.001, 'second')).toThrow('second not sent: a provider reported usage beyond what its request could cost (charged at the worst case $0.02, claimed $6.0002), so no further call starts in this run');
+    expect(() => a.reserve(0.001, 'second')).toThrow(
+      'second not sent: a provider reported usage beyond what its request could cost (charged at the worst case $0.02, claimed $6.0002), so no further call starts in this run',
+    );
     new SharedLedger(store, { scope: 'other', budgetUsd: 0.1, unitId: 'u' }).reserve(0.001, 'elsewhere').settle(0.001);
     store.close();
   });

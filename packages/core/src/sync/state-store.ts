@@ -122,7 +122,10 @@ export class StateStore {
       return new StateStore(StateStore.prepare(new Database(file), options), null);
     } catch (e) {
       if ((e as { code?: string }).code?.startsWith('SQLITE_BUSY') || (e as { code?: string }).code?.startsWith('SQLITE_LOCKED')) {
-        throw new PddError('STATE_LOCKED', `${file} is locked by another program (${(e as Error).message}) and stayed locked for ${(options.busyTimeoutMs ?? 10_000) / 1000} s: close whatever holds it (an sqlite3 shell, a backup, a stuck nx-pdd: \`fuser ${file}\` names it) and run again; nothing was changed`);
+        throw new PddError(
+          'STATE_LOCKED',
+          `${file} is locked by another program (${(e as Error).message}) and stayed locked for ${(options.busyTimeoutMs ?? 10_000) / 1000} s: close whatever holds it (an sqlite3 shell, a backup, a stuck nx-pdd: \`fuser ${file}\` names it) and run again; nothing was changed`,
+        );
       }
       if (!existed || !isCorruption(e)) throw e;
       const aside = `${file}.corrupt-${Date.now()}`;
@@ -140,7 +143,10 @@ export class StateStore {
       db.pragma('synchronous = NORMAL');
       const version = db.pragma('user_version', { simple: true }) as number;
       if (version > MIGRATIONS.length) {
-        throw new PddError('STATE_VERSION', `state.db has schema version ${version}, newer than this nx-pdd knows (${MIGRATIONS.length}): upgrade nx-pdd, or delete .pdd/state.db (it is rebuilt from the committed files)`);
+        throw new PddError(
+          'STATE_VERSION',
+          `state.db has schema version ${version}, newer than this nx-pdd knows (${MIGRATIONS.length}): upgrade nx-pdd, or delete .pdd/state.db (it is rebuilt from the committed files)`,
+        );
       }
       db.transaction(() => {
         const current = db.pragma('user_version', { simple: true }) as number;
@@ -164,7 +170,7 @@ export class StateStore {
     try {
       const db = new (loadDriver())(file, { readonly: true, fileMustExist: true });
       try {
-        return ((db.prepare('SELECT state FROM unit_state WHERE unit_id = ?').get(unitId) as { state: SyncState } | undefined)?.state ?? null);
+        return (db.prepare('SELECT state FROM unit_state WHERE unit_id = ?').get(unitId) as { state: SyncState } | undefined)?.state ?? null;
       } finally {
         db.close();
       }
@@ -201,7 +207,9 @@ export class StateStore {
   }
 
   operations(unitId: string, limit = 50): Array<OperationLogEntry & { id: number }> {
-    return this.db.prepare('SELECT * FROM operation_log WHERE unit_id = ? ORDER BY id DESC LIMIT ?').all(unitId, limit) as Array<OperationLogEntry & { id: number }>;
+    return this.db.prepare('SELECT * FROM operation_log WHERE unit_id = ? ORDER BY id DESC LIMIT ?').all(unitId, limit) as Array<
+      OperationLogEntry & { id: number }
+    >;
   }
 }
 

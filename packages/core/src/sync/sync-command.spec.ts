@@ -44,7 +44,14 @@ describe('the sync command (no Nx)', () => {
     const log: string[] = [];
     const watched: (SyncSession | null)[] = [];
     const u = unit();
-    const r = await runSyncCommand(u, ws.root, env, options(), (l) => log.push(l), (s) => watched.push(s));
+    const r = await runSyncCommand(
+      u,
+      ws.root,
+      env,
+      options(),
+      (l) => log.push(l),
+      (s) => watched.push(s),
+    );
     expect(r.ok).toBe(true);
     expect(fake.requests).toHaveLength(3);
     expect(operationsRun(r.outcome!)).toEqual(['generate', 'example', 'crash', 'generate-tests', 'test']);
@@ -52,7 +59,16 @@ describe('the sync command (no Nx)', () => {
     expect(r.summary[1]).toMatch(/^ {2}operations: generate, example, crash, generate-tests, test; cost \$[\d.]+; [\d.]+ s$/);
     const report = JSON.parse(readFileSync(ws.path(r.reportFile!), 'utf8'));
     expect(report).toMatchObject({ unit: 'calc_python', ok: true, profile: 'standard', costUsd: r.outcome!.costUsd });
-    expect(runRecordOf(u, r)).toEqual({ unit: 'calc_python', ok: true, state: r.outcome!.state, reason: r.outcome!.reason, operations: operationsRun(r.outcome!), costUsd: r.outcome!.costUsd, seconds: r.seconds, reportFile: r.reportFile });
+    expect(runRecordOf(u, r)).toEqual({
+      unit: 'calc_python',
+      ok: true,
+      state: r.outcome!.state,
+      reason: r.outcome!.reason,
+      operations: operationsRun(r.outcome!),
+      costUsd: r.outcome!.costUsd,
+      seconds: r.seconds,
+      reportFile: r.reportFile,
+    });
     // The session was handed over while it held the lock, and taken back after.
     expect(watched.map((s) => (s ? 'session' : null))).toEqual(['session', null]);
     expect(existsSync(ws.path(pddLayout(u).lock))).toBe(false);
@@ -81,7 +97,16 @@ describe('the sync command (no Nx)', () => {
   it('an interrupted session puts back what the open step wrote, records the state and frees the lock (it never exits the process)', async () => {
     const u = unit();
     const watch: SessionWatcher = () => {};
-    const session = SyncSession.open({ workspaceRoot: ws.root, unit: u, env, options: options(), table: { rows: [], file: 'none' }, dependenciesKey: '', recordedAt: new Date(), log: () => {} });
+    const session = SyncSession.open({
+      workspaceRoot: ws.root,
+      unit: u,
+      env,
+      options: options(),
+      table: { rows: [], file: 'none' },
+      dependenciesKey: '',
+      recordedAt: new Date(),
+      log: () => {},
+    });
     watch(session);
     ws.write({ 'calc.py': 'before\n' });
     Transaction.begin(ws.root, pddLayout(u).journal, { unit: u.id, operation: 'generate' }, ['calc.py']);
@@ -109,8 +134,17 @@ describe('sync options: one mapping from flags to the loop', () => {
     const ws = new TempWorkspace().write({ 'prompts/calc_python.prompt': 'x\n' });
     try {
       const u = resolveUnits(['prompts/calc_python.prompt'], { workspaceRoot: ws.root, env: {} }).units[0];
-      expect(syncOptionsFor(u, { profile: 'standard' })).toMatchObject({ skipVerify: true, maxAttempts: u.settings.maxAttempts, targetCoverage: u.settings.targetCoverage });
-      expect(syncOptionsFor(u, { profile: 'thorough', skipVerify: true, timeout: 30 })).toMatchObject({ skipVerify: true, autoDeps: true, maxAttempts: 5, maxSeconds: 30 });
+      expect(syncOptionsFor(u, { profile: 'standard' })).toMatchObject({
+        skipVerify: true,
+        maxAttempts: u.settings.maxAttempts,
+        targetCoverage: u.settings.targetCoverage,
+      });
+      expect(syncOptionsFor(u, { profile: 'thorough', skipVerify: true, timeout: 30 })).toMatchObject({
+        skipVerify: true,
+        autoDeps: true,
+        maxAttempts: 5,
+        maxSeconds: 30,
+      });
     } finally {
       ws.dispose();
     }

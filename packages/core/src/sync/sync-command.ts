@@ -40,7 +40,12 @@ export interface SyncCommandResult {
  * prompt (includes and all, as the step sends it) plus the step's template and the unit's
  * files it sends, and the step's expected answer (docs/llm-layer.md, "Costs as they are").
  */
-export function stepCostEstimator(workspaceRoot: string, unit: PromptUnit, table: ModelTable, env: NodeJS.ProcessEnv): (op: OperationName, expandedPromptChars: number) => number {
+export function stepCostEstimator(
+  workspaceRoot: string,
+  unit: PromptUnit,
+  table: ModelTable,
+  env: NodeJS.ProcessEnv,
+): (op: OperationName, expandedPromptChars: number) => number {
   const fileTokens = (path: string | null | undefined) => {
     try {
       return path ? Math.ceil((readContainedText(workspaceRoot, path)?.length ?? 0) / 4) : 0;
@@ -93,12 +98,31 @@ export function outcomeLines(unit: PromptUnit, outcome: SyncOutcome, seconds: nu
 export function runRecordOf(unit: PromptUnit, result: SyncCommandResult): Omit<UnitRunRecord, 'project' | 'executorMs'> | null {
   if (result.outcome) {
     const o = result.outcome;
-    return { unit: unit.id, ok: o.ok, state: o.state, reason: o.reason, operations: operationsRun(o), costUsd: o.costUsd, seconds: result.seconds ?? 0, reportFile: result.reportFile };
+    return {
+      unit: unit.id,
+      ok: o.ok,
+      state: o.state,
+      reason: o.reason,
+      operations: operationsRun(o),
+      costUsd: o.costUsd,
+      seconds: result.seconds ?? 0,
+      reportFile: result.reportFile,
+    };
   }
   if (!result.plan) return null;
   const steps = result.plan.filter((s) => s.decision.kind === 'run' || s.decision.kind === 'record' || s.decision.kind === 'resolve');
   const last = result.plan[result.plan.length - 1]?.decision;
-  return { unit: unit.id, ok: result.ok, state: 'planned', reason: last?.reason ?? '', operations: steps.map((s) => describeDecision(s.decision)), costUsd: 0, estimatedUsd: result.plan.reduce((n, s) => n + s.estimatedUsd, 0), seconds: 0, reportFile: null };
+  return {
+    unit: unit.id,
+    ok: result.ok,
+    state: 'planned',
+    reason: last?.reason ?? '',
+    operations: steps.map((s) => describeDecision(s.decision)),
+    costUsd: 0,
+    estimatedUsd: result.plan.reduce((n, s) => n + s.estimatedUsd, 0),
+    seconds: 0,
+    reportFile: null,
+  };
 }
 
 /** Called with the session once it holds the unit's lock, and with null once it gave it back: a signal handler's target. */
@@ -110,7 +134,14 @@ export type SessionWatcher = (session: SyncSession | null) => void;
  * happened. A dry run (and the safe profile without a person to ask) prints the plan only.
  * Signals and exit codes are the caller's: `watch` hands it the session to interrupt.
  */
-export async function runSyncCommand(unit: PromptUnit, workspaceRoot: string, env: NodeJS.ProcessEnv, o: SyncCommandOptions, log: (line: string) => void, watch: SessionWatcher = () => {}): Promise<SyncCommandResult> {
+export async function runSyncCommand(
+  unit: PromptUnit,
+  workspaceRoot: string,
+  env: NodeJS.ProcessEnv,
+  o: SyncCommandOptions,
+  log: (line: string) => void,
+  watch: SessionWatcher = () => {},
+): Promise<SyncCommandResult> {
   const options = syncOptionsFor(unit, o);
   const table = loadModelTable(workspaceRoot, homedir());
   const estimate = stepCostEstimator(workspaceRoot, unit, table, env);
@@ -136,21 +167,42 @@ export async function runSyncCommand(unit: PromptUnit, workspaceRoot: string, en
     planLines(unit, plan.steps).forEach(log);
     const willWrite = plan.steps.some((s) => s.decision.kind === 'run');
     if (willWrite && !(await o.confirm?.(`Carry out this plan for ${unit.id}?`))) {
-      return { outcome: null, plan: plan.steps, reportFile: null, ok: false, summary: [`${unit.id}: not carried out (the safe profile asked, and the answer was no)`] };
+      return {
+        outcome: null,
+        plan: plan.steps,
+        reportFile: null,
+        ok: false,
+        summary: [`${unit.id}: not carried out (the safe profile asked, and the answer was no)`],
+      };
     }
   }
 
   const session = SyncSession.open({ workspaceRoot, unit, env, options: o, table, dependenciesKey: dependenciesKey(dependencies), recordedAt, log });
   watch(session);
   try {
-    const impl = (op: OperationName): OperationImpl => async (u) => {
-      const r = await runOperation(op, u, session.operationEnv);
-      const lines = [...r.files.map((f) => `${f.path} ${f.action}`), ...r.notes];
-      if (r.model) lines.push(r.cached ? 'answered from the response cache ($0)' : `${r.model}: ${formatUsd(r.costUsd)}`);
-      const conflict = r.files.find((f) => f.conflict)?.conflict;
-      for (const f of r.files) if (f.merge && f.action === 'merged') lines.push(`${f.path}: your edits merged with the new generation (${f.merge.method === 'line' ? 'by lines' : 'by declarations'})`, ...f.merge.notes);
-      return { costUsd: r.costUsd, model: r.model, lines, exampleOk: r.outcome?.exampleOk, verified: r.outcome?.verified, depsAnalyzed: op === OP.autoDeps ? true : undefined, ...(conflict ? { conflict: describeConflict(conflict, o.project ?? unit.id) } : {}) };
-    };
+    const impl =
+      (op: OperationName): OperationImpl =>
+      async (u) => {
+        const r = await runOperation(op, u, session.operationEnv);
+        const lines = [...r.files.map((f) => `${f.path} ${f.action}`), ...r.notes];
+        if (r.model) lines.push(r.cached ? 'answered from the response cache ($0)' : `${r.model}: ${formatUsd(r.costUsd)}`);
+        const conflict = r.files.find((f) => f.conflict)?.conflict;
+        for (const f of r.files)
+          if (f.merge && f.action === 'merged')
+            lines.push(
+              `${f.path}: your edits merged with the new generation (${f.merge.method === 'line' ? 'by lines' : 'by declarations'})`,
+              ...f.merge.notes,
+            );
+        return {
+          costUsd: r.costUsd,
+          model: r.model,
+          lines,
+          exampleOk: r.outcome?.exampleOk,
+          verified: r.outcome?.verified,
+          depsAnalyzed: op === OP.autoDeps ? true : undefined,
+          ...(conflict ? { conflict: describeConflict(conflict, o.project ?? unit.id) } : {}),
+        };
+      };
     const resolve = async (u: PromptUnit, resolution: Resolution) => {
       const r = await resolveConflict(u, resolution, session.operationEnv);
       if (r.model) r.lines.push(`${r.model}: ${formatUsd(r.costUsd)}`);
@@ -158,14 +210,31 @@ export async function runSyncCommand(unit: PromptUnit, workspaceRoot: string, en
     };
     if (o.resolve && !readConflict(workspaceRoot, unit)) log(`note: --resolve=${o.resolve} ignored: ${unit.id} has no open conflict`);
     const started = Date.now();
-    const synced = await syncUnit(unit, { workspaceRoot, store: session.store, runId: session.runId, operations: Object.fromEntries(OPERATION_NAMES.map((op) => [op, impl(op)])), resolve, version: `nx-pdd`, log, dependencies, recordedAt }, options);
+    const synced = await syncUnit(
+      unit,
+      {
+        workspaceRoot,
+        store: session.store,
+        runId: session.runId,
+        operations: Object.fromEntries(OPERATION_NAMES.map((op) => [op, impl(op)])),
+        resolve,
+        version: `nx-pdd`,
+        log,
+        dependencies,
+        recordedAt,
+      },
+      options,
+    );
     // The ledger's figure, not a sum kept on the side: every paid call of this run, rejected answers included.
     const outcome = { ...synced, costUsd: session.ledger.ownSpentUsd };
     const seconds = (Date.now() - started) / 1000;
     const conflict = outcome.state === 'conflict' ? readConflict(workspaceRoot, unit) : null;
     const summary = outcomeLines(unit, outcome, seconds, conflict ? describeConflict(conflict, o.project ?? unit.id) : null);
     const reportFile = joinPosix(pddLayout(unit).runs, `${session.runId}-${unit.id.replace(/\//g, '_')}.json`);
-    writeFileAtomic(join(workspaceRoot, reportFile), JSON.stringify({ runId: session.runId, host: hostname(), profile: o.profile, seconds, ...outcome }, null, 2));
+    writeFileAtomic(
+      join(workspaceRoot, reportFile),
+      JSON.stringify({ runId: session.runId, host: hostname(), profile: o.profile, seconds, ...outcome }, null, 2),
+    );
     return { outcome, plan: null, reportFile, ok: outcome.ok, summary, seconds };
   } finally {
     session.close();

@@ -134,7 +134,10 @@ export function parseSyncFlags(flags: SyncFlags, defaults: { sandbox?: SandboxMo
 }
 
 /** The loop's options: a flag wins over the profile, the profile over the unit's settings. */
-export function syncOptionsFor(unit: PromptUnit, o: Pick<SyncCommandOptions, 'profile' | 'skipVerify' | 'skipTests' | 'targetCoverage' | 'autoDeps' | 'resolve' | 'maxAttempts' | 'timeout' | 'resumeFrom'>): SyncOptions {
+export function syncOptionsFor(
+  unit: PromptUnit,
+  o: Pick<SyncCommandOptions, 'profile' | 'skipVerify' | 'skipTests' | 'targetCoverage' | 'autoDeps' | 'resolve' | 'maxAttempts' | 'timeout' | 'resumeFrom'>,
+): SyncOptions {
   const profile = PROFILES[o.profile];
   const pick = <T>(flag: T | undefined, fromProfile: T | undefined, fallback: T): T => flag ?? fromProfile ?? fallback;
   return {

@@ -20,7 +20,10 @@ export interface SessionSpec {
   workspaceRoot: string;
   unit: PromptUnit;
   env: NodeJS.ProcessEnv;
-  options: Pick<SyncCommandOptions, 'budget' | 'dailyCeiling' | 'rateLimit' | 'llmCache' | 'callTimeout' | 'runTimeout' | 'passEnv' | 'sandbox' | 'testRunners'>;
+  options: Pick<
+    SyncCommandOptions,
+    'budget' | 'dailyCeiling' | 'rateLimit' | 'llmCache' | 'callTimeout' | 'runTimeout' | 'passEnv' | 'sandbox' | 'testRunners'
+  >;
   table: ModelTable;
   /** The interface key of the unit's dependencies, recorded with its test runs. */
   dependenciesKey: string;
@@ -53,15 +56,40 @@ export class SyncSession {
     const lock = acquireUnitLock(workspaceRoot, unit);
     let store: StateStore | null = null;
     try {
-      if (lock.tookOver) log(lock.tookOver.pid === -1 ? `took over ${lock.path}: it held no process id (empty or broken)` : `took over the lock of pid ${lock.tookOver.pid} (no longer running)`);
+      if (lock.tookOver)
+        log(
+          lock.tookOver.pid === -1
+            ? `took over ${lock.path}: it held no process id (empty or broken)`
+            : `took over the lock of pid ${lock.tookOver.pid} (no longer running)`,
+        );
       store = StateStore.open(join(workspaceRoot, pddLayout(unit).stateDb));
       if (store.warning) log(`warning: ${store.warning}`);
       for (const refused of table.refused ?? []) log(`warning: ${refused}`);
       const sandbox = sandboxFor(o.sandbox ?? 'auto');
-      log(sandbox === 'bwrap' ? 'generated code runs in a bubblewrap sandbox (private /proc, no network, only the workspace writable)' : `generated code runs without a sandbox (${o.sandbox === 'off' ? '--sandbox=off' : 'bubblewrap is not usable here: apt-get install bubblewrap'}); its environment is allowlisted and its output redacted`);
-      const ledger = new SharedLedger(store, { scope: budgetScope(env), budgetUsd: o.budget ?? unit.settings.budget, unitId: unit.id, ...(o.dailyCeiling !== undefined ? { dailyCeilingUsd: o.dailyCeiling } : {}), ...(o.rateLimit !== undefined ? { callsPerMinute: o.rateLimit } : {}) });
+      log(
+        sandbox === 'bwrap'
+          ? 'generated code runs in a bubblewrap sandbox (private /proc, no network, only the workspace writable)'
+          : `generated code runs without a sandbox (${o.sandbox === 'off' ? '--sandbox=off' : 'bubblewrap is not usable here: apt-get install bubblewrap'}); its environment is allowlisted and its output redacted`,
+      );
+      const ledger = new SharedLedger(store, {
+        scope: budgetScope(env),
+        budgetUsd: o.budget ?? unit.settings.budget,
+        unitId: unit.id,
+        ...(o.dailyCeiling !== undefined ? { dailyCeilingUsd: o.dailyCeiling } : {}),
+        ...(o.rateLimit !== undefined ? { callsPerMinute: o.rateLimit } : {}),
+      });
       const llm = createLlmClient({ workspaceRoot, unit, env, cacheMode: o.llmCache, ledger, table, timeoutMs: o.callTimeout * 1000, log });
-      const operationEnv: OperationEnvironment = { workspaceRoot, llm, runTimeoutMs: o.runTimeout * 1000, secretVars: table.rows.flatMap((r) => r.apiKeyVars), passEnv: o.passEnv, sandbox: o.sandbox ?? 'auto', testRunners: o.testRunners, dependenciesKey: spec.dependenciesKey, recordedAt: spec.recordedAt };
+      const operationEnv: OperationEnvironment = {
+        workspaceRoot,
+        llm,
+        runTimeoutMs: o.runTimeout * 1000,
+        secretVars: table.rows.flatMap((r) => r.apiKeyVars),
+        passEnv: o.passEnv,
+        sandbox: o.sandbox ?? 'auto',
+        testRunners: o.testRunners,
+        dependenciesKey: spec.dependenciesKey,
+        recordedAt: spec.recordedAt,
+      };
       return new SyncSession(spec, lock, store, ledger, llm, operationEnv);
     } catch (e) {
       store?.close();

@@ -13,7 +13,16 @@ import { OperationName } from '../operations/catalogue';
 import { OperationImpl, planSync, StepResult, syncUnit, SyncOptions } from './sync-unit';
 import { StateStore } from './state-store';
 
-const options: SyncOptions = { skipVerify: false, skipTests: false, targetCoverage: 90, autoDeps: false, mergeAvailable: false, resolve: null, maxAttempts: 3, maxSteps: 20 };
+const options: SyncOptions = {
+  skipVerify: false,
+  skipTests: false,
+  targetCoverage: 90,
+  autoDeps: false,
+  mergeAvailable: false,
+  resolve: null,
+  maxAttempts: 3,
+  maxSteps: 20,
+};
 const fenced = (lang: string, body: string) => '```' + lang + '\n' + body + '\n```';
 
 describe('syncUnit: the engine loop', () => {
@@ -26,16 +35,19 @@ describe('syncUnit: the engine loop', () => {
     const text = call.request.messages.map((m) => m.content).join('\n');
     if (text.includes('Write the updated')) return { content: fenced('prompt', 'Write add(a, b) and sub(a, b).'), usage: { input: 10, output: 10 } };
     if (text.includes('usage example')) return { content: fenced('python', 'from calc import add\nprint(add(1, 2))'), usage: { input: 10, output: 10 } };
-    if (text.includes('Write tests/test_calc.py')) return { content: fenced('python', 'from calc import add\n\ndef test_add():\n    assert add(1, 2) == 3'), usage: { input: 10, output: 10 } };
+    if (text.includes('Write tests/test_calc.py'))
+      return { content: fenced('python', 'from calc import add\n\ndef test_add():\n    assert add(1, 2) == 3'), usage: { input: 10, output: 10 } };
     return { content: fenced('python', 'def add(a, b):\n    return a + b'), usage: { input: 100, output: 1000 } };
   };
   const unit = (): PromptUnit => resolveUnits(['prompts/calc_python.prompt'], { workspaceRoot: ws.root }).units[0];
   const llmOps = () => {
     const env = { workspaceRoot: ws.root, llm: scriptedLlm(ws.path('.pdd/cache/llm'), answer).llm };
-    const viaCore = (op: 'generate' | 'example' | 'generate-tests' | 'update'): OperationImpl => async (u) => {
-      const r = await runOperation(op, u, env);
-      return { costUsd: r.costUsd, model: r.model, lines: r.files.map((f) => `${f.path} ${f.action}`) };
-    };
+    const viaCore =
+      (op: 'generate' | 'example' | 'generate-tests' | 'update'): OperationImpl =>
+      async (u) => {
+        const r = await runOperation(op, u, env);
+        return { costUsd: r.costUsd, model: r.model, lines: r.files.map((f) => `${f.path} ${f.action}`) };
+      };
     return { generate: viaCore('generate'), example: viaCore('example'), 'generate-tests': viaCore('generate-tests'), update: viaCore('update') };
   };
   // Stand-ins for issue #5's runner: they record what a real run would.
@@ -46,11 +58,27 @@ describe('syncUnit: the engine loop', () => {
     ran.push('test');
     const code = sha256(readFileSync(ws.path(u.paths.code)));
     const tests = sha256(readFileSync(ws.path(u.paths.test!)));
-    writeRunReport(ws.root, pddLayout(u).runReport, { timestamp: 't', exit_code: 0, tests_passed: 1, tests_failed: 0, coverage: 100, test_hash: tests, [RUN_REPORT_CODE_KEY]: code, nx_pdd_coverage_measured: true });
+    writeRunReport(ws.root, pddLayout(u).runReport, {
+      timestamp: 't',
+      exit_code: 0,
+      tests_passed: 1,
+      tests_failed: 0,
+      coverage: 100,
+      test_hash: tests,
+      [RUN_REPORT_CODE_KEY]: code,
+      nx_pdd_coverage_measured: true,
+    });
     return { costUsd: 0, model: null, lines: ['1 passed'] } as StepResult;
   };
   const allOps = () => ({ ...llmOps(), crash, verify, test });
-  const env = (operations: Partial<Record<OperationName, OperationImpl>> = allOps()) => ({ workspaceRoot: ws.root, store, runId: 'r1', operations, version: 'nx-pdd-test', log: (l: string) => log.push(l) });
+  const env = (operations: Partial<Record<OperationName, OperationImpl>> = allOps()) => ({
+    workspaceRoot: ws.root,
+    store,
+    runId: 'r1',
+    operations,
+    version: 'nx-pdd-test',
+    log: (l: string) => log.push(l),
+  });
 
   beforeEach(() => {
     ws = new TempWorkspace().write({ 'prompts/calc_python.prompt': 'Write add(a, b).\n' });
@@ -64,7 +92,11 @@ describe('syncUnit: the engine loop', () => {
     writeFileSync(ws.path('prompts/calc_python.prompt'), 'Write add(a, b).\n<include>context/gone.md</include>\n');
     const plan = await planSync(ws.root, unit(), null, options, () => 0.01);
     expect(plan.steps).toHaveLength(1);
-    expect(plan.steps[0].decision).toMatchObject({ kind: 'stop', state: 'failed', reason: expect.stringContaining('prompts/calc_python.prompt:2: include "context/gone.md" not found') });
+    expect(plan.steps[0].decision).toMatchObject({
+      kind: 'stop',
+      state: 'failed',
+      reason: expect.stringContaining('prompts/calc_python.prompt:2: include "context/gone.md" not found'),
+    });
     const out = await syncUnit(unit(), env(), options);
     expect(out).toMatchObject({ ok: false, state: 'failed' });
     expect(out.reason).toContain('include "context/gone.md" not found');
@@ -80,12 +112,12 @@ describe('syncUnit: the engine loop', () => {
     ws.dispose();
   });
 
-  it('takes a new unit to in sync, in the operation graph\'s order, and the second run does nothing', async () => {
+  it("takes a new unit to in sync, in the operation graph's order, and the second run does nothing", async () => {
     const out = await syncUnit(unit(), env(), options);
     expect(out).toMatchObject({ ok: true, state: 'completed' });
     expect(out.steps.map((s) => s.operation ?? s.decision.kind)).toEqual(['generate', 'example', 'crash', 'verify', 'generate-tests', 'test', 'done']);
     expect(calls).toHaveLength(3);
-    expect(out.costUsd).toBeCloseTo((100 * 1 + 1000 * 2) / 1e6 + 2 * (10 + 20) / 1e6 + 0.001, 8);
+    expect(out.costUsd).toBeCloseTo((100 * 1 + 1000 * 2) / 1e6 + (2 * (10 + 20)) / 1e6 + 0.001, 8);
     const fp = readFingerprint(ws.root, '.pdd/meta/calc_python.json').fingerprint!;
     expect(fp).toMatchObject({ command: 'test', pdd_version: 'nx-pdd-test', code_hash: sha256('def add(a, b):\n    return a + b\n') });
     expect(store.getState('calc_python')?.state).toBe('completed');
@@ -154,13 +186,30 @@ describe('syncUnit: the engine loop', () => {
     expect(out.reason).toBe('the next step is "crash" (the example has not run against the current code), which this build cannot run yet');
   });
 
-  it('an existing PDD project in sync (PDD\'s own fingerprint and run report) costs nothing', async () => {
+  it("an existing PDD project in sync (PDD's own fingerprint and run report) costs nothing", async () => {
     const files = { 'calc.py': 'def add(a, b): return a + b\n', 'examples/calc_example.py': 'print(1)\n', 'tests/test_calc.py': 'def test(): pass\n' };
     ws.write(files);
     const h = (p: keyof typeof files) => sha256(files[p]);
     ws.write({
-      '.pdd/meta/calc_python.json': JSON.stringify({ pdd_version: '0.0.300', timestamp: 't', command: 'fix', prompt_hash: sha256('Write add(a, b).\n'), code_hash: h('calc.py'), example_hash: h('examples/calc_example.py'), test_hash: h('tests/test_calc.py'), test_files: { 'test_calc.py': h('tests/test_calc.py') } }, null, 2),
-      '.pdd/meta/calc_python_run.json': JSON.stringify({ timestamp: 't', exit_code: 0, tests_passed: 3, tests_failed: 0, coverage: 95.0, test_hash: h('tests/test_calc.py') }, null, 2),
+      '.pdd/meta/calc_python.json': JSON.stringify(
+        {
+          pdd_version: '0.0.300',
+          timestamp: 't',
+          command: 'fix',
+          prompt_hash: sha256('Write add(a, b).\n'),
+          code_hash: h('calc.py'),
+          example_hash: h('examples/calc_example.py'),
+          test_hash: h('tests/test_calc.py'),
+          test_files: { 'test_calc.py': h('tests/test_calc.py') },
+        },
+        null,
+        2,
+      ),
+      '.pdd/meta/calc_python_run.json': JSON.stringify(
+        { timestamp: 't', exit_code: 0, tests_passed: 3, tests_failed: 0, coverage: 95.0, test_hash: h('tests/test_calc.py') },
+        null,
+        2,
+      ),
     });
     const out = await syncUnit(unit(), env(), options);
     expect(out.steps.map((s) => s.decision.kind)).toEqual(['done']);
@@ -171,7 +220,16 @@ describe('syncUnit: the engine loop', () => {
   it('recovers a journal left by a killed run before deciding, and says so', async () => {
     await syncUnit(unit(), env(), options);
     const before = readFileSync(ws.path('calc.py'), 'utf8');
-    ws.write({ '.pdd/journal/calc_python.json': JSON.stringify({ unit: 'calc_python', operation: 'fix', pid: 4242, started: 'T', files: [{ path: 'calc.py', previous: Buffer.from(before).toString('base64') }] }), 'calc.py': 'half written by a killed fix' });
+    ws.write({
+      '.pdd/journal/calc_python.json': JSON.stringify({
+        unit: 'calc_python',
+        operation: 'fix',
+        pid: 4242,
+        started: 'T',
+        files: [{ path: 'calc.py', previous: Buffer.from(before).toString('base64') }],
+      }),
+      'calc.py': 'half written by a killed fix',
+    });
     const out = await syncUnit(unit(), env(), options);
     expect(out.warnings[0]).toBe('recovered: "fix" (pid 4242, T) did not finish; rolled back calc.py');
     expect(readFileSync(ws.path('calc.py'), 'utf8')).toBe(before);
@@ -203,7 +261,13 @@ describe('syncUnit: the engine loop', () => {
   it('--dry-run plans with reasons and estimates, and writes nothing', async () => {
     const plan = await planSync(ws.root, unit(), null, options, (op) => (op === 'crash' ? 0 : 0.01));
     expect(plan.steps.map((s) => `${s.decision.kind === 'run' ? s.decision.operation : s.decision.kind}:${s.estimatedUsd}`)).toEqual([
-      'generate:0.01', 'example:0.01', 'crash:0', 'verify:0.01', 'generate-tests:0.01', 'test:0', 'done:0',
+      'generate:0.01',
+      'example:0.01',
+      'crash:0',
+      'verify:0.01',
+      'generate-tests:0.01',
+      'test:0',
+      'done:0',
     ]);
     expect(() => readFileSync(ws.path('calc.py'))).toThrow();
     expect(() => readFileSync(ws.path('.pdd/meta/calc_python.json'))).toThrow();

@@ -88,10 +88,21 @@ export function stepFiles(unit: PromptUnit, operation: OperationName): string[] 
   return [...filesWrittenBy(unit, operation), unit.metaFile];
 }
 
-function record(env: SyncEnvironment, unit: PromptUnit, previous: Fingerprint | null, command: string, extras: NxPddFingerprintExtras, hashes: FileHashes = currentHashes(env.workspaceRoot, unit, previous)): void {
+function record(
+  env: SyncEnvironment,
+  unit: PromptUnit,
+  previous: Fingerprint | null,
+  command: string,
+  extras: NxPddFingerprintExtras,
+  hashes: FileHashes = currentHashes(env.workspaceRoot, unit, previous),
+): void {
   const fp = nextFingerprint(previous, hashes, command, env.version, env.recordedAt);
   const deps = env.dependencies ?? {};
-  const merged: NxPddFingerprintExtras = { ...extrasOf(previous), ...extras, ...(Object.keys(deps).length || extrasOf(previous).dependencies ? { dependencies: deps } : {}) };
+  const merged: NxPddFingerprintExtras = {
+    ...extrasOf(previous),
+    ...extras,
+    ...(Object.keys(deps).length || extrasOf(previous).dependencies ? { dependencies: deps } : {}),
+  };
   writeFingerprint(env.workspaceRoot, unit.metaFile, { ...fp, [EXTRAS_KEY]: merged });
 }
 
@@ -116,7 +127,16 @@ export async function syncUnit(unit: PromptUnit, env: SyncEnvironment, initialOp
   };
 
   // What a killed writer left: its temporary files beside the unit's files and records.
-  const files = [unit.metaFile, unit.paths.code, unit.paths.example, unit.paths.test, unit.promptFile, pddLayout(unit).pristine('code'), pddLayout(unit).journal, pddLayout(unit).interface];
+  const files = [
+    unit.metaFile,
+    unit.paths.code,
+    unit.paths.example,
+    unit.paths.test,
+    unit.promptFile,
+    pddLayout(unit).pristine('code'),
+    pddLayout(unit).journal,
+    pddLayout(unit).interface,
+  ];
   const dirs = [...files.filter((f): f is string => !!f).map(dirnamePosix), INTERFACE_MEMO_DIR];
   sweepStaleTemporaries(dirs.map((d) => join(env.workspaceRoot, d)));
   const recovery = recoverJournal(env.workspaceRoot, pddLayout(unit).journal, unit);
@@ -124,14 +144,32 @@ export async function syncUnit(unit: PromptUnit, env: SyncEnvironment, initialOp
     const line = `recovered: "${recovery.operation}" (pid ${recovery.pid}, ${recovery.started}) did not finish; rolled back ${recovery.restored.join(', ')}`;
     warnings.push(line);
     env.log(line);
-    env.store.logOperation({ run_id: env.runId, unit_id: unit.id, operation: recovery.operation, status: 'interrupted', error: 'rolled back by the next run', started_at: recovery.started, ended_at: new Date().toISOString() });
+    env.store.logOperation({
+      run_id: env.runId,
+      unit_id: unit.id,
+      operation: recovery.operation,
+      status: 'interrupted',
+      error: 'rolled back by the next run',
+      started_at: recovery.started,
+      ended_at: new Date().toISOString(),
+    });
     env.store.setState(unit.id, 'initial');
   }
 
   const runStarted = Date.now();
   for (let step = 1; step <= options.maxSteps; step++) {
     if (options.maxSeconds !== undefined && Date.now() - runStarted > options.maxSeconds * 1000) {
-      return finish('failed', false, `stopped by --timeout: ${options.maxSeconds} s passed; done: ${steps.filter((s) => s.status === 'ok').map((s) => s.operation).join(', ') || 'nothing'}`, 'time');
+      return finish(
+        'failed',
+        false,
+        `stopped by --timeout: ${options.maxSeconds} s passed; done: ${
+          steps
+            .filter((s) => s.status === 'ok')
+            .map((s) => s.operation)
+            .join(', ') || 'nothing'
+        }`,
+        'time',
+      );
     }
     const stateRow = env.store.getState(unit.id);
     const seenState = stateRow?.state === 'interrupted' ? 'initial' : (stateRow?.state ?? null);
@@ -171,11 +209,17 @@ export async function syncUnit(unit: PromptUnit, env: SyncEnvironment, initialOp
       env.log(`[${step}] resolve: ${decision.reason}`);
       const files = artifactFiles(unit, ['code', 'example', 'test']);
       try {
-        const result = await Transaction.run(env.workspaceRoot, pddLayout(unit).journal, { unit: unit.id, operation: 'resolve' }, [...files, unit.metaFile], async () => {
-          const r = await env.resolve!(unit, decision.resolution);
-          record(env, unit, obs.fingerprint, OP.generate, {});
-          return r;
-        });
+        const result = await Transaction.run(
+          env.workspaceRoot,
+          pddLayout(unit).journal,
+          { unit: unit.id, operation: 'resolve' },
+          [...files, unit.metaFile],
+          async () => {
+            const r = await env.resolve!(unit, decision.resolution);
+            record(env, unit, obs.fingerprint, OP.generate, {});
+            return r;
+          },
+        );
         costUsd += result.costUsd;
         for (const line of result.lines) env.log(`    ${line}`);
         steps.push({ decision, status: 'ok', costUsd: result.costUsd });
@@ -189,7 +233,9 @@ export async function syncUnit(unit: PromptUnit, env: SyncEnvironment, initialOp
     }
     if (decision.kind === 'record') {
       env.log(`[${step}] record: ${decision.reason}`);
-      await Transaction.run(env.workspaceRoot, pddLayout(unit).journal, { unit: unit.id, operation: 'record' }, [unit.metaFile], async () => record(env, unit, obs.fingerprint, 'record', {}));
+      await Transaction.run(env.workspaceRoot, pddLayout(unit).journal, { unit: unit.id, operation: 'record' }, [unit.metaFile], async () =>
+        record(env, unit, obs.fingerprint, 'record', {}),
+      );
       steps.push({ decision, status: 'recorded', costUsd: 0 });
       continue;
     }
@@ -200,7 +246,12 @@ export async function syncUnit(unit: PromptUnit, env: SyncEnvironment, initialOp
     const attempt = (attempts.get(operation) ?? 0) + 1;
     attempts.set(operation, attempt);
     if (attempt > options.maxAttempts) {
-      return finish('failed', false, `"${operation}" failed ${options.maxAttempts} times (--max-attempts); last: ${steps.filter((s) => s.operation === operation).pop()?.error ?? decision.reason}`, 'attempts');
+      return finish(
+        'failed',
+        false,
+        `"${operation}" failed ${options.maxAttempts} times (--max-attempts); last: ${steps.filter((s) => s.operation === operation).pop()?.error ?? decision.reason}`,
+        'attempts',
+      );
     }
     env.log(`[${step}] ${operation}${attempt > 1 ? ` (${ordinal(attempt)} time)` : ''}: ${decision.reason} — spent so far ${formatUsd(costUsd)}`);
     const started = new Date();
@@ -221,12 +272,35 @@ export async function syncUnit(unit: PromptUnit, env: SyncEnvironment, initialOp
       for (const line of result.lines) env.log(`    ${line}`);
       if (result.conflict) {
         steps.push({ decision, operation, status: 'failed', costUsd: result.costUsd, error: 'merge conflict' });
-        env.store.logOperation({ run_id: env.runId, unit_id: unit.id, operation, status: 'failed', attempt, cost_usd: result.costUsd, model: result.model, error: 'merge conflict', duration_ms: Date.now() - started.getTime(), started_at: started.toISOString(), ended_at: new Date().toISOString() });
+        env.store.logOperation({
+          run_id: env.runId,
+          unit_id: unit.id,
+          operation,
+          status: 'failed',
+          attempt,
+          cost_usd: result.costUsd,
+          model: result.model,
+          error: 'merge conflict',
+          duration_ms: Date.now() - started.getTime(),
+          started_at: started.toISOString(),
+          ended_at: new Date().toISOString(),
+        });
         return finish('conflict', false, result.conflict);
       }
       steps.push({ decision, operation, status: 'ok', costUsd: result.costUsd });
       env.store.setState(unit.id, OPERATIONS[operation].stateAfter, { operation, status: 'ok' });
-      env.store.logOperation({ run_id: env.runId, unit_id: unit.id, operation, status: 'ok', attempt, cost_usd: result.costUsd, model: result.model, duration_ms: Date.now() - started.getTime(), started_at: started.toISOString(), ended_at: new Date().toISOString() });
+      env.store.logOperation({
+        run_id: env.runId,
+        unit_id: unit.id,
+        operation,
+        status: 'ok',
+        attempt,
+        cost_usd: result.costUsd,
+        model: result.model,
+        duration_ms: Date.now() - started.getTime(),
+        started_at: started.toISOString(),
+        ended_at: new Date().toISOString(),
+      });
     } catch (e) {
       const message = (e as Error).message;
       // Rejected answers were paid for: their cost is the step's.
@@ -234,7 +308,18 @@ export async function syncUnit(unit: PromptUnit, env: SyncEnvironment, initialOp
       costUsd += paid;
       steps.push({ decision, operation, status: 'failed', costUsd: paid, error: message });
       env.log(`    failed: ${message}${paid ? ` (${formatUsd(paid)} spent on rejected answers)` : ''}`);
-      env.store.logOperation({ run_id: env.runId, unit_id: unit.id, operation, status: 'failed', attempt, cost_usd: paid, error: message, duration_ms: Date.now() - started.getTime(), started_at: started.toISOString(), ended_at: new Date().toISOString() });
+      env.store.logOperation({
+        run_id: env.runId,
+        unit_id: unit.id,
+        operation,
+        status: 'failed',
+        attempt,
+        cost_usd: paid,
+        error: message,
+        duration_ms: Date.now() - started.getTime(),
+        started_at: started.toISOString(),
+        ended_at: new Date().toISOString(),
+      });
       if (e instanceof LlmError && e.kind === 'budget') return finish('failed', false, `stopped by the budget: ${message}`, 'budget');
       // Asked again with the reason and still rejected: another attempt would send the identical first request.
       if (e instanceof LlmError && e.kind === 'bad-answer') return finish('failed', false, message);
@@ -267,7 +352,16 @@ export function assumeSuccess(o: Observation, operation: OperationName): Observa
   const { settles, creates, clears = [], proves = [] } = OPERATIONS[operation].dryRun;
   // The fingerprint recorded after any operation covers every file as it then is.
   const recorded = (s: FileStatus | null): FileStatus | null => (s === 'untracked' ? 'unchanged' : s);
-  const next: Observation = { ...o, prompt: recorded(o.prompt)!, code: recorded(o.code)!, example: recorded(o.example), tests: recorded(o.tests), hasFingerprint: true, journalOpen: false, state: OPERATIONS[operation].stateAfter };
+  const next: Observation = {
+    ...o,
+    prompt: recorded(o.prompt)!,
+    code: recorded(o.code)!,
+    example: recorded(o.example),
+    tests: recorded(o.tests),
+    hasFingerprint: true,
+    journalOpen: false,
+    state: OPERATIONS[operation].stateAfter,
+  };
   // A settled file is as recorded; one that is not there stays so unless the operation creates it.
   for (const f of settles) if (next[f] !== null && (next[f] !== 'missing' || creates === f)) next[f] = 'unchanged';
   for (const r of clears) Object.assign(next, r === 'verified' ? { verified: false } : { [r]: null });
@@ -316,7 +410,15 @@ export async function planSync(
     steps.push({ decision, estimatedUsd: llm && decision.kind === 'run' ? estimate(decision.operation, expand().text.length) : 0 });
     if (decision.kind === 'done' || decision.kind === 'stop' || decision.kind === 'resolve') break;
     if (decision.kind === 'recover') o = { ...o, journalOpen: false, state: 'initial' };
-    else if (decision.kind === 'record') o = { ...o, hasFingerprint: true, prompt: o.prompt === 'missing' ? 'missing' : 'unchanged', code: o.code === 'missing' ? 'missing' : 'unchanged', example: o.example === null || o.example === 'missing' ? o.example : 'unchanged', tests: o.tests === null || o.tests === 'missing' ? o.tests : 'unchanged' };
+    else if (decision.kind === 'record')
+      o = {
+        ...o,
+        hasFingerprint: true,
+        prompt: o.prompt === 'missing' ? 'missing' : 'unchanged',
+        code: o.code === 'missing' ? 'missing' : 'unchanged',
+        example: o.example === null || o.example === 'missing' ? o.example : 'unchanged',
+        tests: o.tests === null || o.tests === 'missing' ? o.tests : 'unchanged',
+      };
     else o = assumeSuccess(o, decision.operation);
   }
   const warnings = [...observed.warnings];
@@ -327,14 +429,21 @@ export async function planSync(
     warnings.push(...pre.warnings.map((w) => w.message));
     const waitsFor = (e: PddError) =>
       e.code === 'INCLUDE_MISSING' &&
-      pre.includes.find((r) => r.resolved === null && r.from.file === e.location?.file && r.from.line === e.location?.line && r.candidates.some((c) => producedByDependencies.has(c)));
+      pre.includes.find(
+        (r) =>
+          r.resolved === null &&
+          r.from.file === e.location?.file &&
+          r.from.line === e.location?.line &&
+          r.candidates.some((c) => producedByDependencies.has(c)),
+      );
     for (const e of pre.errors) {
       const r = waitsFor(e);
       if (r) warnings.push(`${formatLocation(r.from)}: include "${r.declared}" does not exist yet: the sync of a dependency writes it first`);
     }
     const errors = pre.errors.filter((e) => !waitsFor(e));
     // An empty prompt asks for nothing: no model is asked to write a module from it.
-    if (!errors.length && !pre.text.trim()) errors.push(new PddError('PROMPT_EMPTY', 'the prompt is empty: write what the module should do', { file: unit.promptFile }));
+    if (!errors.length && !pre.text.trim())
+      errors.push(new PddError('PROMPT_EMPTY', 'the prompt is empty: write what the module should do', { file: unit.promptFile }));
     if (errors.length) {
       const reason = `${unit.promptFile} cannot be used (this does not change by retrying; fix the prompt):\n    ${errors.map((e) => e.message).join('\n    ')}`;
       return { steps: [{ decision: { kind: 'stop', state: 'failed', rule: 3, reason }, estimatedUsd: 0 }], warnings, fingerprint: observed.fingerprint };

@@ -27,7 +27,6 @@ export interface Recovery {
   restored: string[];
 }
 
-
 /** Bytes of a journal or of a file it covers, read as untrusted content (never a FIFO, never outside). */
 function readBytes(path: string): Buffer | null {
   return readContainedBytes(dirname(path), basename(path), 64 * 1024 * 1024);
@@ -76,7 +75,8 @@ export class Transaction {
 
   static begin(workspaceRoot: string, journalFile: string, what: { unit: string; operation: string }, files: readonly string[]): Transaction {
     const abs = join(workspaceRoot, journalFile);
-    if (readBytes(abs) !== null) throw new PddError('JOURNAL_OPEN', `${journalFile} exists: a previous operation of ${what.unit} did not finish; recover it first`);
+    if (readBytes(abs) !== null)
+      throw new PddError('JOURNAL_OPEN', `${journalFile} exists: a previous operation of ${what.unit} did not finish; recover it first`);
     const journal: Journal = {
       ...what,
       pid: process.pid,
@@ -105,7 +105,13 @@ export class Transaction {
   }
 
   /** Run `body`; commit when it returns, roll back when it throws (and rethrow). */
-  static async run<T>(workspaceRoot: string, journalFile: string, what: { unit: string; operation: string }, files: readonly string[], body: () => Promise<T>): Promise<T> {
+  static async run<T>(
+    workspaceRoot: string,
+    journalFile: string,
+    what: { unit: string; operation: string },
+    files: readonly string[],
+    body: () => Promise<T>,
+  ): Promise<T> {
     const tx = Transaction.begin(workspaceRoot, journalFile, what, files);
     try {
       const result = await body();
@@ -129,15 +135,22 @@ export function recoverJournal(workspaceRoot: string, journalFile: string, unit?
   let journal: Journal;
   try {
     journal = JSON.parse(bytes.toString('utf8'));
-    if (!Array.isArray(journal.files) || journal.files.some((f) => typeof f?.path !== 'string' || (f.previous !== null && typeof f.previous !== 'string'))) throw new Error('no valid file list');
+    if (!Array.isArray(journal.files) || journal.files.some((f) => typeof f?.path !== 'string' || (f.previous !== null && typeof f.previous !== 'string')))
+      throw new Error('no valid file list');
   } catch (e) {
-    throw new PddError('JOURNAL_CORRUPT', `${journalFile} cannot be read (${(e as Error).message}): check the unit's files by hand (git diff), then delete ${journalFile}`);
+    throw new PddError(
+      'JOURNAL_CORRUPT',
+      `${journalFile} cannot be read (${(e as Error).message}): check the unit's files by hand (git diff), then delete ${journalFile}`,
+    );
   }
   // A journal can be planted (a pull request can force-add an ignored file): it may name only
   // files of its own unit, inside the workspace, or nothing is touched.
   const foreign = unit ? journal.files.map((f) => f.path).filter((p) => !isUnitFile(unit, p)) : [];
   if (foreign.length) {
-    throw new PddError('JOURNAL_FOREIGN', `${journalFile} names files that are not ${unit!.id}'s (${foreign.slice(0, 3).join(', ')}): nothing was restored; check it and delete it`);
+    throw new PddError(
+      'JOURNAL_FOREIGN',
+      `${journalFile} names files that are not ${unit!.id}'s (${foreign.slice(0, 3).join(', ')}): nothing was restored; check it and delete it`,
+    );
   }
   const restored = restore(workspaceRoot, journal);
   rmSync(abs, { force: true });

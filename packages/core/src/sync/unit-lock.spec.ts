@@ -22,7 +22,9 @@ describe('unit lock (one writer per unit)', () => {
     const lock = acquireUnitLock(ws.root, unit());
     expect(lock.path).toBe('.pdd/locks/calc_python.lock');
     expect(readFileSync(ws.path(lock.path), 'utf8')).toBe(String(process.pid));
-    expect(() => acquireUnitLock(ws.root, unit())).toThrow(new RegExp(`calc_python is locked by pid ${process.pid} on host ${hostname()} since \\d{4}-\\d\\d-\\d\\dT`));
+    expect(() => acquireUnitLock(ws.root, unit())).toThrow(
+      new RegExp(`calc_python is locked by pid ${process.pid} on host ${hostname()} since \\d{4}-\\d\\d-\\d\\dT`),
+    );
     lock.release();
     expect(existsSync(ws.path(lock.path))).toBe(false);
     acquireUnitLock(ws.root, unit()).release();
@@ -66,7 +68,10 @@ describe('unit lock (one writer per unit)', () => {
   });
 
   it('treats a lock from another host as held (its process cannot be checked)', () => {
-    ws.write({ [pddLayout(unit()).lock]: String(deadPid()), [`${pddLayout(unit()).lock}.info`]: JSON.stringify({ host: 'build-agent-7', since: '2026-11-24T10:00:00Z' }) });
+    ws.write({
+      [pddLayout(unit()).lock]: String(deadPid()),
+      [`${pddLayout(unit()).lock}.info`]: JSON.stringify({ host: 'build-agent-7', since: '2026-11-24T10:00:00Z' }),
+    });
     expect(() => acquireUnitLock(ws.root, unit())).toThrow(/on host build-agent-7 since 2026-11-24T10:00:00Z/);
   });
 
@@ -79,7 +84,11 @@ describe('unit lock (one writer per unit)', () => {
 
   it('four processes racing for a stale lock: exactly one gets it', async () => {
     ws.write({ [pddLayout(unit()).lock]: String(deadPid()) });
-    const outcomes = await Promise.all([1, 2, 3, 4].map(async () => (await run(process.execPath, ['-r', '@swc-node/register', worker, ws.root, '4000'], { cwd: join(__dirname, '../../../..') })).stdout));
+    const outcomes = await Promise.all(
+      [1, 2, 3, 4].map(
+        async () => (await run(process.execPath, ['-r', '@swc-node/register', worker, ws.root, '4000'], { cwd: join(__dirname, '../../../..') })).stdout,
+      ),
+    );
     expect(outcomes.sort()).toEqual(['acquired', 'locked', 'locked', 'locked']);
   }, 60_000);
 });

@@ -14,7 +14,6 @@ export interface LockHolder {
   since: string | null;
 }
 
-
 /** A held lock; `release()` removes it (only if it is still ours). */
 export interface UnitLock {
   readonly path: string;
@@ -34,7 +33,6 @@ function ageMs(file: string): number {
     return 0;
   }
 }
-
 
 function readHolder(file: string): LockHolder | null {
   let text: string;
@@ -88,7 +86,10 @@ export function acquireUnitLock(workspaceRoot: string, unit: PromptUnit): UnitLo
       if (holder.pid === me.pid || !sameHost || processAlive(holder.pid)) {
         const where = holder.host ? ` on host ${holder.host}` : '';
         const since = holder.since ? ` since ${holder.since}` : '';
-        throw new PddError('LOCKED', `${unit.id} is locked by pid ${holder.pid}${where}${since} (${rel}); another sync of this unit is running. Wait for it, or if no such process exists, delete ${rel}`);
+        throw new PddError(
+          'LOCKED',
+          `${unit.id} is locked by pid ${holder.pid}${where}${since} (${rel}); another sync of this unit is running. Wait for it, or if no such process exists, delete ${rel}`,
+        );
       }
       if (takeOver(file, holder)) tookOver = holder;
       else sleepSync(25); // another process is taking it over: see who wins

@@ -4,7 +4,17 @@ import { resolveUnits } from '../units';
 import { untestedDeclarations } from './observe';
 
 it('names of a public interface: functions, classes, methods, constants; no dunder hooks', () => {
-  expect(declarationNames(['def add(a, b)', 'class Calc:', 'class Calc: def total(self)', 'class Calc: def __init__(self)', 'RATE: float', 'export function mul(a: number, b: number): number', 'export const PI = 3.14'])).toEqual(['Calc', 'PI', 'RATE', 'add', 'mul', 'total']);
+  expect(
+    declarationNames([
+      'def add(a, b)',
+      'class Calc:',
+      'class Calc: def total(self)',
+      'class Calc: def __init__(self)',
+      'RATE: float',
+      'export function mul(a: number, b: number): number',
+      'export const PI = 3.14',
+    ]),
+  ).toEqual(['Calc', 'PI', 'RATE', 'add', 'mul', 'total']);
 });
 
 it('only names the code gained since its tests were written, and only those no test mentions', async () => {

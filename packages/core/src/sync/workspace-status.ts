@@ -67,13 +67,22 @@ export async function workspaceStatus(workspaceRoot: string, units: PromptUnit[]
       );
     } catch (e) {
       // One unit's files that cannot be read (a link out of the workspace, a FIFO) are its error alone.
-      out.push({ unit: unit.id, project: options.projectNames?.get(unit.id) ?? unit.id, prompt: unit.promptFile, standing: 'error', next: null, reason: (e as Error).message, steps: [], estimatedUsd: 0, warnings: [] });
+      out.push({
+        unit: unit.id,
+        project: options.projectNames?.get(unit.id) ?? unit.id,
+        prompt: unit.promptFile,
+        standing: 'error',
+        next: null,
+        reason: (e as Error).message,
+        steps: [],
+        estimatedUsd: 0,
+        warnings: [],
+      });
       continue;
     }
     const first = plan.steps.find((s) => s.decision.kind !== 'done');
     const last = plan.steps[plan.steps.length - 1]?.decision;
-    const standing: UnitStanding =
-      last?.kind === 'stop' ? (last.state === 'conflict' ? 'conflict' : 'error') : first ? 'to do' : 'in sync';
+    const standing: UnitStanding = last?.kind === 'stop' ? (last.state === 'conflict' ? 'conflict' : 'error') : first ? 'to do' : 'in sync';
     out.push({
       unit: unit.id,
       project: options.projectNames?.get(unit.id) ?? unit.id,
@@ -103,7 +112,16 @@ function directDependencies(workspaceRoot: string, units: PromptUnit[]): Map<str
     } catch {
       // an unreadable prompt has no include edges; its plan says why
     }
-    return { project: u.id, promptFile: u.promptFile, language: u.language.id, codeFile: u.paths.code, exampleFile: u.paths.example, filesRead, includeCandidates, declaredDependencies };
+    return {
+      project: u.id,
+      promptFile: u.promptFile,
+      language: u.language.id,
+      codeFile: u.paths.code,
+      exampleFile: u.paths.example,
+      filesRead,
+      includeCandidates,
+      declaredDependencies,
+    };
   });
   const imports = new Map<string, { language: ImportLanguage; imports: ImportRef[] }>();
   for (const u of units) {
@@ -129,7 +147,10 @@ export function statusLines(rows: UnitStatus[]): string[] {
   const total = rows.reduce((n, r) => n + r.estimatedUsd, 0);
   return [
     `${'unit'.padEnd(width)}  ${'status'.padEnd(8)}  ${'next'.padEnd(16)}  ${'estimate'.padStart(8)}  reason`,
-    ...rows.map((r) => `${r.project.padEnd(width)}  ${r.standing.padEnd(8)}  ${(r.next ?? '-').padEnd(16)}  ${formatUsd(r.estimatedUsd).padStart(9)}  ${r.reason.split('\n')[0]}`),
+    ...rows.map(
+      (r) =>
+        `${r.project.padEnd(width)}  ${r.standing.padEnd(8)}  ${(r.next ?? '-').padEnd(16)}  ${formatUsd(r.estimatedUsd).padStart(9)}  ${r.reason.split('\n')[0]}`,
+    ),
     `${rows.length} units: ${count('in sync')} in sync, ${count('to do')} to do, ${count('conflict')} in conflict, ${count('error')} with errors; estimated ${formatUsd(total)} if every step succeeds first time`,
   ];
 }

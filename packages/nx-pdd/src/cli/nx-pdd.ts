@@ -58,7 +58,12 @@ async function main(argv: string[]): Promise<number> {
     // no nx.json: the plugin's defaults
   }
   const options = pluginOptionsFromNxJson(nxJson);
-  const resolved = resolveUnits(findPromptFiles(root), { workspaceRoot: root, pluginSettings: options.settings, env: process.env, languages: options.languageTable });
+  const resolved = resolveUnits(findPromptFiles(root), {
+    workspaceRoot: root,
+    pluginSettings: options.settings,
+    env: process.env,
+    languages: options.languageTable,
+  });
   const names = assignProjectNames(
     resolved.units.map((u) => ({ promptFile: u.promptFile, basename: u.basename, languageId: u.language.id, pddRoot: u.pddRoot })),
     options.projectNamePrefix,

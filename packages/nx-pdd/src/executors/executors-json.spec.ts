@@ -6,9 +6,12 @@ import { TARGETS } from '../plugins/options';
 // executors.json is what Nx reads; the catalogue is where operations are written. They must agree.
 describe('executors.json', () => {
   const root = join(__dirname, '..', '..');
-  const executors = JSON.parse(readFileSync(join(root, 'executors.json'), 'utf8')).executors as Record<string, { implementation: string; schema: string; description: string }>;
+  const executors = JSON.parse(readFileSync(join(root, 'executors.json'), 'utf8')).executors as Record<
+    string,
+    { implementation: string; schema: string; description: string }
+  >;
 
-  it('registers exactly one executor per target the plugin infers (the catalogue\'s operations, preprocess, sync)', () => {
+  it("registers exactly one executor per target the plugin infers (the catalogue's operations, preprocess, sync)", () => {
     expect(Object.keys(executors).sort()).toEqual([...TARGETS].sort());
   });
 
@@ -18,7 +21,11 @@ describe('executors.json', () => {
     }
     for (const name of TARGETS) {
       expect(executors[name]).toMatchObject({ implementation: `./dist/executors/${name}/executor`, schema: `./dist/executors/${name}/schema.json` });
-      expect({ name, source: existsSync(join(root, 'src/executors', name, 'executor.ts')), schema: existsSync(join(root, 'src/executors', name, 'schema.json')) }).toEqual({ name, source: true, schema: true });
+      expect({
+        name,
+        source: existsSync(join(root, 'src/executors', name, 'executor.ts')),
+        schema: existsSync(join(root, 'src/executors', name, 'schema.json')),
+      }).toEqual({ name, source: true, schema: true });
     }
   });
 });

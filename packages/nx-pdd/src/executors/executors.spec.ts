@@ -30,7 +30,16 @@ describe('executors (no Nx)', () => {
   const saved = { key: process.env.OPENAI_API_KEY, scope: process.env.NX_PDD_BUDGET_SCOPE };
   const prompt = 'prompts/calc_python.prompt';
   const base = { prompt, sandbox: 'off' as const };
-  const context = () => ({ root: ws.root, cwd: ws.root, isVerbose: false, projectName: 'calc', nxJsonConfiguration: { plugins: ['nx-pdd'] }, projectGraph: { nodes: {}, dependencies: {} }, projectsConfigurations: { version: 2, projects: {} } }) as unknown as ExecutorContext;
+  const context = () =>
+    ({
+      root: ws.root,
+      cwd: ws.root,
+      isVerbose: false,
+      projectName: 'calc',
+      nxJsonConfiguration: { plugins: ['nx-pdd'] },
+      projectGraph: { nodes: {}, dependencies: {} },
+      projectsConfigurations: { version: 2, projects: {} },
+    }) as unknown as ExecutorContext;
   const printed = () => out.join('\n');
   const requests = () => fake.requests.length;
 
@@ -51,7 +60,10 @@ describe('executors (no Nx)', () => {
   });
   afterAll(async () => {
     await fake.close();
-    for (const [name, value] of [['OPENAI_API_KEY', saved.key], ['NX_PDD_BUDGET_SCOPE', saved.scope]] as const) {
+    for (const [name, value] of [
+      ['OPENAI_API_KEY', saved.key],
+      ['NX_PDD_BUDGET_SCOPE', saved.scope],
+    ] as const) {
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;
     }
@@ -90,7 +102,10 @@ describe('executors (no Nx)', () => {
   }, 180_000);
 
   it('a failing run fails its executor (rule tests-decide), and a unit that is no unit is a clear error', async () => {
-    ws.write({ 'calc.py': 'def add(a, b):\n    return a + b\n', 'tests/test_calc.py': 'from calc import add\n\n\ndef test_add():\n    assert add(2, 2) == 5\n' });
+    ws.write({
+      'calc.py': 'def add(a, b):\n    return a + b\n',
+      'tests/test_calc.py': 'from calc import add\n\n\ndef test_add():\n    assert add(2, 2) == 5\n',
+    });
     expect(await test(base, context())).toEqual({ success: false });
     expect(printed()).toContain('nx-pdd: calc_python test: tests failing');
     expect(await generate({ ...base, prompt: 'prompts/nothing.txt' }, context())).toEqual({ success: false });
@@ -101,7 +116,12 @@ describe('executors (no Nx)', () => {
     const logged: string[] = [];
     jest.spyOn(console, 'log').mockImplementation((line: string) => void logged.push(line));
     expect(await sync({ ...base, dryRun: true, json: true }, context())).toEqual({ success: true });
-    expect(JSON.parse(logged.join('\n'))).toMatchObject({ unit: 'calc_python', ok: true, outcome: null, plan: [{ decision: { kind: 'run', operation: 'generate' } }, {}, {}, {}, {}, {}] });
+    expect(JSON.parse(logged.join('\n'))).toMatchObject({
+      unit: 'calc_python',
+      ok: true,
+      outcome: null,
+      plan: [{ decision: { kind: 'run', operation: 'generate' } }, {}, {}, {}, {}, {}],
+    });
     expect(existsSync(ws.path('calc.py'))).toBe(false);
     expect(await sync(base, context())).toEqual({ success: true });
     expect(logged.join('\n')).toMatch(/calc_python: in sync.*\n.*operations: generate, example, crash, generate-tests, test; cost \$[\d.]+/);

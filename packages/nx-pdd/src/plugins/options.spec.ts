@@ -2,7 +2,14 @@ import { normalizeOptions } from './options';
 
 describe('plugin options from nx.json', () => {
   it('takes well-typed options', () => {
-    const o = normalizeOptions({ projectNamePrefix: 'pdd-', allowShell: false, passEnv: ['JAVA_OPTS'], sandbox: 'off', strength: 0.5, languages: [{ name: 'Klingon', extension: '.kl' }] });
+    const o = normalizeOptions({
+      projectNamePrefix: 'pdd-',
+      allowShell: false,
+      passEnv: ['JAVA_OPTS'],
+      sandbox: 'off',
+      strength: 0.5,
+      languages: [{ name: 'Klingon', extension: '.kl' }],
+    });
     expect(o.projectNamePrefix).toBe('pdd-');
     expect(o.passEnv).toEqual(['JAVA_OPTS']);
     expect(o.sandbox).toBe('off');

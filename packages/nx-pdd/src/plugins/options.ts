@@ -57,14 +57,44 @@ export interface NormalizedPluginOptions {
   staticEdges: boolean;
 }
 
-const NON_SETTINGS = new Set<string>([...TARGET_NAME_OPTIONS, 'projectNamePrefix', 'allowShell', 'languages', 'autoDepsContextDirs', 'testRunners', 'passEnv', 'sandbox', 'operationTargets', 'staticEdges']);
+const NON_SETTINGS = new Set<string>([
+  ...TARGET_NAME_OPTIONS,
+  'projectNamePrefix',
+  'allowShell',
+  'languages',
+  'autoDepsContextDirs',
+  'testRunners',
+  'passEnv',
+  'sandbox',
+  'operationTargets',
+  'staticEdges',
+]);
 
 type OptionType = 'string' | 'boolean' | 'number' | 'string[]' | 'object' | 'languages';
 const OPTION_TYPES: Record<string, OptionType> = {
-  projectNamePrefix: 'string', allowShell: 'boolean', languages: 'languages', operationTargets: 'boolean', staticEdges: 'boolean',
-  testRunners: 'object', passEnv: 'string[]', sandbox: 'string', autoDepsContextDirs: 'string[]', outputTemplates: 'object',
-  promptsDir: 'string', generateOutputPath: 'string', exampleOutputPath: 'string', testOutputPath: 'string', defaultLanguage: 'string', model: 'string',
-  targetCoverage: 'number', strength: 'number', temperature: 'number', time: 'number', budget: 'number', maxAttempts: 'number', python: 'string',
+  projectNamePrefix: 'string',
+  allowShell: 'boolean',
+  languages: 'languages',
+  operationTargets: 'boolean',
+  staticEdges: 'boolean',
+  testRunners: 'object',
+  passEnv: 'string[]',
+  sandbox: 'string',
+  autoDepsContextDirs: 'string[]',
+  outputTemplates: 'object',
+  promptsDir: 'string',
+  generateOutputPath: 'string',
+  exampleOutputPath: 'string',
+  testOutputPath: 'string',
+  defaultLanguage: 'string',
+  model: 'string',
+  targetCoverage: 'number',
+  strength: 'number',
+  temperature: 'number',
+  time: 'number',
+  budget: 'number',
+  maxAttempts: 'number',
+  python: 'string',
   ...Object.fromEntries(TARGET_NAME_OPTIONS.map((option) => [option, 'string'])),
 };
 
@@ -87,7 +117,14 @@ function checkOptionTypes(o: Record<string, unknown>): void {
         return typeof v === type;
     }
   };
-  const shape: Record<OptionType, string> = { string: 'a string', boolean: 'true or false', number: 'a number', 'string[]': 'a list of strings', object: 'an object', languages: 'a list of { "name", "extension", ... } objects' };
+  const shape: Record<OptionType, string> = {
+    string: 'a string',
+    boolean: 'true or false',
+    number: 'a number',
+    'string[]': 'a list of strings',
+    object: 'an object',
+    languages: 'a list of { "name", "extension", ... } objects',
+  };
   for (const [name, value] of Object.entries(o)) {
     const type = OPTION_TYPES[name];
     if (type && value !== undefined && !fits(type, value)) {
@@ -124,7 +161,8 @@ export function pluginOptionsFromNxJson(nxJson: NxJsonConfiguration | null | und
 
 function validTestRunners(given: Record<string, string> | undefined): Record<string, JsTestRunner> {
   for (const [language, runner] of Object.entries(given ?? {})) {
-    if (!JS_TEST_RUNNERS.includes(runner as JsTestRunner)) throw new Error(`nx-pdd: plugin option testRunners.${language} is "${runner}": use one of ${JS_TEST_RUNNERS.join(', ')}`);
+    if (!JS_TEST_RUNNERS.includes(runner as JsTestRunner))
+      throw new Error(`nx-pdd: plugin option testRunners.${language} is "${runner}": use one of ${JS_TEST_RUNNERS.join(', ')}`);
   }
   return (given ?? {}) as Record<string, JsTestRunner>;
 }
@@ -139,6 +177,7 @@ function validNames(given: unknown): string[] {
 
 function validSandbox(given: unknown): 'auto' | 'require' | 'off' {
   if (given === undefined) return 'auto';
-  if (given !== 'auto' && given !== 'require' && given !== 'off') throw new Error(`nx-pdd: plugin option sandbox must be "auto", "require" or "off", got ${JSON.stringify(given)}`);
+  if (given !== 'auto' && given !== 'require' && given !== 'off')
+    throw new Error(`nx-pdd: plugin option sandbox must be "auto", "require" or "off", got ${JSON.stringify(given)}`);
   return given;
 }

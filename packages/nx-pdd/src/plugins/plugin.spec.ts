@@ -607,7 +607,19 @@ describe('nx-pdd plugin', () => {
     expect(Object.keys(p)).toEqual(['pdd-api-users']);
     const users = p['pdd-api-users'];
     expect(users.tags).toEqual(['pdd', 'lang:python', 'pdd-context:backend']);
-    expect(Object.keys(users.targets!)).toEqual(['expand', 'auto-deps', 'gen', 'update', 'example', 'crash', 'verify', 'generate-tests', 'test', 'fix', 'sync']);
+    expect(Object.keys(users.targets!)).toEqual([
+      'expand',
+      'auto-deps',
+      'gen',
+      'update',
+      'example',
+      'crash',
+      'verify',
+      'generate-tests',
+      'test',
+      'fix',
+      'sync',
+    ]);
     expect(users.targets!.example.dependsOn).toEqual(['gen']);
     expect(users.targets!.gen.options).toMatchObject({ strength: 0.3, temperature: 0, time: 0.25 });
     expect(users.namedInputs!['pdd-prompt']).toEqual(['{workspaceRoot}/specs/api/users_python.prompt', '{workspaceRoot}/.pddrc']);
@@ -624,16 +636,38 @@ describe('nx-pdd plugin', () => {
     ws.write({ 'prompts/settings_json.prompt': 'S', 'prompts/calc_python.prompt': 'C' });
     const p = await projects();
     expect(Object.keys(p.settings.targets!)).toEqual(['preprocess', 'auto-deps', 'generate', 'update', 'sync']);
-    expect(Object.keys(p.calc.targets!)).toEqual(['preprocess', 'auto-deps', 'generate', 'update', 'example', 'crash', 'verify', 'generate-tests', 'test', 'fix', 'sync']);
+    expect(Object.keys(p.calc.targets!)).toEqual([
+      'preprocess',
+      'auto-deps',
+      'generate',
+      'update',
+      'example',
+      'crash',
+      'verify',
+      'generate-tests',
+      'test',
+      'fix',
+      'sync',
+    ]);
     // sync: dependencies first; every working file it may write is also its input (rule edits-kept).
     const sync = p.calc.targets!.sync;
     expect(sync.dependsOn).toEqual([{ dependencies: true, target: 'sync', params: 'forward' }]);
-    expect(sync.inputs).toEqual(expect.arrayContaining(['pdd-prompt', { dependentTasksOutputFiles: '**/.pdd/interface/*.txt', transitive: false }, 'pdd-llm-config']));
+    expect(sync.inputs).toEqual(
+      expect.arrayContaining(['pdd-prompt', { dependentTasksOutputFiles: '**/.pdd/interface/*.txt', transitive: false }, 'pdd-llm-config']),
+    );
     // Every output a person may edit is an input too; the interface file is written from the code.
     for (const output of sync.outputs!) if (!output.includes('.pdd/interface/')) expect(sync.inputs).toContain(output);
     expect(sync.outputs).toContain('{workspaceRoot}/.pdd/interface/calc_python.txt');
-    expect(sync.outputs).toEqual(expect.arrayContaining(['{workspaceRoot}/calc.py', '{workspaceRoot}/tests/test_calc*.py', '{workspaceRoot}/.pdd/meta/calc_python.json', '{workspaceRoot}/.pdd/meta/calc_python_run.json']));
-    for (const t of ['generate', 'example', 'generate-tests', 'update', 'crash', 'verify', 'fix']) for (const output of p.calc.targets![t].outputs!) expect(p.calc.targets![t].inputs).toContain(output);
+    expect(sync.outputs).toEqual(
+      expect.arrayContaining([
+        '{workspaceRoot}/calc.py',
+        '{workspaceRoot}/tests/test_calc*.py',
+        '{workspaceRoot}/.pdd/meta/calc_python.json',
+        '{workspaceRoot}/.pdd/meta/calc_python_run.json',
+      ]),
+    );
+    for (const t of ['generate', 'example', 'generate-tests', 'update', 'crash', 'verify', 'fix'])
+      for (const output of p.calc.targets![t].outputs!) expect(p.calc.targets![t].inputs).toContain(output);
     expect(p.calc.targets!['generate-tests'].dependsOn).toEqual(['example']);
   });
 
@@ -656,14 +690,24 @@ describe('nx-pdd plugin', () => {
 
   it('names units that no rule tells apart by their prompt paths, and infers every unit', async () => {
     ws.write({ 'prompts/a/b_python.prompt': 'x', 'prompts/a-b_python.prompt': 'y' });
-    expect(Object.keys(await projects()).sort()).toEqual([expect.stringMatching(/^prompts-a-b_python-[0-9a-f]{6}$/), expect.stringMatching(/^prompts-a-b_python-[0-9a-f]{6}$/)]);
+    expect(Object.keys(await projects()).sort()).toEqual([
+      expect.stringMatching(/^prompts-a-b_python-[0-9a-f]{6}$/),
+      expect.stringMatching(/^prompts-a-b_python-[0-9a-f]{6}$/),
+    ]);
   });
 
   it('a malformed .pddrc is a warning naming its file and line; the units of other roots are inferred', async () => {
-    ws.write({ '.pddrc': 'contexts:\n  default:\n    defaults:\n      strength: [1\n', 'prompts/calc_python.prompt': 'x', 'apps/api/.pddrc': 'version: "1.0"\n', 'apps/api/prompts/x_python.prompt': 'y' });
+    ws.write({
+      '.pddrc': 'contexts:\n  default:\n    defaults:\n      strength: [1\n',
+      'prompts/calc_python.prompt': 'x',
+      'apps/api/.pddrc': 'version: "1.0"\n',
+      'apps/api/prompts/x_python.prompt': 'y',
+    });
     const warn = jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
     expect(Object.keys(await projects())).toEqual(['x']);
-    expect(warn.mock.calls.map((c) => c[0])).toContainEqual(expect.stringMatching(/^nx-pdd: prompts\/calc_python\.prompt is not a prompt unit: its \.pddrc cannot be read: \.pddrc:\d+: invalid YAML/));
+    expect(warn.mock.calls.map((c) => c[0])).toContainEqual(
+      expect.stringMatching(/^nx-pdd: prompts\/calc_python\.prompt is not a prompt unit: its \.pddrc cannot be read: \.pddrc:\d+: invalid YAML/),
+    );
     warn.mockRestore();
   });
 
@@ -743,7 +787,17 @@ describe('nx-pdd plugin', () => {
         'ui.ts': "import { w } from './web';\n",
       });
       const p = await projects();
-      const files = ['prompts/app_python.prompt', 'prompts/calc_python.prompt', 'prompts/web_typescript.prompt', 'prompts/ui_typescript.prompt', 'examples/calc_example.py', 'app.py', 'calc.py', 'web.ts', 'ui.ts'];
+      const files = [
+        'prompts/app_python.prompt',
+        'prompts/calc_python.prompt',
+        'prompts/web_typescript.prompt',
+        'prompts/ui_typescript.prompt',
+        'examples/calc_example.py',
+        'app.py',
+        'calc.py',
+        'web.ts',
+        'ui.ts',
+      ];
       const deps = await createDependencies(undefined, depsContext(p, files));
       // One edge per pair: app -> calc is both included and imported; the include is kept.
       expect(deps).toEqual([
@@ -754,7 +808,11 @@ describe('nx-pdd plugin', () => {
     });
 
     it('falls back to an implicit edge when another project owns the source file', async () => {
-      ws.write({ 'prompts/app_python.prompt': '<include>examples/calc_example.py</include>', 'prompts/calc_python.prompt': 'C', 'examples/calc_example.py': 'x' });
+      ws.write({
+        'prompts/app_python.prompt': '<include>examples/calc_example.py</include>',
+        'prompts/calc_python.prompt': 'C',
+        'examples/calc_example.py': 'x',
+      });
       const p = await projects();
       const files = ['prompts/app_python.prompt', 'prompts/calc_python.prompt', 'examples/calc_example.py'];
       const deps = await createDependencies(undefined, depsContext(p, files, { root: ['prompts/app_python.prompt'] }));
@@ -762,7 +820,11 @@ describe('nx-pdd plugin', () => {
     });
 
     it('emits implicit edges when staticEdges is false', async () => {
-      ws.write({ 'prompts/app_python.prompt': '<include>examples/calc_example.py</include>', 'prompts/calc_python.prompt': 'C', 'examples/calc_example.py': 'x' });
+      ws.write({
+        'prompts/app_python.prompt': '<include>examples/calc_example.py</include>',
+        'prompts/calc_python.prompt': 'C',
+        'examples/calc_example.py': 'x',
+      });
       const p = await projects();
       const files = ['prompts/app_python.prompt', 'prompts/calc_python.prompt', 'examples/calc_example.py'];
       expect(await createDependencies({ staticEdges: false }, depsContext(p, files))).toEqual([{ source: 'app', target: 'calc', type: 'implicit' }]);

@@ -10,7 +10,21 @@ import {
   readJsonFile,
 } from '@nx/devkit';
 import { existsSync } from 'node:fs';
-import { computeUnitEdges, mostDirectEdges, readContainedText, cutCycles, describeCycle, edgeLine, ImportLanguage, importLanguageOf, ImportRef, ModuleResolver, scanImports, TsPathAliases, UnitGraphNode } from '@nx-pdd/core';
+import {
+  computeUnitEdges,
+  mostDirectEdges,
+  readContainedText,
+  cutCycles,
+  describeCycle,
+  edgeLine,
+  ImportLanguage,
+  importLanguageOf,
+  ImportRef,
+  ModuleResolver,
+  scanImports,
+  TsPathAliases,
+  UnitGraphNode,
+} from '@nx-pdd/core';
 import { JsonCache } from '../utils/json-cache';
 import { writeUnitCycles } from './unit-cycles-file';
 import { workspaceDataDirectory } from '../utils/nx-internals';
@@ -48,7 +62,6 @@ export const createNodesV2: CreateNodesV2<NxPddPluginOptions> = [
 
 /** Nx 21 reads `createNodesV2`; Nx 22+ reads `createNodes` with the same signature. */
 export const createNodes = createNodesV2;
-
 
 interface ScannedImports {
   language: ImportLanguage;
@@ -93,7 +106,10 @@ export const createDependencies: CreateDependencies<NxPddPluginOptions> = async 
   // every `^sync` task graph: the units of each cycle get a fixed order and the edges against
   // it are left out (recorded, with file and line, for the sync and its summary to report).
   const { kept, cut } = cutCycles(mostDirectEdges(computeUnitEdges(nodes, imports, resolver)));
-  writeUnitCycles(context.workspaceRoot, cut.map((e) => ({ source: e.source, target: e.target, description: describeCycle([{ ...e, line: edgeLine(context.workspaceRoot, e) }]) })));
+  writeUnitCycles(
+    context.workspaceRoot,
+    cut.map((e) => ({ source: e.source, target: e.target, description: describeCycle([{ ...e, line: edgeLine(context.workspaceRoot, e) }]) })),
+  );
   if (!normalizeOptions(rawOptions).staticEdges) {
     return kept.map((e) => ({ source: e.source, target: e.target, type: DependencyType.implicit }));
   }
@@ -150,7 +166,13 @@ function readTsPathAliases(workspaceRoot: string): TsPathAliases | undefined {
  * owns (the usual case for prompts and code beside a virtual project root) or one of its own.
  * When another project owns the file, the edge is kept as implicit.
  */
-function toNxDependency(source: string, target: string, sourceFile: string, nonProjectFiles: Set<string>, context: CreateDependenciesContext): RawProjectGraphDependency {
+function toNxDependency(
+  source: string,
+  target: string,
+  sourceFile: string,
+  nonProjectFiles: Set<string>,
+  context: CreateDependenciesContext,
+): RawProjectGraphDependency {
   const known = nonProjectFiles.has(sourceFile) || (context.fileMap.projectFileMap[source] ?? []).some((f) => f.file === sourceFile);
   return known ? { source, target, type: DependencyType.static, sourceFile } : { source, target, type: DependencyType.implicit };
 }

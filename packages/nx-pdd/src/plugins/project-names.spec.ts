@@ -22,7 +22,10 @@ describe('assignProjectNames', () => {
   });
 
   it('adds the PDD root folder when the language is not enough', () => {
-    const names = assignProjectNames([u('prompts/calc_python.prompt', 'calc', 'python'), u('apps/api/prompts/calc_python.prompt', 'calc', 'python', 'apps/api')]);
+    const names = assignProjectNames([
+      u('prompts/calc_python.prompt', 'calc', 'python'),
+      u('apps/api/prompts/calc_python.prompt', 'calc', 'python', 'apps/api'),
+    ]);
     expect(Object.fromEntries(names)).toEqual({
       'prompts/calc_python.prompt': 'calc-python',
       'apps/api/prompts/calc_python.prompt': 'apps-api-calc-python',
@@ -30,12 +33,20 @@ describe('assignProjectNames', () => {
   });
 
   it('resolves a clash created by a raised name', () => {
-    const names = assignProjectNames([u('p/calc_python.prompt', 'calc', 'python'), u('p/calc_go.prompt', 'calc', 'go'), u('p/calc-python_go.prompt', 'calc-python', 'go')]);
+    const names = assignProjectNames([
+      u('p/calc_python.prompt', 'calc', 'python'),
+      u('p/calc_go.prompt', 'calc', 'go'),
+      u('p/calc-python_go.prompt', 'calc-python', 'go'),
+    ]);
     expect(new Set(names.values()).size).toBe(3);
   });
 
   it('falls back to the prompt path, then its hash, and never fails (one clash must not hide other units)', () => {
-    const names = assignProjectNames([u('prompts/a/b_python.prompt', 'a/b', 'python'), u('prompts/a-b_python.prompt', 'a-b', 'python'), u('prompts/c_python.prompt', 'c', 'python')]);
+    const names = assignProjectNames([
+      u('prompts/a/b_python.prompt', 'a/b', 'python'),
+      u('prompts/a-b_python.prompt', 'a-b', 'python'),
+      u('prompts/c_python.prompt', 'c', 'python'),
+    ]);
     expect(names.get('prompts/c_python.prompt')).toBe('c');
     const clashed = [names.get('prompts/a/b_python.prompt'), names.get('prompts/a-b_python.prompt')];
     expect(clashed.every((n) => /^prompts-a-b_python-[0-9a-f]{6}$/.test(n!))).toBe(true);

@@ -47,7 +47,9 @@ export function assignProjectNames(units: NameableUnit[], prefix = ''): Map<stri
     if (stuck.length) {
       // Two prompt paths with one slug and one short hash: number them in path order.
       const names = new Map([...byName.entries()].filter(([, list]) => list.length === 1).map(([name, [u]]) => [u.promptFile, prefix + name]));
-      for (const [name, list] of byName) if (list.length > 1) [...list].sort((a, b) => a.promptFile.localeCompare(b.promptFile)).forEach((u, i) => names.set(u.promptFile, `${prefix}${name}-${i + 1}`));
+      for (const [name, list] of byName)
+        if (list.length > 1)
+          [...list].sort((a, b) => a.promptFile.localeCompare(b.promptFile)).forEach((u, i) => names.set(u.promptFile, `${prefix}${name}-${i + 1}`));
       return names;
     }
     for (const [, list] of clashes) list.forEach((u) => level.set(u.promptFile, Math.min(level.get(u.promptFile)! + 1, 4)));

@@ -54,7 +54,13 @@ export const postTasksExecution: PostTasksExecution<NxPddPluginOptions> = (rawOp
     const project = r.task.target.project;
     // No record of a task that ran: it failed before the sync started (a cycle, a bad flag), or
     // it ran without this invocation's id (then only Nx's status is known).
-    const end: TaskEnd = /cache/.test(r.status) ? 'cache' : r.status === 'skipped' ? 'skipped' : records.has(project) || r.status === 'success' ? 'ran' : 'failed-to-start';
+    const end: TaskEnd = /cache/.test(r.status)
+      ? 'cache'
+      : r.status === 'skipped'
+        ? 'skipped'
+        : records.has(project) || r.status === 'success'
+          ? 'ran'
+          : 'failed-to-start';
     return { project, end, record: records.get(project) ?? null, blockedBy: end === 'skipped' ? blockers(project) : [] };
   });
   // Nx leaves the tasks it did not run (a dependency failed) out of taskResults. For run-many
@@ -72,7 +78,10 @@ export const postTasksExecution: PostTasksExecution<NxPddPluginOptions> = (rawOp
   const written = writeInvocationReports(context.workspaceRoot, rows, process.env.NX_PDD_JUNIT);
   const cut = readCutEdges(context.workspaceRoot).filter((e) => rows.some((r) => r.project === e.source));
   const cycleLines = cut.length
-    ? [`  ${cut.length} dependenc${cut.length === 1 ? 'y' : 'ies'} not ordered (each closes a cycle between units; the units of a cycle sync in a fixed order):`, ...cut.map((e) => `    ${e.description}`)]
+    ? [
+        `  ${cut.length} dependenc${cut.length === 1 ? 'y' : 'ies'} not ordered (each closes a cycle between units; the units of a cycle sync in a fixed order):`,
+        ...cut.map((e) => `    ${e.description}`),
+      ]
     : [];
   const dryRun = context.argv.some((a) => /^--dry-?run(=true)?$/i.test(a));
   console.log(['', ...summaryLines(rows, { dryRun }), ...cycleLines, `  reports: ${written.join(', ')}`, ''].join('\n'));

@@ -42,7 +42,12 @@ const CACHE_FORMAT = 1;
  * hash of [prompt, .pddrc, every file its last preprocessing read or watched] is unchanged,
  * so a warm run hashes each file once and preprocesses nothing.
  */
-export function inferUnits(promptFiles: readonly string[], options: NormalizedPluginOptions, workspaceRoot: string, env: NodeJS.ProcessEnv = process.env): InferenceResult {
+export function inferUnits(
+  promptFiles: readonly string[],
+  options: NormalizedPluginOptions,
+  workspaceRoot: string,
+  env: NodeJS.ProcessEnv = process.env,
+): InferenceResult {
   const resolved = resolveUnits([...promptFiles], {
     workspaceRoot,
     pluginSettings: options.settings,

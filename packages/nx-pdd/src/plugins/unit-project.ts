@@ -1,5 +1,18 @@
 import type { ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
-import { filesWrittenBy, INTERFACE_FILES_GLOB, joinPosix, modelTablePath, OPERATION_NAMES, OPERATIONS, pddLayout, PromptUnit, TargetContext, templateDigest, TemplateName, testFilesGlob } from '@nx-pdd/core';
+import {
+  filesWrittenBy,
+  INTERFACE_FILES_GLOB,
+  joinPosix,
+  modelTablePath,
+  OPERATION_NAMES,
+  OPERATIONS,
+  pddLayout,
+  PromptUnit,
+  TargetContext,
+  templateDigest,
+  TemplateName,
+  testFilesGlob,
+} from '@nx-pdd/core';
 import { PLUGIN_VERSION } from '../utils/plugin-version';
 import { NormalizedPluginOptions } from './options';
 import { PromptSummary } from './unit-inference';
@@ -45,7 +58,6 @@ const LLM_ENV = ['PDD_MODEL_DEFAULT', 'PDD_STRENGTH_DEFAULT', 'OPENAI_BASE_URL',
 export function unitProjectRoot(unit: PromptUnit): string {
   return unit.promptFile.replace(/\.prompt$/, '');
 }
-
 
 const ws = (file: string) => `{workspaceRoot}/${file}`;
 
@@ -106,7 +118,15 @@ export function buildUnitProject(unit: PromptUnit, summary: PromptSummary, name:
   const isJs = /^(java|type)script(react)?$/.test(unit.language.id);
   const runnerConfig = isJs ? [...new Set([unit.pddRoot, ''])].flatMap((d) => ['jest.config.*', 'vitest.config.*'].map((f) => ws(joinPosix(d, f)))) : [];
   const contextDirs = options.autoDepsContextDirs.map((d) => joinPosix(unit.pddRoot, d));
-  const described: TargetContext = { prompt: unit.promptFile, code: unit.paths.code, example: unit.paths.example, test: unit.paths.test, testGlob, runReport: pddLayout(unit).runReport, contextDirs };
+  const described: TargetContext = {
+    prompt: unit.promptFile,
+    code: unit.paths.code,
+    example: unit.paths.example,
+    test: unit.paths.test,
+    testGlob,
+    runReport: pddLayout(unit).runReport,
+    contextDirs,
+  };
 
   // A target per operation of the catalogue (operationTargets: false keeps only preprocess and
   // sync: much less for Nx to process at thousands of units; sync runs every operation itself).
@@ -124,10 +144,22 @@ export function buildUnitProject(unit: PromptUnit, summary: PromptSummary, name:
       ? {
           executor: `nx-pdd:${op}`,
           cache: t.cache && !(summary.usesShell && options.allowShell),
-          inputs: [PROMPT_INPUT, LLM_CONFIG_INPUT, ...writes, ...(t.readsCode ? [ws(unit.paths.code)] : []), ...(spec.runs === 'tests' ? runnerConfig : []), ...(dependsOn.length ? [{ dependentTasksOutputFiles: '**/*', transitive: true }] : [])],
+          inputs: [
+            PROMPT_INPUT,
+            LLM_CONFIG_INPUT,
+            ...writes,
+            ...(t.readsCode ? [ws(unit.paths.code)] : []),
+            ...(spec.runs === 'tests' ? runnerConfig : []),
+            ...(dependsOn.length ? [{ dependentTasksOutputFiles: '**/*', transitive: true }] : []),
+          ],
           outputs: writes,
           ...(dependsOn.length ? { dependsOn } : {}),
-          options: { ...llmOptions, template: templateDigest(op as TemplateName), ...(spec.runs ? runOptions : {}), ...(t.takesContextDirs ? { contextDirs: options.autoDepsContextDirs } : {}) },
+          options: {
+            ...llmOptions,
+            template: templateDigest(op as TemplateName),
+            ...(spec.runs ? runOptions : {}),
+            ...(t.takesContextDirs ? { contextDirs: options.autoDepsContextDirs } : {}),
+          },
           metadata: { technologies: ['pdd'], description: t.description(described), help },
         }
       : {
@@ -136,14 +168,22 @@ export function buildUnitProject(unit: PromptUnit, summary: PromptSummary, name:
           cache: t.cache,
           inputs: [ws(unit.paths.code), ...(testGlob ? [ws(testGlob)] : []), ...runnerConfig],
           outputs: writes,
-          options: { prompt: unit.promptFile, ...(unit.pddRoot ? { pddRoot: unit.pddRoot } : {}), nxPddVersion: PLUGIN_VERSION, ...runOptions, ...(options.testRunners[unit.language.id] ? { testRunner: options.testRunners[unit.language.id] } : {}) },
+          options: {
+            prompt: unit.promptFile,
+            ...(unit.pddRoot ? { pddRoot: unit.pddRoot } : {}),
+            nxPddVersion: PLUGIN_VERSION,
+            ...runOptions,
+            ...(options.testRunners[unit.language.id] ? { testRunner: options.testRunners[unit.language.id] } : {}),
+          },
           metadata: { technologies: ['pdd'], description: t.description(described), help },
         };
   }
 
   // sync: everything the unit is made of is its input, and every working file it may write is
   // also an output (rule edits-kept), with the fingerprint and run report that record the result.
-  const unitFiles = [...new Set([...OPERATION_NAMES.flatMap((op) => filesWrittenBy(unit, op, { globs: true })), ...(testGlob ? [testGlob] : []), unit.metaFile])];
+  const unitFiles = [
+    ...new Set([...OPERATION_NAMES.flatMap((op) => filesWrittenBy(unit, op, { globs: true })), ...(testGlob ? [testGlob] : []), unit.metaFile]),
+  ];
   targets[names.sync] = {
     executor: 'nx-pdd:sync',
     cache: !(summary.usesShell && options.allowShell),
@@ -153,7 +193,13 @@ export function buildUnitProject(unit: PromptUnit, summary: PromptSummary, name:
     outputs: [...unitFiles, pddLayout(unit).interface].map(ws),
     // Dependencies first; flags given to `nx run app:sync --budget=5 ...` apply to them too.
     dependsOn: [{ dependencies: true, target: names.sync, params: 'forward' }],
-    options: { ...llmOptions, ...runOptions, templates: OPERATION_NAMES.filter((op) => OPERATIONS[op].callsModel).map((op) => templateDigest(op as TemplateName)).join('.') },
+    options: {
+      ...llmOptions,
+      ...runOptions,
+      templates: OPERATION_NAMES.filter((op) => OPERATIONS[op].callsModel)
+        .map((op) => templateDigest(op as TemplateName))
+        .join('.'),
+    },
     metadata: {
       technologies: ['pdd'],
       description: `Bring ${unit.id} in sync: ${[unit.paths.code, unit.paths.example, unit.paths.test].filter(Boolean).join(', ')} agree with ${unit.promptFile}, the example runs, the tests pass`,

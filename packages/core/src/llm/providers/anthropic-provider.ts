@@ -21,7 +21,10 @@ export class AnthropicProvider implements LlmProvider {
       maxRetries: 0,
       timeout: timeoutMs,
     });
-    const system = request.messages.filter((m) => m.role === 'system').map((m) => m.content).join('\n\n');
+    const system = request.messages
+      .filter((m) => m.role === 'system')
+      .map((m) => m.content)
+      .join('\n\n');
     const thinking = thinkingBudget(row, request);
     const params = {
       model: wireModelName(row),

@@ -26,7 +26,9 @@ export class OpenAiProvider implements LlmProvider {
       model: wireModelName(row),
       messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
       ...(usesEffort ? {} : { temperature: request.temperature }),
-      ...(usesEffort && request.time !== undefined ? { reasoning_effort: request.time < 0.34 ? ('low' as const) : request.time < 0.67 ? ('medium' as const) : ('high' as const) } : {}),
+      ...(usesEffort && request.time !== undefined
+        ? { reasoning_effort: request.time < 0.34 ? ('low' as const) : request.time < 0.67 ? ('medium' as const) : ('high' as const) }
+        : {}),
       ...(row.provider.toLowerCase() === 'openai' ? { max_completion_tokens: request.maxOutputTokens } : { max_tokens: request.maxOutputTokens }),
     };
     try {

@@ -41,7 +41,9 @@ export function outputTokenLimit(row: ModelRow, request: Pick<LlmRequest, 'maxOu
 
 /** Anthropic's thinking budget for a row with budgeted reasoning and a `time` setting, else 0. */
 export function thinkingBudget(row: ModelRow, request: Pick<LlmRequest, 'time'>): number {
-  return providerIdFor(row) === 'anthropic' && row.reasoningType === 'budget' && request.time && row.maxReasoningTokens ? Math.max(1024, Math.round(request.time * row.maxReasoningTokens)) : 0;
+  return providerIdFor(row) === 'anthropic' && row.reasoningType === 'budget' && request.time && row.maxReasoningTokens
+    ? Math.max(1024, Math.round(request.time * row.maxReasoningTokens))
+    : 0;
 }
 
 /**

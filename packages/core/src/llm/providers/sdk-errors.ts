@@ -23,7 +23,9 @@ export function mapSdkError(e: unknown, model: string): LlmError {
   const status = typeof err?.status === 'number' ? err.status : undefined;
   if (status === undefined) return new LlmError('bad-answer', `unreadable response: ${message}`);
   const headers = err.headers;
-  const retryAfter = parseRetryAfter(typeof headers?.get === 'function' ? headers.get('retry-after') : (headers as Record<string, string> | undefined)?.['retry-after']);
+  const retryAfter = parseRetryAfter(
+    typeof headers?.get === 'function' ? headers.get('retry-after') : (headers as Record<string, string> | undefined)?.['retry-after'],
+  );
   if (status === 401 || status === 403) return new LlmError('auth', `authentication failed (HTTP ${status}): ${message}`);
   if (status === 404) return new LlmError('unknown-model', `model "${model}" not found (HTTP 404): ${message}`);
   if (status === 429) return new LlmError('rate-limit', `rate limited (HTTP 429): ${message}`, retryAfter);

@@ -1,5 +1,17 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { createLlmClient, describeConflict, formatUsd, FileOutcome, LLM_CACHE_MODES, LlmCacheMode, OperationName, PddError, PromptUnit, resolveUnits, runOperation } from '@nx-pdd/core';
+import {
+  createLlmClient,
+  describeConflict,
+  formatUsd,
+  FileOutcome,
+  LLM_CACHE_MODES,
+  LlmCacheMode,
+  OperationName,
+  PddError,
+  PromptUnit,
+  resolveUnits,
+  runOperation,
+} from '@nx-pdd/core';
 import { NormalizedPluginOptions, pluginOptionsFromNxJson } from '../../plugins/options';
 
 export interface OperationExecutorOptions {
@@ -23,7 +35,11 @@ export interface OperationExecutorOptions {
 }
 
 /** The body of every LLM operation's executor: resolve the unit, call core, print what happened. */
-export async function runOperationExecutor(operation: OperationName, options: OperationExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
+export async function runOperationExecutor(
+  operation: OperationName,
+  options: OperationExecutorOptions,
+  context: ExecutorContext,
+): Promise<{ success: boolean }> {
   const env = process.env;
   const cacheMode = (options.llmCache ?? env.NX_PDD_LLM_CACHE ?? 'readwrite') as LlmCacheMode;
   if (!LLM_CACHE_MODES.includes(cacheMode)) {
@@ -41,7 +57,16 @@ export async function runOperationExecutor(operation: OperationName, options: Op
       stream: options.stream,
       log: (line) => console.log(line),
     });
-    const report = await runOperation(operation, unit, { workspaceRoot: context.root, llm, allowShell: options.allowShell, contextDirs: options.contextDirs, runTimeoutMs: (options.runTimeout ?? 120) * 1000, testRunners: plugin.testRunners, passEnv: plugin.passEnv, sandbox: options.sandbox ?? plugin.sandbox });
+    const report = await runOperation(operation, unit, {
+      workspaceRoot: context.root,
+      llm,
+      allowShell: options.allowShell,
+      contextDirs: options.contextDirs,
+      runTimeoutMs: (options.runTimeout ?? 120) * 1000,
+      testRunners: plugin.testRunners,
+      passEnv: plugin.passEnv,
+      sandbox: options.sandbox ?? plugin.sandbox,
+    });
     const source = report.model === null ? 'no LLM call' : report.cached ? 'response cache, $0' : `${report.model}, ${formatUsd(report.costUsd)}`;
     for (const file of report.files) {
       if (file.conflict) console.error(`nx-pdd: ${unit.id} ${operation}: ${describeConflict(file.conflict, context.projectName)} (${source})`);
@@ -54,7 +79,10 @@ export async function runOperationExecutor(operation: OperationName, options: Op
     // crash, verify, fix and test succeed only when what they ran works (rule tests-decide).
     const o = report.outcome;
     const works = !o || (o.exampleOk !== false && o.verified !== false && o.testsPassing !== false);
-    if (!works) console.error(`nx-pdd: ${unit.id} ${operation}: ${o?.testsPassing === false ? 'tests failing' : o?.verified === false ? 'not verified' : 'the example fails'}`);
+    if (!works)
+      console.error(
+        `nx-pdd: ${unit.id} ${operation}: ${o?.testsPassing === false ? 'tests failing' : o?.verified === false ? 'not verified' : 'the example fails'}`,
+      );
     return { success: works };
   } catch (e) {
     console.error(`nx-pdd: ${operation} failed: ${(e as Error).message}`);
@@ -63,10 +91,29 @@ export async function runOperationExecutor(operation: OperationName, options: Op
 }
 
 /** The unit a target runs for (command flags > plugin options > .pddrc > environment), and the plugin options. */
-export function resolveExecutorUnit(options: Pick<OperationExecutorOptions, 'prompt' | 'strength' | 'temperature' | 'time' | 'model' | 'budget'> & { maxAttempts?: number; targetCoverage?: number }, context: ExecutorContext): { unit: PromptUnit; plugin: NormalizedPluginOptions } {
+export function resolveExecutorUnit(
+  options: Pick<OperationExecutorOptions, 'prompt' | 'strength' | 'temperature' | 'time' | 'model' | 'budget'> & {
+    maxAttempts?: number;
+    targetCoverage?: number;
+  },
+  context: ExecutorContext,
+): { unit: PromptUnit; plugin: NormalizedPluginOptions } {
   const plugin = pluginOptionsFromNxJson(context.nxJsonConfiguration);
-  const flags = { strength: options.strength, temperature: options.temperature, time: options.time, model: options.model, budget: options.budget, maxAttempts: options.maxAttempts, targetCoverage: options.targetCoverage };
-  const { units, skipped } = resolveUnits([options.prompt], { workspaceRoot: context.root, pluginSettings: { ...plugin.settings, ...dropUndefined(flags) }, env: process.env, languages: plugin.languageTable });
+  const flags = {
+    strength: options.strength,
+    temperature: options.temperature,
+    time: options.time,
+    model: options.model,
+    budget: options.budget,
+    maxAttempts: options.maxAttempts,
+    targetCoverage: options.targetCoverage,
+  };
+  const { units, skipped } = resolveUnits([options.prompt], {
+    workspaceRoot: context.root,
+    pluginSettings: { ...plugin.settings, ...dropUndefined(flags) },
+    env: process.env,
+    languages: plugin.languageTable,
+  });
   if (!units[0]) throw new PddError('UNIT', `${options.prompt} is not a prompt unit${skipped[0] ? `: ${skipped[0].reason}` : ''}`);
   return { unit: units[0], plugin };
 }
@@ -74,7 +121,8 @@ export function resolveExecutorUnit(options: Pick<OperationExecutorOptions, 'pro
 function describe(file: FileOutcome): string {
   if (file.action === 'kept-manual-edits') return `${file.path} has manual edits and was left as it is; the new generation is in ${file.pristine}`;
   if (file.kind === 'prompt' && file.action === 'updated' && file.pristine) return `${file.path} updated (the previous version is in ${file.pristine})`;
-  if (file.action === 'merged') return `${file.path}: your edits merged with the new generation (${file.merge?.method === 'declaration' ? 'by declarations' : 'by lines'}); the generation alone is in ${file.pristine}`;
+  if (file.action === 'merged')
+    return `${file.path}: your edits merged with the new generation (${file.merge?.method === 'declaration' ? 'by declarations' : 'by lines'}); the generation alone is in ${file.pristine}`;
   return `${file.path} ${file.action}`;
 }
 

@@ -1,6 +1,16 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { createInterface } from 'node:readline/promises';
-import { InterfaceSource, killRunningPrograms, parseSyncFlags, runRecordOf, runSyncCommand, saveRunRecord, SessionWatcher, SyncFlags, SyncSession } from '@nx-pdd/core';
+import {
+  InterfaceSource,
+  killRunningPrograms,
+  parseSyncFlags,
+  runRecordOf,
+  runSyncCommand,
+  saveRunRecord,
+  SessionWatcher,
+  SyncFlags,
+  SyncSession,
+} from '@nx-pdd/core';
 import { readCutEdges } from '../../plugins/unit-cycles-file';
 import { UnitProjectMetadata } from '../../plugins/unit-project';
 import { resolveExecutorUnit } from '../shared/operation-executor';
@@ -83,9 +93,28 @@ export default async function syncExecutor(options: SyncExecutorOptions, context
     for (const line of result.summary) log(line);
     const invocation = process.env.NX_PDD_INVOCATION;
     const record = runRecordOf(unit, result);
-    if (invocation && context.projectName && record) saveRunRecord(context.root, invocation, { ...record, project: context.projectName, ...(result.outcome ? { executorMs: Math.round(performance.now() - started) } : {}) });
+    if (invocation && context.projectName && record)
+      saveRunRecord(context.root, invocation, {
+        ...record,
+        project: context.projectName,
+        ...(result.outcome ? { executorMs: Math.round(performance.now() - started) } : {}),
+      });
     if (result.reportFile) log(`run report: ${result.reportFile}`);
-    if (options.json) console.log(JSON.stringify({ unit: unit.id, ok: result.ok, outcome: result.outcome, plan: result.plan, ...(result.changes ? { changes: result.changes } : {}), reportFile: result.reportFile }, null, 2));
+    if (options.json)
+      console.log(
+        JSON.stringify(
+          {
+            unit: unit.id,
+            ok: result.ok,
+            outcome: result.outcome,
+            plan: result.plan,
+            ...(result.changes ? { changes: result.changes } : {}),
+            reportFile: result.reportFile,
+          },
+          null,
+          2,
+        ),
+      );
     return { success: result.ok };
   } catch (e) {
     console.error(`nx-pdd: sync failed: ${(e as Error).message}`);

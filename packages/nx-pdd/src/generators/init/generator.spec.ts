@@ -28,8 +28,19 @@ describe('init generator', () => {
       writeFileSync(join(dir, '.gitignore'), tree.read('.gitignore', 'utf-8')!);
       const ignored = (path: string) => spawnSync('git', ['check-ignore', '-q', '--no-index', path], { cwd: dir }).status === 0;
       for (const root of ['', 'apps/api/']) {
-        for (const local of ['.pdd/state.db', '.pdd/state.db-wal', '.pdd/cache/llm/x.json', '.pdd/locks/a.lock', '.pdd/runs/r.json', '.pdd/journal/a.json', '.pdd/conflicts/a/x.py', '.pdd/preprocessed/a.prompt']) expect({ [root + local]: ignored(root + local) }).toEqual({ [root + local]: true });
-        for (const shared of ['.pdd/meta/calc_python.json', '.pdd/generated/calc_python/calc.py', '.pdd/interface/calc_python.txt']) expect({ [root + shared]: ignored(root + shared) }).toEqual({ [root + shared]: false });
+        for (const local of [
+          '.pdd/state.db',
+          '.pdd/state.db-wal',
+          '.pdd/cache/llm/x.json',
+          '.pdd/locks/a.lock',
+          '.pdd/runs/r.json',
+          '.pdd/journal/a.json',
+          '.pdd/conflicts/a/x.py',
+          '.pdd/preprocessed/a.prompt',
+        ])
+          expect({ [root + local]: ignored(root + local) }).toEqual({ [root + local]: true });
+        for (const shared of ['.pdd/meta/calc_python.json', '.pdd/generated/calc_python/calc.py', '.pdd/interface/calc_python.txt'])
+          expect({ [root + shared]: ignored(root + shared) }).toEqual({ [root + shared]: false });
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -45,7 +56,9 @@ describe('init generator', () => {
     expect(tree.read('nx.json', 'utf-8')).toBe(nxJson);
     expect(tree.read('.gitignore', 'utf-8')).toBe(gitignore);
     expect(gitignore!.startsWith('node_modules\n\n# nx-pdd local state')).toBe(true);
-    expect(readNxJson(tree)?.plugins?.filter((p) => (typeof p === 'string' ? p : p.plugin) === 'nx-pdd')).toEqual([{ plugin: 'nx-pdd', options: { promptsDir: 'specs' } }]);
+    expect(readNxJson(tree)?.plugins?.filter((p) => (typeof p === 'string' ? p : p.plugin) === 'nx-pdd')).toEqual([
+      { plugin: 'nx-pdd', options: { promptsDir: 'specs' } },
+    ]);
   });
 
   it('keeps existing plugin options when adding a prompts dir', async () => {
@@ -57,7 +70,7 @@ describe('init generator', () => {
     expect(tree.exists('.gitignore')).toBe(false);
   });
 
-  it('lets npm run better-sqlite3\'s install script, keeping a denial the user wrote', async () => {
+  it("lets npm run better-sqlite3's install script, keeping a denial the user wrote", async () => {
     await initGenerator(tree, {});
     expect(JSON.parse(tree.read('package.json', 'utf-8')!).allowScripts).toEqual({ 'better-sqlite3': true });
     tree.write('package.json', JSON.stringify({ name: 'w', allowScripts: { 'better-sqlite3': false, sharp: true } }));

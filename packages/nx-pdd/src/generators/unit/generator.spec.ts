@@ -19,7 +19,10 @@ describe('unit generator', () => {
   });
 
   it('handles folders, code-only languages and the .pddrc defaults', async () => {
-    tree.write('.pddrc', 'contexts:\n  default:\n    defaults:\n      default_language: typescript\n      prompts_dir: specs\n      generate_output_path: src/\n');
+    tree.write(
+      '.pddrc',
+      'contexts:\n  default:\n    defaults:\n      default_language: typescript\n      prompts_dir: specs\n      generate_output_path: src/\n',
+    );
     await unitGenerator(tree, { name: 'commands/fix' });
     expect(tree.read('specs/commands/fix_typescript.prompt', 'utf-8')).toContain('the code in src/fix.ts');
     await unitGenerator(tree, { name: 'settings', language: 'json' });

@@ -33,7 +33,9 @@ export async function unitGenerator(tree: Tree, schema: UnitGeneratorSchema): Pr
 }
 
 function skeleton(name: string, languageName: string, paths: { code: string; example: string | null; test: string | null }, description?: string): string {
-  const derived = [`the code in ${paths.code}`, paths.example && `a usage example in ${paths.example}`, paths.test && `unit tests in ${paths.test}`].filter(Boolean).join(', ');
+  const derived = [`the code in ${paths.code}`, paths.example && `a usage example in ${paths.example}`, paths.test && `unit tests in ${paths.test}`]
+    .filter(Boolean)
+    .join(', ');
   const module = name.split('/').pop();
   return `<pdd>
 This file is a PDD prompt: the source of the unit "${name}" (${languageName}).
