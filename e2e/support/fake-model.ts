@@ -1,14 +1,7 @@
+import { fakeModelTable, py } from '../../tools/testing/fake-model';
 import { E2EWorkspace } from './e2e-workspace';
 
-/** A PDD model table (`.pdd/llm_model.csv`) with one OpenAI-compatible model served by tools/fake-llm at `url`. */
-export function fakeModelTable(url: string): string {
-  const header =
-    'provider,model,input,output,coding_arena_elo,model_rank_score,model_rank_source,base_url,api_key,max_reasoning_tokens,structured_output,reasoning_type,location,interactive_only,context_limit';
-  return `${header}\nOpenAI,gpt-fake,1.0,2.0,1400,1400,static,${url}/v1,OPENAI_API_KEY,0,True,none,,False,\n`;
-}
-
-/** An answer with one fenced Python block. */
-export const py = (body: string) => '```python\n' + body + '\n```';
+export { fakeModelTable, py } from '../../tools/testing/fake-model';
 
 /** A workspace with one Python unit `calc` whose model is the fake LLM at `url` (key e2e-key). */
 export function calcWorkspace(url: string, files: Record<string, string> = {}): E2EWorkspace {

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { FakeLlm, startFakeLlm } from '../../../../tools/fake-llm/fake-llm';
+import { fakeModelTable, py } from '../../../../tools/testing/fake-model';
 import { TempWorkspace } from '../../../../tools/testing/temp-workspace';
 import { PddError } from '../errors';
 import { pddLayout } from '../pdd-layout';
@@ -8,11 +9,6 @@ import { Transaction } from './transaction';
 import { operationsRun, runRecordOf, runSyncCommand, SessionWatcher } from './sync-command';
 import { parseSyncFlags, SyncCommandOptions, syncOptionsFor } from './sync-options';
 import { SyncSession } from './sync-session';
-
-const py = (body: string) => '```python\n' + body + '\n```';
-const TABLE = (url: string) =>
-  'provider,model,input,output,coding_arena_elo,model_rank_score,model_rank_source,base_url,api_key,max_reasoning_tokens,structured_output,reasoning_type,location,interactive_only,context_limit\n' +
-  `OpenAI,gpt-fake,1.0,2.0,1400,1400,static,${url}/v1,OPENAI_API_KEY,0,True,none,,False,\n`;
 
 /* runSyncCommand and its session without Nx: an in-process fake LLM, a temp workspace, real pytest. */
 describe('the sync command (no Nx)', () => {
@@ -36,7 +32,7 @@ describe('the sync command (no Nx)', () => {
   afterAll(() => fake.close());
   beforeEach(() => {
     fake.requests.length = 0;
-    ws = new TempWorkspace().write({ 'prompts/calc_python.prompt': 'Write add(a, b) returning the sum.\n', '.pdd/llm_model.csv': TABLE(fake.url) });
+    ws = new TempWorkspace().write({ 'prompts/calc_python.prompt': 'Write add(a, b) returning the sum.\n', '.pdd/llm_model.csv': fakeModelTable(fake.url) });
   });
   afterEach(() => ws.dispose());
 

@@ -1,6 +1,7 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { existsSync, readFileSync } from 'node:fs';
 import { FakeLlm, startFakeLlm } from '../../../../tools/fake-llm/fake-llm';
+import { fakeModelTable, py } from '../../../../tools/testing/fake-model';
 import { TempWorkspace } from '../../../../tools/testing/temp-workspace';
 import autoDeps from './auto-deps/executor';
 import crash from './crash/executor';
@@ -13,11 +14,6 @@ import sync from './sync/executor';
 import test from './test/executor';
 import update from './update/executor';
 import verify from './verify/executor';
-
-const py = (body: string) => '```python\n' + body + '\n```';
-const TABLE = (url: string) =>
-  'provider,model,input,output,coding_arena_elo,model_rank_score,model_rank_source,base_url,api_key,max_reasoning_tokens,structured_output,reasoning_type,location,interactive_only,context_limit\n' +
-  `OpenAI,gpt-fake,1.0,2.0,1400,1400,static,${url}/v1,OPENAI_API_KEY,0,True,none,,False,\n`;
 
 /*
  * Every executor called as Nx calls it, without Nx: a hand-made ExecutorContext, an in-process
@@ -71,7 +67,7 @@ describe('executors (no Nx)', () => {
   beforeEach(() => {
     out = [];
     for (const level of ['log', 'warn', 'error'] as const) jest.spyOn(console, level).mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-    ws = new TempWorkspace().write({ [prompt]: 'Write add(a, b) returning the sum.\n', '.pdd/llm_model.csv': TABLE(fake.url) });
+    ws = new TempWorkspace().write({ [prompt]: 'Write add(a, b) returning the sum.\n', '.pdd/llm_model.csv': fakeModelTable(fake.url) });
   });
   afterEach(() => {
     jest.restoreAllMocks();
