@@ -45,6 +45,20 @@ const config: Config = {
       globalTeardown: '<rootDir>/setup/global-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/setup/timeout.ts'],
     },
+    {
+      // The part of the e2e suite that carries Nx-version risk (inference and the graph,
+      // affected, sync, many units, the remote cache), again on the latest Nx that runs on
+      // Node 20 (docs/usage.md, "Compatibility"). The install e2e covers both versions itself.
+      displayName: 'e2e-nx24',
+      rootDir: '<rootDir>/e2e',
+      testEnvironment: 'node',
+      transform: swc,
+      testMatch: ['<rootDir>/{graph,sync,multi-unit,remote-cache}.e2e.ts'],
+      globals: { NX_PDD_E2E_NX: '24.0.6' },
+      globalSetup: '<rootDir>/setup/global-setup.ts',
+      globalTeardown: '<rootDir>/setup/global-teardown.ts',
+      setupFilesAfterEnv: ['<rootDir>/setup/timeout.ts'],
+    },
   ],
 };
 

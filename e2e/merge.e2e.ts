@@ -46,7 +46,7 @@ describe('merging hand edits with a regeneration (real nx, real pytest, tools/fa
     writeFileSync(ws.path('calc.py'), 'def add(a, b):\n    return a + b\n\n\ndef sub(a, b):\n    # written by hand\n    return a - b\n');
     writeFileSync(ws.path('prompts/calc_python.prompt'), 'Write add(a, b) returning the sum, and mul(a, b). VERSION TWO\n');
     const r = ws.nx('run', 'calc:sync', '--outputStyle=stream');
-    expect({ code: r.code, out: out(r) }).toMatchObject({ code: 0 });
+    expect(`exit ${r.code}\n${out(r)}`).toMatch(/^exit 0\n/); // the whole output on failure
     expect(out(r)).toMatch(/generate \+ merge|the prompt and the code changed/);
     expect(out(r)).toContain('calc.py: your edits merged with the new generation');
     const code = read('calc.py');
@@ -83,7 +83,7 @@ describe('merging hand edits with a regeneration (real nx, real pytest, tools/fa
     expect(ws.nx('run', 'calc:sync', '--dryRun').stdout).toMatch(/1\. stop — the unit is in conflict/);
 
     const resolved = ws.nx('run', 'calc:sync', '--resolve=ours', '--outputStyle=stream');
-    expect({ code: resolved.code, out: out(resolved) }).toMatchObject({ code: 0 });
+    expect(`exit ${resolved.code}\n${out(resolved)}`).toMatch(/^exit 0\n/); // the whole output on failure
     expect(out(resolved)).toContain('calc.py: kept as you left it');
     expect(read('calc.py')).toBe(mine);
     expect(existsSync(ws.path('.pdd/conflicts/calc_python'))).toBe(false);

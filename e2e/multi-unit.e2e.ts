@@ -48,7 +48,7 @@ describe('many units: dependency order, interfaces, failures, cycles (real nx ru
 
   it('syncs dependencies first and independent units in parallel, then prints one summary', async () => {
     const r = ws.nx('run-many', '-t', 'sync', '--parallel=2', ...FLAGS);
-    expect({ code: r.code, out: out(r) }).toMatchObject({ code: 0 });
+    expect(`exit ${r.code}\n${out(r)}`).toMatch(/^exit 0\n/); // the whole output on failure
     const order = await generateRequests();
     const at = (u: string) => order.find((o) => o.unit === u)!.at;
     for (const [unit, deps] of Object.entries(UNITS)) for (const d of deps) expect({ [unit]: at(unit) > at(d) }).toEqual({ [unit]: true });
@@ -71,7 +71,7 @@ describe('many units: dependency order, interfaces, failures, cycles (real nx ru
     const before = (await fake.requests()).length;
     writeFileSync(ws.path('prompts/d_python.prompt'), prompt('d', [], 'Write d() returning a number. IMPL TWO'));
     const r = ws.nx('run-many', '-t', 'sync', '--parallel=2', ...FLAGS);
-    expect({ code: r.code, out: out(r) }).toMatchObject({ code: 0 });
+    expect(`exit ${r.code}\n${out(r)}`).toMatch(/^exit 0\n/); // the whole output on failure
     expect(readFileSync(ws.path('d.py'), 'utf8')).toContain('2 - 1');
     expect(out(r)).toMatch(/\n\s+d\s+in sync: generate, crash/);
     for (const u of ['a', 'b', 'c']) expect(out(r)).toMatch(new RegExp(`\\n\\s+${u}\\s+in sync \\(Nx cache: no work\\)`));
@@ -85,7 +85,7 @@ describe('many units: dependency order, interfaces, failures, cycles (real nx ru
       /1\. crash — the example has not run against the current code \(the interface of d_python changed\)/,
     );
     const r = ws.nx('run-many', '-t', 'sync', '--parallel=2', ...FLAGS);
-    expect({ code: r.code, out: out(r) }).toMatchObject({ code: 0 });
+    expect(`exit ${r.code}\n${out(r)}`).toMatch(/^exit 0\n/); // the whole output on failure
     for (const u of ['b', 'c']) expect(out(r)).toMatch(new RegExp(`\\n\\s+${u}\\s+in sync: crash; \\$0\\.00;`));
     expect(out(r)).toMatch(/\n\s+a\s+in sync \(Nx cache: no work\)/);
   });
@@ -115,7 +115,7 @@ describe('many units: dependency order, interfaces, failures, cycles (real nx ru
     expect(dry.stdout).toMatch(/a\.py against git HEAD: added/); // synced files are not committed in this workspace
     expect(dry.stdout).toMatch(/\n\s+a\s+dry run: record, crash; estimated \$[\d.]+/);
     const r = ws.nx('run', 'a:sync', ...FLAGS);
-    expect({ code: r.code, out: out(r) }).toMatchObject({ code: 0 });
+    expect(`exit ${r.code}\n${out(r)}`).toMatch(/^exit 0\n/); // the whole output on failure
     expect(out(r)).toContain('record: only comments or whitespace of the code changed');
     expect((await fake.requests()).length).toBe(before);
   });
@@ -124,7 +124,7 @@ describe('many units: dependency order, interfaces, failures, cycles (real nx ru
     writeFileSync(ws.path('prompts/e_python.prompt'), prompt('e', ['f']));
     writeFileSync(ws.path('prompts/f_python.prompt'), 'Write f() returning a number.\nIt calls e.\n<pdd-dependency>e_python.prompt</pdd-dependency>\n');
     const r = ws.nx('run-many', '-t', 'sync', '--projects=e,f', ...FLAGS);
-    expect({ code: r.code, out: out(r) }).toMatchObject({ code: 0 });
+    expect(`exit ${r.code}\n${out(r)}`).toMatch(/^exit 0\n/); // the whole output on failure
     expect(out(r)).not.toContain('dependency cycle between units');
     expect(out(r)).toContain(
       '1 dependency not ordered (each closes a cycle between units; the units of a cycle sync in a fixed order):\n    e -> f (prompts/e_python.prompt:2 declares the dependency f_python.prompt)',

@@ -58,7 +58,7 @@ describe('sharing syncs between machines through a remote cache (two clones, too
 
   it('clone A syncs the three units and uploads them', async () => {
     const r = a.nx('affected', '-t', 'sync', '--base=HEAD~1', ...FLAGS);
-    expect({ code: r.code, out: out(r) }).toMatchObject({ code: 0 });
+    expect(`exit ${r.code}\n${out(r)}`).toMatch(/^exit 0\n/); // the whole output on failure
     expect(out(r)).toMatch(/3 units: 3 in sync/);
     expect(await requests()).toBe(6); // code and example of each
     // The run after a sync finds it in sync and stores that state too (see docs/ci.md).
@@ -76,7 +76,7 @@ describe('sharing syncs between machines through a remote cache (two clones, too
     b.env = { OPENAI_API_KEY: 'e2e-key', NX_SELF_HOSTED_REMOTE_CACHE_SERVER: cache.url, NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN: 'pull-request-ro' };
     const before = await requests();
     const r = b.nx('affected', '-t', 'sync', '--base=HEAD~1', ...FLAGS);
-    expect({ code: r.code, out: out(r) }).toMatchObject({ code: 0 });
+    expect(`exit ${r.code}\n${out(r)}`).toMatch(/^exit 0\n/); // the whole output on failure
     for (const unit of Object.keys(UNITS)) expect(out(r)).toMatch(new RegExp(`nx run ${unit}:sync .*\\[remote cache\\]`));
     expect(await requests()).toBe(before);
     for (const f of SYNCED) expect({ f, same: readFileSync(b.path(f), 'utf8') === readFileSync(a.path(f), 'utf8') }).toEqual({ f, same: true });
@@ -86,7 +86,7 @@ describe('sharing syncs between machines through a remote cache (two clones, too
     const before = await requests();
     writeFileSync(b.path('prompts/base_python.prompt'), unitPrompt('base', [], 'Write base() returning a number. IMPL TWO'));
     const r = b.nx('affected', '-t', 'sync', '--base=HEAD', ...FLAGS);
-    expect({ code: r.code, out: out(r) }).toMatchObject({ code: 0 });
+    expect(`exit ${r.code}\n${out(r)}`).toMatch(/^exit 0\n/); // the whole output on failure
     expect(out(r)).toMatch(/\n\s+base\s+in sync: generate, crash/);
     for (const unit of ['lib', 'app']) expect(out(r)).toMatch(new RegExp(`nx run ${unit}:sync .*\\[remote cache\\]`));
     expect(await requests()).toBe(before + 1);

@@ -41,7 +41,7 @@ describe('nx run calc:sync (real nx, real pytest, tools/fake-llm)', () => {
     const r = ws.nx('run', 'calc:sync', '--dryRun');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(
-      /calc_python: plan \(dry run: nothing is written, nothing is spent\)\n\s+1\. generate — no code file yet \(~\$[\d.]+\)\n\s+2\. example/,
+      /calc_python: plan \(dry run: no unit file is written, nothing is spent\)\n\s+1\. generate — no code file yet \(~\$[\d.]+\)\n\s+2\. example/,
     );
     expect(existsSync(ws.path('calc.py'))).toBe(false);
     expect(existsSync(ws.path('.pdd/state.db'))).toBe(false);
@@ -159,7 +159,7 @@ describe('nx run calc:sync (real nx, real pytest, tools/fake-llm)', () => {
     const second = await ws.nxAsync('run', 'calc:sync', '--skip-nx-cache');
     await fake.release();
     const a = await first;
-    expect({ code: a.code, out: out(a) }).toMatchObject({ code: 0 });
+    expect(`exit ${a.code}\n${out(a)}`).toMatch(/^exit 0\n/); // the whole output on failure
     expect(second.code).toBe(1);
     expect(out(second)).toMatch(/calc_python is locked by pid \d+ on host .* since \d{4}-/);
     expect(read('calc.py')).toBe('def add(a, b):\n    return a + b  # slow\n\n\ndef sub(a, b):\n    return a - b\n');

@@ -89,6 +89,12 @@ export class E2EWorkspace extends TempWorkspace {
     });
   }
 
+  /**
+   * Each workspace keeps its own Nx cache, as a separate machine would: Nx 24 shares one cache
+   * per user between checkouts of a repository (`~/.nx/<id>/cache`, the id from the git remote
+   * or first commit), so two clones here, or two workspaces whose first commits are alike,
+   * would see each other's entries as "[local cache]".
+   */
   private childEnv(): NodeJS.ProcessEnv {
     return withoutUndefined({
       ...process.env,
@@ -99,6 +105,7 @@ export class E2EWorkspace extends TempWorkspace {
       NX_NATIVE_COMMAND_RUNNER: 'false',
       CI: 'true',
       FORCE_COLOR: '0',
+      NX_CACHE_DIRECTORY: join(this.root, '.nx', 'cache'),
       ...this.env,
     });
   }

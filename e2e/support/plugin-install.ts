@@ -5,34 +5,39 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const REPO_ROOT = resolve(__dirname, '../..');
-const STATE_FILE = join(tmpdir(), 'nx-pdd-e2e-install.json');
+
+/**
+ * The Nx version an e2e project runs against: the jest project's global `NX_PDD_E2E_NX`
+ * (jest.config.ts: `e2e` takes the workspace's own Nx, `e2e-nx24` 24.0.6), else the
+ * environment's, else the workspace's own.
+ */
+export function e2eNxVersion(projectGlobals: Record<string, unknown> = globalThis as Record<string, unknown>): string {
+  const fromProject = projectGlobals.NX_PDD_E2E_NX;
+  if (typeof fromProject === 'string' && fromProject) return fromProject;
+  return process.env.NX_PDD_E2E_NX ?? JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).devDependencies.nx;
+}
+
+/** Where the global setup leaves the install folder for the tests: one per clone of the repo and Nx version (runs side by side never share one). */
+const stateFile = (nxVersion: string) =>
+  join(tmpdir(), `nx-pdd-e2e-install-${createHash('sha256').update(REPO_ROOT).digest('hex').slice(0, 8)}-${nxVersion}.json`);
 
 /**
  * Packs @nx-pdd/core and nx-pdd from this repo (as `npm publish` would) and installs the two
  * tarballs with nx and @nx/devkit into one folder that every e2e workspace links as its
  * node_modules. Reused while the tarballs and versions are unchanged.
  */
-export function preparePluginInstall(): string {
+export function preparePluginInstall(nxVersion: string): string {
   for (const pkg of ['core', 'nx-pdd']) {
     if (!existsSync(join(REPO_ROOT, 'packages', pkg, 'dist', 'index.js'))) {
       throw new Error(`packages/${pkg} is not built: run "npm run build" (npm test does it for you)`);
     }
   }
   const packDir = join(tmpdir(), `nx-pdd-e2e-pack-${process.pid}`);
-  mkdirSync(packDir, { recursive: true });
-  const tarballs = ['packages/core', 'packages/nx-pdd'].map((p) => {
-    const out = execFileSync('npm', ['pack', '--silent', '--pack-destination', packDir, join(REPO_ROOT, p)], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    return join(packDir, out.trim().split('\n').pop()!);
-  });
+  const tarballs = packPackages(packDir);
   const rootPkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
-  // NX_PDD_E2E_NX=24.0.6 (and NX_PDD_E2E_DEVKIT when its version differs) runs the e2e suite
-  // against another Nx inside the plugin's peer range; default: the workspace's own Nx.
+  // @nx/devkit comes with nx-pdd (its dependency), as in a user's workspace.
   const versions = {
-    nx: process.env.NX_PDD_E2E_NX ?? rootPkg.devDependencies.nx,
-    '@nx/devkit': process.env.NX_PDD_E2E_DEVKIT ?? process.env.NX_PDD_E2E_NX ?? rootPkg.devDependencies['@nx/devkit'],
+    nx: nxVersion,
     typescript: rootPkg.devDependencies.typescript,
     // TypeScript units' examples and tests run with tsx, as a user's workspace would have it.
     tsx: rootPkg.devDependencies.tsx,
@@ -66,14 +71,27 @@ export function preparePluginInstall(): string {
   } else {
     rmSync(packDir, { recursive: true, force: true });
   }
-  writeFileSync(STATE_FILE, JSON.stringify({ installDir }));
+  writeFileSync(stateFile(nxVersion), JSON.stringify({ installDir }));
   return installDir;
+}
+
+/** `npm pack` of @nx-pdd/core and nx-pdd (as `npm publish` would send them) into `dir`: their paths, core first. */
+export function packPackages(dir: string): string[] {
+  mkdirSync(dir, { recursive: true });
+  return ['packages/core', 'packages/nx-pdd'].map((p) => {
+    const out = execFileSync('npm', ['pack', '--silent', '--pack-destination', dir, join(REPO_ROOT, p)], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return join(dir, out.trim().split('\n').pop()!);
+  });
 }
 
 /** The folder prepared by the global setup (its node_modules has nx and nx-pdd). */
 export function pluginInstallDir(): string {
-  if (!existsSync(STATE_FILE)) throw new Error('e2e global setup did not run');
-  const { installDir } = JSON.parse(readFileSync(STATE_FILE, 'utf8'));
+  const file = stateFile(e2eNxVersion());
+  if (!existsSync(file)) throw new Error('e2e global setup did not run');
+  const { installDir } = JSON.parse(readFileSync(file, 'utf8'));
   if (!existsSync(join(installDir, 'node_modules', 'nx-pdd'))) throw new Error(`nx-pdd is not installed in ${installDir}`);
   return installDir;
 }

@@ -78,10 +78,16 @@ try {
     if (existsSync(join(ws, f))) show(f);
   show('.pdd/meta/calc_python_run.json');
 
-  say('the same again: nothing to do, no LLM request (then Nx serves it from its cache)');
+  // The first run's task hashes were taken before it wrote the files, so its cache entries are
+  // for the empty state: the next run finds the synced state new to Nx, checks it (no LLM
+  // request) and records it; from then on Nx answers from its cache without running anything.
+  say('the same again: everything is in sync, no LLM request (Nx records the synced state in its cache)');
   const before = (await fake.requests()).length;
   nx('run-many', '-t', 'sync');
   console.log(`LLM requests for this run: ${(await fake.requests()).length - before}`);
+
+  say('and once more: every sync task is now an Nx cache hit (nothing runs)');
+  nx('run-many', '-t', 'sync');
 
   say('commit the synced files, then edit the shared context file: which units are affected');
   git('add', '-A');
@@ -93,7 +99,7 @@ try {
   console.log(
     `To use a real model: set OPENAI_API_KEY (or ANTHROPIC_API_KEY), delete ${join(ws, '.pdd/llm_model.csv')}, and run npx nx run-many -t sync there.`,
   );
-  console.log(`Explore it: cd ${ws} && npx nx graph   (remove it with: rm -rf ${ws})`);
+  console.log(`Explore it: cd ${ws} && npx nx graph   (headless: npx nx graph --file=graph.html, then open the file; remove it with: rm -rf ${ws})`);
 } finally {
   await fake.close();
 }

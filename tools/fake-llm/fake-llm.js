@@ -92,7 +92,9 @@ async function startFakeLlm({ scenario, port = 0 }) {
       return json(res, 200, { ok: true });
     }
     if (req.method === 'GET' && url.startsWith('/v1/models')) return json(res, 200, { object: 'list', data: [] });
-    const api = url.startsWith('/v1/chat/completions') ? 'openai' : url.startsWith('/v1/messages') ? 'anthropic' : null;
+    // Any prefix, as servers mount the API differently (`/v1`, OpenRouter's `/api/v1`).
+    const route = url.split('?')[0];
+    const api = route.endsWith('/chat/completions') ? 'openai' : route.endsWith('/v1/messages') ? 'anthropic' : null;
     if (req.method !== 'POST' || !api) return json(res, 404, { error: { message: `fake-llm: no route ${req.method} ${url}` } });
     let body;
     try {

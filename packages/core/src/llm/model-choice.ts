@@ -1,5 +1,6 @@
 import { LlmError } from './errors';
 import { ModelRow, ModelTable } from './model-table';
+import { providerIdFor } from './providers/provider';
 
 export interface ModelChoiceOptions {
   /** 0..1: below 0.5 cheaper than the base model, above 0.5 stronger. */
@@ -14,10 +15,40 @@ export interface ModelChoiceOptions {
 const avgCost = (r: ModelRow) => (r.inputPrice + r.outputPrice) / 2;
 const rank = (r: ModelRow) => r.rankScore ?? r.elo ?? 0;
 
-/** Whether a row can be called here: its key variables are set, or it needs none. */
+/** The OpenAI-compatible server the environment names (`OPENAI_BASE_URL`), if any. */
+export function openAiBaseUrl(env: NodeJS.ProcessEnv): string | undefined {
+  return env.OPENAI_BASE_URL?.trim() || undefined;
+}
+
+/** Whether a URL is on this machine (a local model server: no key, no price). */
+export function isLocalUrl(url: string): boolean {
+  try {
+    return /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/i.test(new URL(url).hostname);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether a row can be called here: its key variables are set, or it needs none (a row with
+ * its own base_url and no key), or `OPENAI_BASE_URL` names the server an OpenAI-compatible row
+ * without a base_url of its own goes to (a local server needs no key).
+ */
 export function isUsable(row: ModelRow, env: NodeJS.ProcessEnv): boolean {
   if (row.interactiveOnly) return false;
-  return row.apiKeyVars.length === 0 ? !!row.baseUrl : row.apiKeyVars.some((v) => !!env[v]);
+  if (row.apiKeyVars.length === 0) return !!row.baseUrl;
+  if (row.apiKeyVars.some((v) => !!env[v])) return true;
+  return !row.baseUrl && providerIdFor(row) === 'openai' && !!openAiBaseUrl(env);
+}
+
+/**
+ * `--model` (or PDD_MODEL_DEFAULT) naming a model the table does not have, with OPENAI_BASE_URL
+ * on this machine: the local server's own model (`llama3.2`, `qwen2.5-coder`), priced 0.
+ */
+function localServerRow(model: string, env: NodeJS.ProcessEnv): ModelRow | null {
+  const url = openAiBaseUrl(env);
+  if (!url || !isLocalUrl(url)) return null;
+  return { provider: 'OpenAI', model, inputPrice: 0, outputPrice: 0, baseUrl: url, apiKeyVars: [], structuredOutput: false, interactiveOnly: false };
 }
 
 /**
@@ -33,7 +64,14 @@ export function chooseModels(table: ModelTable, options: ModelChoiceOptions): Mo
   let base = rows[0];
   if (options.baseModel) {
     const named = rows.find((r) => r.model === options.baseModel);
-    if (!named) throw new LlmError('no-model', `model "${options.baseModel}" is not in ${table.file} (models: ${rows.map((r) => r.model).join(', ')})`);
+    if (!named) {
+      const local = localServerRow(options.baseModel, options.env);
+      if (local) return [local];
+      throw new LlmError(
+        'no-model',
+        `model "${options.baseModel}" is not in ${table.file} (models: ${rows.map((r) => r.model).join(', ')}); a local server's model is taken as it is named when OPENAI_BASE_URL points at this machine`,
+      );
+    }
     base = named;
   }
   let distance: (r: ModelRow) => number;
@@ -58,7 +96,7 @@ function noModelError(table: ModelTable): LlmError {
     [
       `no usable LLM model: none of ${keys.join(', ') || 'the key variables'} is set, and no row of ${table.file} points at a local server.`,
       'Configure one of: an API key (e.g. export OPENAI_API_KEY=... or ANTHROPIC_API_KEY=...);',
-      'a local OpenAI-compatible server as a row with base_url (Ollama, vLLM, llama.cpp, LM Studio) in <workspace>/.pdd/llm_model.csv;',
+      'a local OpenAI-compatible server (Ollama, vLLM, llama.cpp, LM Studio): OPENAI_BASE_URL=http://localhost:11434/v1 with --model=<its model>, or a row with base_url in <workspace>/.pdd/llm_model.csv;',
       'or run without a model: --dry-run shows the plan, --llm-cache=replay answers from recorded responses only.',
     ].join('\n'),
   );

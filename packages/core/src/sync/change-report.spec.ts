@@ -76,6 +76,11 @@ describe('change reports', () => {
       const r = await changeReport(ws.root, unit, readFingerprint(ws.root, unit.metaFile).fingerprint);
       expect(r.files).toEqual([{ kind: 'code', file: 'calc.py', against: 'last sync', status: 'hashes only' }]);
       expect(r.notes).toEqual(['not a git repository: changes are compared with the recorded hashes only']);
+      // A repository with no commit yet is named as one.
+      execFileSync('git', ['init', '-q'], { cwd: ws.root });
+      expect((await changeReport(ws.root, unit, readFingerprint(ws.root, unit.metaFile).fingerprint)).notes).toEqual([
+        'the git repository has no commit yet: changes are compared with the recorded hashes only',
+      ]);
     } finally {
       ws.dispose();
     }

@@ -63,6 +63,15 @@ function gitShow(workspaceRoot: string, file: string): string | null | undefined
   }
 }
 
+function insideGitRepository(workspaceRoot: string): boolean {
+  try {
+    execFileSync('git', ['rev-parse', '--is-inside-work-tree'], { cwd: workspaceRoot, stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The tokens of a text without its comments: equal for two texts that differ in comments and whitespace only. */
 async function tokensWithoutComments(languageId: string, text: string): Promise<string[] | null> {
   return withSyntaxTree(languageId, text, (root, hasError) => {
@@ -163,7 +172,10 @@ export async function changeReport(workspaceRoot: string, unit: PromptUnit, fing
     }
     if (head !== undefined && head !== now && !(head === null && now === null)) files.push(await describeChange(unit, kind, file, 'git HEAD', head, now));
   }
-  if (!inGit) notes.push('not a git repository: changes are compared with the recorded hashes only');
+  if (!inGit)
+    notes.push(
+      `${insideGitRepository(workspaceRoot) ? 'the git repository has no commit yet' : 'not a git repository'}: changes are compared with the recorded hashes only`,
+    );
   return { unit: unit.id, files, impact: impactOf(files.filter((f) => f.against === 'last sync')), notes };
 }
 

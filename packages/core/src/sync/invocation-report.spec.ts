@@ -45,7 +45,7 @@ describe('the summary of one sync invocation', () => {
       { project: 'b', end: 'ran', record: planned('b', ['generate']), blockedBy: [] },
       { project: 'd', end: 'ran', record: planned('d', [], false), blockedBy: [] },
     ]);
-    expect(lines[0]).toBe('nx-pdd sync summary (dry run: nothing written, nothing spent)');
+    expect(lines[0]).toBe('nx-pdd sync summary (dry run: no unit file written, nothing spent; this summary is in .pdd/runs/)');
     expect(lines.at(-1)).toBe('  3 units: 1 in sync, 1 with work to do (dry run, estimated $0.01), 1 failed, 0 not run; cost $0.00');
     // A dry run Nx replays from its cache is not called in sync.
     const replay = summaryLines(

@@ -89,7 +89,7 @@ export function summaryLines(rows: SummaryRow[], options: { dryRun?: boolean } =
     `${skipped} not run`,
   ];
   return [
-    `nx-pdd sync summary${dryRun ? ' (dry run: nothing written, nothing spent)' : ''}`,
+    `nx-pdd sync summary${dryRun ? ' (dry run: no unit file written, nothing spent; this summary is in .pdd/runs/)' : ''}`,
     ...rows.map((r) => `  ${r.project.padEnd(width)}  ${describe(r, dryRun)}`),
     `  ${rows.length} unit${rows.length === 1 ? '' : 's'}: ${parts.join(', ')}; cost ${formatUsd(cost)}`,
   ];

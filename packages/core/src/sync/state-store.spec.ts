@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -58,13 +58,34 @@ describe('state store (.pdd/state.db)', () => {
       const raw = new Database(db);
       raw.exec(lock);
       expect(() => StateStore.open(db, { busyTimeoutMs: 100 })).toThrow(
-        `${db} is locked by another program (database is locked) and stayed locked for 0.1 s: close whatever holds it`,
+        new RegExp(
+          `${db.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is locked by another program \\(database is locked\\) and stayed locked for 0\\.\\d s: close whatever holds it`,
+        ),
       );
       raw.close();
     }
     expect(readdirSync(ws.path('.pdd')).filter((f) => f.includes('corrupt'))).toEqual([]);
     StateStore.open(db).close();
   });
+
+  it('several processes creating the same new state.db at once all open it (SQLite refuses one of two at once; it is asked again)', () => {
+    // Each process loads, then waits for the same moment to open: they collide on purpose.
+    const opener = `const { StateStore } = require(${JSON.stringify(join(__dirname, 'state-store.ts'))}); const at = Number(process.argv[2]); while (Date.now() < at); const s = StateStore.open(process.argv[1]); s.setState('u' + process.pid, 'verified'); s.close();`;
+    const at = String(Date.now() + 8000);
+    const children = Array.from({ length: 8 }, () =>
+      spawn(process.execPath, ['-r', '@swc-node/register', '-e', opener, db, at], { stdio: ['ignore', 'ignore', 'pipe'] }),
+    );
+    return Promise.all(
+      children.map(
+        (c) =>
+          new Promise<string>((resolve) => {
+            let err = '';
+            c.stderr.on('data', (d) => (err += d));
+            c.on('close', (code) => resolve(`${code}${err ? ` ${err}` : ''}`));
+          }),
+      ),
+    ).then((codes) => expect(codes).toEqual(Array(8).fill('0')));
+  }, 120_000);
 
   it('sets a corrupt file aside and starts anew with a warning', () => {
     ws.write({ '.pdd/state.db': 'this is not a database, it is a text file that is long enough '.repeat(100) });

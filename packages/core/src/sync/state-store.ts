@@ -118,28 +118,40 @@ export class StateStore {
     const Database = loadDriver();
     mkdirSync(dirname(file), { recursive: true });
     const existed = existsSync(file);
-    try {
-      return new StateStore(StateStore.prepare(new Database(file), options), null);
-    } catch (e) {
-      if ((e as { code?: string }).code?.startsWith('SQLITE_BUSY') || (e as { code?: string }).code?.startsWith('SQLITE_LOCKED')) {
-        throw new PddError(
-          'STATE_LOCKED',
-          `${file} is locked by another program (${(e as Error).message}) and stayed locked for ${(options.busyTimeoutMs ?? 10_000) / 1000} s: close whatever holds it (an sqlite3 shell, a backup, a stuck nx-pdd: \`fuser ${file}\` names it) and run again; nothing was changed`,
-        );
+    const waitMs = options.busyTimeoutMs ?? 10_000;
+    const started = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return new StateStore(StateStore.prepare(new Database(file), options), null);
+      } catch (e) {
+        if (isBusy(e)) {
+          // Two syncs opening a new state.db at once: SQLite refuses one of them at once (a
+          // deadlock between two readers that both want to write is not waited on), so the
+          // busy timeout does not help; try again shortly, within the same time.
+          if (Date.now() - started < waitMs) {
+            sleepSync(Math.min(50 * attempt, 500) + Math.floor(Math.random() * 50));
+            continue;
+          }
+          throw new PddError(
+            'STATE_LOCKED',
+            `${file} is locked by another program (${(e as Error).message}) and stayed locked for ${((Date.now() - started) / 1000).toFixed(1)} s: close whatever holds it (an sqlite3 shell, a backup, a stuck nx-pdd: \`fuser ${file}\` names it) and run again; nothing was changed`,
+          );
+        }
+        if (!existed || !isCorruption(e)) throw e;
+        const aside = `${file}.corrupt-${Date.now()}`;
+        renameSync(file, aside);
+        for (const suffix of ['-wal', '-shm']) if (existsSync(file + suffix)) renameSync(file + suffix, aside + suffix);
+        const warning = `${file} was corrupt (${(e as Error).message}); it was moved to ${aside} and the state is rebuilt from the committed files`;
+        return new StateStore(StateStore.prepare(new Database(file), options), warning);
       }
-      if (!existed || !isCorruption(e)) throw e;
-      const aside = `${file}.corrupt-${Date.now()}`;
-      renameSync(file, aside);
-      for (const suffix of ['-wal', '-shm']) if (existsSync(file + suffix)) renameSync(file + suffix, aside + suffix);
-      const warning = `${file} was corrupt (${(e as Error).message}); it was moved to ${aside} and the state is rebuilt from the committed files`;
-      return new StateStore(StateStore.prepare(new Database(file), options), warning);
     }
   }
 
   private static prepare(db: BetterSqlite3.Database, options: { busyTimeoutMs?: number }): BetterSqlite3.Database {
     try {
       db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
-      db.pragma('journal_mode = WAL');
+      // Switching to WAL takes an exclusive lock: only when it is not WAL yet.
+      if (String(db.pragma('journal_mode', { simple: true })).toLowerCase() !== 'wal') db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       const version = db.pragma('user_version', { simple: true }) as number;
       if (version > MIGRATIONS.length) {
@@ -216,4 +228,14 @@ export class StateStore {
 function isCorruption(e: unknown): boolean {
   const code = (e as { code?: string }).code ?? '';
   return code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB' || /file is not a database|malformed/i.test((e as Error).message);
+}
+
+function isBusy(e: unknown): boolean {
+  const code = (e as { code?: string }).code ?? '';
+  return code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED');
+}
+
+/** Blocks this thread for `ms` (opening the store is synchronous, as better-sqlite3 is). */
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }

@@ -75,7 +75,7 @@ describe('the sync command (no Nx)', () => {
     const u = unit();
     const r = await runSyncCommand(u, ws.root, env, options({ dryRun: true }), () => {});
     expect(r.ok).toBe(true);
-    expect(r.summary.join('\n')).toMatch(/calc_python: plan \(dry run: nothing is written, nothing is spent\)\n {2}1\. generate — no code file yet/);
+    expect(r.summary.join('\n')).toMatch(/calc_python: plan \(dry run: no unit file is written, nothing is spent\)\n {2}1\. generate — no code file yet/);
     expect(r.summary.join('\n')).toMatch(/the example and tests would run with .*python/);
     expect(fake.requests).toHaveLength(0);
     expect(existsSync(ws.path('calc.py'))).toBe(false);

@@ -71,7 +71,7 @@ export function stepCostEstimator(
 function planLines(unit: PromptUnit, plan: PlannedStep[]): string[] {
   const total = plan.reduce((n, s) => n + s.estimatedUsd, 0);
   return [
-    `${unit.id}: plan (dry run: nothing is written, nothing is spent)`,
+    `${unit.id}: plan (dry run: no unit file is written, nothing is spent)`,
     ...plan.map((s, i) => `  ${i + 1}. ${describeDecision(s.decision)} — ${s.decision.reason}${s.estimatedUsd ? ` (~${formatUsd(s.estimatedUsd)})` : ''}`),
     `  estimated cost: up to ${formatUsd(total)} (if every step succeeds first time)`,
   ];

@@ -55,10 +55,32 @@ describe('init generator', () => {
     await initGenerator(tree, { promptsDir: 'specs' });
     expect(tree.read('nx.json', 'utf-8')).toBe(nxJson);
     expect(tree.read('.gitignore', 'utf-8')).toBe(gitignore);
-    expect(gitignore!.startsWith('node_modules\n\n# nx-pdd local state')).toBe(true);
+    expect(gitignore!.startsWith('node_modules\n\n.nx/cache\n.nx/workspace-data\n\n# nx-pdd local state')).toBe(true);
     expect(readNxJson(tree)?.plugins?.filter((p) => (typeof p === 'string' ? p : p.plugin) === 'nx-pdd')).toEqual([
       { plugin: 'nx-pdd', options: { promptsDir: 'specs' } },
     ]);
+  });
+
+  it('works from a workspace with only nx installed: creates nx.json, sets defaultBase to the current branch, ignores node_modules and .nx', async () => {
+    tree.delete('nx.json');
+    tree.delete('.gitignore');
+    tree.write('.git/HEAD', 'ref: refs/heads/master\n');
+    const done = await initGenerator(tree, {});
+    expect(typeof done).toBe('function');
+    expect(readNxJson(tree)).toEqual({ plugins: ['nx-pdd'], defaultBase: 'master' });
+    expect(tree.read('.gitignore', 'utf-8')!.split('\n').slice(0, 3)).toEqual(['node_modules/', '.nx/cache', '.nx/workspace-data']);
+    // A defaultBase the user chose stays.
+    const nxJson = readNxJson(tree)!;
+    tree.write('nx.json', JSON.stringify({ ...nxJson, defaultBase: 'develop' }));
+    await initGenerator(tree, {});
+    expect(readNxJson(tree)?.defaultBase).toBe('develop');
+  });
+
+  it('says what to do, and writes nothing, without a package.json', async () => {
+    tree.delete('package.json');
+    const before = tree.listChanges().length;
+    await expect(initGenerator(tree, {})).rejects.toThrow('there is no package.json here; run "npm init -y" and "npm install -D nx" first');
+    expect(tree.listChanges().length).toBe(before);
   });
 
   it('keeps existing plugin options when adding a prompts dir', async () => {
