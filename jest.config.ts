@@ -55,7 +55,7 @@ const config: Config = {
       transform: swc,
       testMatch: ['<rootDir>/{graph,sync,multi-unit,remote-cache}.e2e.ts'],
       globals: { NX_PDD_E2E_NX: '24.0.6' },
-      globalSetup: '<rootDir>/setup/global-setup.ts',
+      globalSetup: '<rootDir>/setup/global-setup-nx24.ts',
       globalTeardown: '<rootDir>/setup/global-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/setup/timeout.ts'],
     },
