@@ -151,6 +151,6 @@ export function statusLines(rows: UnitStatus[]): string[] {
       (r) =>
         `${r.project.padEnd(width)}  ${r.standing.padEnd(8)}  ${(r.next ?? '-').padEnd(16)}  ${formatUsd(r.estimatedUsd).padStart(9)}  ${r.reason.split('\n')[0]}`,
     ),
-    `${rows.length} units: ${count('in sync')} in sync, ${count('to do')} to do, ${count('conflict')} in conflict, ${count('error')} with errors; estimated ${formatUsd(total)} if every step succeeds first time`,
+    `${rows.length} unit${rows.length === 1 ? '' : 's'}: ${count('in sync')} in sync, ${count('to do')} to do, ${count('conflict')} in conflict, ${count('error')} with errors; estimated ${formatUsd(total)} if every step succeeds first time`,
   ];
 }
