@@ -66,7 +66,16 @@ export interface PddLayout {
   syntaxCheck(pid: number, extension: string): string;
 }
 
+const layouts = new WeakMap<LayoutUnit, PddLayout>();
+
+/** The unit's layout, computed once per unit object (inference asks for it per target). */
 export function pddLayout(unit: LayoutUnit): PddLayout {
+  let layout = layouts.get(unit);
+  if (!layout) layouts.set(unit, (layout = computeLayout(unit)));
+  return layout;
+}
+
+function computeLayout(unit: LayoutUnit): PddLayout {
   const root = unit.pddRoot;
   const generatedDir = pddPath(root, 'generated', flat(unit));
   const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '_');

@@ -7,8 +7,13 @@ export function joinPosix(...parts: string[]): string {
   return normalizePosix(joined);
 }
 
+/** A path with no empty, `.` or `..` segment and no trailing slash: already normal. */
+const NORMAL = /^\/?(?!\.\.?(?:\/|$))[^/]+(?:\/(?!\.\.?(?:\/|$))[^/]+)*$/;
+
 /** Resolve `.` and `..` segments of a posix path; a leading `..` that escapes stays. */
 export function normalizePosix(path: string): string {
+  // Most paths are normal already (inference calls this for every target's every file).
+  if (NORMAL.test(path)) return path;
   const out: string[] = [];
   const absolute = path.startsWith('/');
   for (const seg of path.split('/')) {

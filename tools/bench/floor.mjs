@@ -1,0 +1,87 @@
+// Issue #16: nx-pdd against the floor Nx sets for the same project graph. For N units it writes
+// the synthetic workspace twice: with nx-pdd, and with replay-plugin.js, which returns the
+// projects, targets and edges nx-pdd inferred there (recorded once into replay.json) and does
+// nothing else. Then it times warm `nx show projects` and `nx graph --file` in the three Nx
+// modes (median of --runs, after a warm-up), and prints nx-pdd / floor.
+//   node tools/bench/floor.mjs --units=1000 --runs=5      (after npm run build)
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateWorkspace } from './generate-workspace.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = join(here, '..', '..');
+const arg = (name, dflt) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? dflt;
+const sizes = arg('units', '1000').split(',').map(Number);
+const runs = Number(arg('runs', 3));
+const nxPkg = join(repo, 'node_modules', 'nx');
+const nxBin = join(nxPkg, JSON.parse(readFileSync(join(nxPkg, 'package.json'), 'utf8')).bin.nx);
+const baseEnv = { ...process.env, NX_NO_CLOUD: 'true', NX_TUI: 'false', NX_DAEMON: 'false' };
+delete baseEnv.CI;
+const MODES = { isolated: { ...baseEnv }, 'in-process': { ...baseEnv, NX_ISOLATE_PLUGINS: 'false' }, daemon: { ...baseEnv, NX_DAEMON: 'true' } };
+const COMMANDS = { 'show projects': ['show', 'projects'], 'graph --file': ['graph', '--file=graph.json'] };
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function nx(cwd, env, args) {
+  const t = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, [nxBin, ...args], { cwd, env, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`nx ${args.join(' ')} failed in ${cwd}:\n${r.stdout}\n${r.stderr}`);
+  return Number(process.hrtime.bigint() - t) / 1e6;
+}
+
+/** nx-pdd's projects (by prompt file) and edges for the workspace, from the plugin itself. */
+function record(cwd) {
+  const script = `
+    const plugin = require('nx-pdd');
+    const { readdirSync } = require('node:fs');
+    const { getAllFileDataInContext } = require('nx/src/utils/workspace-context');
+    (async () => {
+      const files = readdirSync('prompts', { recursive: true }).filter((f) => f.endsWith('.prompt')).map((f) => 'prompts/' + f);
+      const ctx = { nxJsonConfiguration: {}, workspaceRoot: process.cwd() };
+      const results = await plugin.createNodesV2[1](files, {}, ctx);
+      const byFile = Object.fromEntries(results.map(([file, r]) => [file, r.projects]));
+      const projects = Object.fromEntries(results.flatMap(([, r]) => Object.values(r.projects)).map((p) => [p.name, p]));
+      const all = await getAllFileDataInContext(process.cwd());
+      const edges = await plugin.createDependencies({}, { ...ctx, projects, externalNodes: {}, fileMap: { projectFileMap: {}, nonProjectFiles: all }, filesToProcess: { projectFileMap: {}, nonProjectFiles: [] } });
+      process.stdout.write(JSON.stringify({ projects: byFile, edges }));
+    })();`;
+  return execFileSync(process.execPath, ['-e', script], {
+    cwd,
+    env: { ...MODES.isolated, NODE_PATH: join(repo, 'node_modules') },
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  });
+}
+
+const f = (x) => `${Math.round(x)}`.padStart(6);
+console.log(`warm nx commands, median of ${runs} runs after a warm-up, ms; floor = replay-plugin.js (the same projects, targets and edges, no work)`);
+console.log('units | command       | mode       |  floor | nx-pdd | nx-pdd/floor');
+for (const n of sizes) {
+  const base = mkdtempSync(join(tmpdir(), `nx-pdd-floor-${n}-`));
+  const pdd = join(base, 'nx-pdd');
+  const floor = join(base, 'floor');
+  generateWorkspace(pdd, n, { plugin: 'nx-pdd' });
+  symlinkSync(join(repo, 'node_modules'), join(pdd, 'node_modules'));
+  cpSync(pdd, floor, { recursive: true, verbatimSymlinks: true });
+  writeFileSync(join(floor, 'replay.json'), record(pdd));
+  writeFileSync(join(floor, 'replay-plugin.js'), readFileSync(join(here, 'replay-plugin.js')));
+  writeFileSync(join(floor, 'nx.json'), JSON.stringify({ analytics: false, plugins: ['./replay-plugin.js'] }));
+  for (const [label, args] of Object.entries(COMMANDS)) {
+    for (const [mode, env] of Object.entries(MODES)) {
+      const times = { floor: [], pdd: [] };
+      for (const dir of [floor, pdd]) nx(dir, env, args); // warm-up (and the daemon's start)
+      for (let i = 0; i < runs; i++) {
+        times.floor.push(nx(floor, env, args));
+        times.pdd.push(nx(pdd, env, args));
+      }
+      if (mode === 'daemon') for (const dir of [floor, pdd]) nx(dir, env, ['daemon', '--stop']);
+      const [a, b] = [median(times.floor), median(times.pdd)];
+      console.log(
+        `${String(n).padStart(5)} | ${label.padEnd(13)} | ${mode.padEnd(10)} | ${f(a)} | ${f(b)} | ${(b / a).toFixed(2)}x${b / a <= 1.2 ? '' : '  (over 1.2x)'}`,
+      );
+    }
+  }
+  rmSync(base, { recursive: true, force: true });
+}
