@@ -4,32 +4,19 @@
 // nothing else. Then it times warm `nx show projects` and `nx graph --file` in the three Nx
 // modes (median of --runs, after a warm-up), and prints nx-pdd / floor.
 //   node tools/bench/floor.mjs --units=1000 --runs=5      (after npm run build)
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateWorkspace } from './generate-workspace.mjs';
+import { arg, median, MODES, nx as runNx, repo } from './nx-runner.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const repo = join(here, '..', '..');
-const arg = (name, dflt) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? dflt;
 const sizes = arg('units', '1000').split(',').map(Number);
 const runs = Number(arg('runs', 3));
-const nxPkg = join(repo, 'node_modules', 'nx');
-const nxBin = join(nxPkg, JSON.parse(readFileSync(join(nxPkg, 'package.json'), 'utf8')).bin.nx);
-const baseEnv = { ...process.env, NX_NO_CLOUD: 'true', NX_TUI: 'false', NX_DAEMON: 'false' };
-delete baseEnv.CI;
-const MODES = { isolated: { ...baseEnv }, 'in-process': { ...baseEnv, NX_ISOLATE_PLUGINS: 'false' }, daemon: { ...baseEnv, NX_DAEMON: 'true' } };
 const COMMANDS = { 'show projects': ['show', 'projects'], 'graph --file': ['graph', '--file=graph.json'] };
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-function nx(cwd, env, args) {
-  const t = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, [nxBin, ...args], { cwd, env, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`nx ${args.join(' ')} failed in ${cwd}:\n${r.stdout}\n${r.stderr}`);
-  return Number(process.hrtime.bigint() - t) / 1e6;
-}
+const nx = (cwd, env, args) => runNx(cwd, env, args).ms;
 
 /** nx-pdd's projects (by prompt file) and edges for the workspace, from the plugin itself. */
 function record(cwd) {

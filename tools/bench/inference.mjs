@@ -2,35 +2,15 @@
 // nx-pdd, with a do-nothing plugin inferring the same N projects (Nx's own cost of N
 // projects), and with no plugin, in three Nx modes; plus nx-pdd's createNodes and
 // createDependencies in-process. See tools/bench/README.md for how to read it.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { generateWorkspace } from './generate-workspace.mjs';
+import { arg, median, MODES, nx, repo } from './nx-runner.mjs';
 
-const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const arg = (name, dflt) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? dflt;
 const sizes = arg('units', '100,1000,5000').split(',').map(Number);
 const runs = Number(arg('runs', 3));
-const nxPkg = join(repo, 'node_modules', 'nx');
-const nxBin = join(nxPkg, JSON.parse(readFileSync(join(nxPkg, 'package.json'), 'utf8')).bin.nx);
-const baseEnv = { ...process.env, NX_NO_CLOUD: 'true', NX_TUI: 'false', NX_DAEMON: 'false' };
-delete baseEnv.CI;
-const MODES = {
-  isolated: { ...baseEnv },
-  'in-process': { ...baseEnv, NX_ISOLATE_PLUGINS: 'false' },
-  daemon: { ...baseEnv, NX_DAEMON: 'true' },
-};
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-function nx(cwd, env, args) {
-  const t = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, [nxBin, ...args], { cwd, env, encoding: 'utf8' });
-  const ms = Number(process.hrtime.bigint() - t) / 1e6;
-  if (r.status !== 0) throw new Error(`nx ${args.join(' ')} failed in ${cwd}:\n${r.stdout}\n${r.stderr}`);
-  return { ms, stdout: r.stdout };
-}
 function warm(cwd, mode) {
   const env = MODES[mode];
   nx(cwd, env, ['show', 'projects']);

@@ -1,0 +1,28 @@
+// What the inference benchmarks share: the repo's nx, the three Nx modes, timing one command.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const nxPkg = join(repo, 'node_modules', 'nx');
+export const nxBin = join(nxPkg, JSON.parse(readFileSync(join(nxPkg, 'package.json'), 'utf8')).bin.nx);
+const baseEnv = { ...process.env, NX_NO_CLOUD: 'true', NX_TUI: 'false', NX_DAEMON: 'false' };
+delete baseEnv.CI;
+/** isolated: no daemon, plugins in workers (Nx's default without a daemon); in-process; a warm daemon. */
+export const MODES = {
+  isolated: { ...baseEnv },
+  'in-process': { ...baseEnv, NX_ISOLATE_PLUGINS: 'false' },
+  daemon: { ...baseEnv, NX_DAEMON: 'true' },
+};
+export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+export const arg = (name, dflt) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? dflt;
+
+/** Runs nx in `cwd`; its time in ms and its stdout. Throws with the output when it fails. */
+export function nx(cwd, env, args) {
+  const t = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, [nxBin, ...args], { cwd, env, encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  if (r.status !== 0) throw new Error(`nx ${args.join(' ')} failed in ${cwd}:\n${r.stdout}\n${r.stderr}`);
+  return { ms, stdout: r.stdout };
+}
