@@ -255,6 +255,22 @@ export async function syncUnit(unit: PromptUnit, env: SyncEnvironment, initialOp
     }
     env.log(`[${step}] ${operation}${attempt > 1 ? ` (${ordinal(attempt)} time)` : ''}: ${decision.reason} — spent so far ${formatUsd(costUsd)}`);
     const started = new Date();
+    /** The step's outcome, in this run's steps and in the state store's operation log. */
+    const logStep = (status: 'ok' | 'failed', cost: number, more: { model?: string | null; error?: string } = {}) => {
+      steps.push({ decision, operation, status, costUsd: cost, ...(more.error === undefined ? {} : { error: more.error }) });
+      env.store.logOperation({
+        run_id: env.runId,
+        unit_id: unit.id,
+        operation,
+        status,
+        attempt,
+        cost_usd: cost,
+        ...more,
+        duration_ms: Date.now() - started.getTime(),
+        started_at: started.toISOString(),
+        ended_at: new Date().toISOString(),
+      });
+    };
     try {
       const result = await Transaction.run(env.workspaceRoot, pddLayout(unit).journal, { unit: unit.id, operation }, stepFiles(unit, operation), async () => {
         const r = await impl(unit);
@@ -271,55 +287,18 @@ export async function syncUnit(unit: PromptUnit, env: SyncEnvironment, initialOp
       costUsd += result.costUsd;
       for (const line of result.lines) env.log(`    ${line}`);
       if (result.conflict) {
-        steps.push({ decision, operation, status: 'failed', costUsd: result.costUsd, error: 'merge conflict' });
-        env.store.logOperation({
-          run_id: env.runId,
-          unit_id: unit.id,
-          operation,
-          status: 'failed',
-          attempt,
-          cost_usd: result.costUsd,
-          model: result.model,
-          error: 'merge conflict',
-          duration_ms: Date.now() - started.getTime(),
-          started_at: started.toISOString(),
-          ended_at: new Date().toISOString(),
-        });
+        logStep('failed', result.costUsd, { model: result.model, error: 'merge conflict' });
         return finish('conflict', false, result.conflict);
       }
-      steps.push({ decision, operation, status: 'ok', costUsd: result.costUsd });
       env.store.setState(unit.id, OPERATIONS[operation].stateAfter, { operation, status: 'ok' });
-      env.store.logOperation({
-        run_id: env.runId,
-        unit_id: unit.id,
-        operation,
-        status: 'ok',
-        attempt,
-        cost_usd: result.costUsd,
-        model: result.model,
-        duration_ms: Date.now() - started.getTime(),
-        started_at: started.toISOString(),
-        ended_at: new Date().toISOString(),
-      });
+      logStep('ok', result.costUsd, { model: result.model });
     } catch (e) {
       const message = (e as Error).message;
       // Rejected answers were paid for: their cost is the step's.
       const paid = e instanceof LlmError ? e.paidUsd : 0;
       costUsd += paid;
-      steps.push({ decision, operation, status: 'failed', costUsd: paid, error: message });
       env.log(`    failed: ${message}${paid ? ` (${formatUsd(paid)} spent on rejected answers)` : ''}`);
-      env.store.logOperation({
-        run_id: env.runId,
-        unit_id: unit.id,
-        operation,
-        status: 'failed',
-        attempt,
-        cost_usd: paid,
-        error: message,
-        duration_ms: Date.now() - started.getTime(),
-        started_at: started.toISOString(),
-        ended_at: new Date().toISOString(),
-      });
+      logStep('failed', paid, { error: message });
       if (e instanceof LlmError && e.kind === 'budget') return finish('failed', false, `stopped by the budget: ${message}`, 'budget');
       // Asked again with the reason and still rejected: another attempt would send the identical first request.
       if (e instanceof LlmError && e.kind === 'bad-answer') return finish('failed', false, message);
