@@ -63,6 +63,19 @@ function text(node: unknown): string | null {
   return typeof n['#text'] === 'string' ? (n['#text'] as string) : '';
 }
 
+/** A run's counts and duration from its test cases (JUnit and jest reports alike). */
+function resultOf(tests: TestCaseResult[]): TestRunResult {
+  const count = (s: TestCaseResult['status']) => tests.filter((t) => t.status === s).length;
+  return {
+    passed: count('passed'),
+    failed: count('failed'),
+    errored: count('errored'),
+    skipped: count('skipped'),
+    durationMs: tests.reduce((n, t) => n + t.durationMs, 0),
+    tests,
+  };
+}
+
 /** Parse a JUnit XML report (pytest, node --test, jest-junit, vitest) into one result shape. */
 export function parseJUnit(xml: string): TestRunResult {
   /** A parsed XML element: attributes as `@_name`, children by tag (always arrays for these tags). */
@@ -102,15 +115,7 @@ export function parseJUnit(xml: string): TestRunResult {
       durationMs: Math.round(Number(tc['@_time'] ?? 0) * 1000),
     };
   });
-  const count = (s: TestCaseResult['status']) => tests.filter((t) => t.status === s).length;
-  return {
-    passed: count('passed'),
-    failed: count('failed'),
-    errored: count('errored'),
-    skipped: count('skipped'),
-    durationMs: tests.reduce((n, t) => n + t.durationMs, 0),
-    tests,
-  };
+  return resultOf(tests);
 }
 
 /** The failures, trimmed for a fix prompt: class, name, message and the first lines of the trace. */
@@ -171,13 +176,5 @@ export function parseJestJson(json: string): TestRunResult {
       });
     }
   }
-  const count = (s: TestCaseResult['status']) => tests.filter((t) => t.status === s).length;
-  return {
-    passed: count('passed'),
-    failed: count('failed'),
-    errored: count('errored'),
-    skipped: count('skipped'),
-    durationMs: tests.reduce((n, t) => n + t.durationMs, 0),
-    tests,
-  };
+  return resultOf(tests);
 }

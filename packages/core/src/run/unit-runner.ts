@@ -136,6 +136,34 @@ export function describeTestRunner(unit: PromptUnit, o: Pick<RunnerOptions, 'wor
  * of other units change their own fingerprints meanwhile, so comparing them after the run would
  * undo those syncs' work.
  */
+/**
+ * Run the example or the tests as untrusted code: the files they must not change guarded (and
+ * bound read-only in the sandbox), then put back; a missing npx tool is an error that says so.
+ * `tampered`: the files the run changed and that were put back.
+ */
+async function runGuarded(
+  unit: PromptUnit,
+  o: RunnerOptions,
+  running: 'example' | 'tests',
+  argv: string[],
+  where: { cwd: string; env: NodeJS.ProcessEnv; writable: string[] },
+): Promise<{ run: RunResult; tampered: string[] }> {
+  const guard = guardRun(unit, o, running);
+  const run = await runProcess({
+    command: argv[0],
+    args: argv.slice(1),
+    ...where,
+    timeoutMs: o.timeoutMs,
+    secretVars: o.secretVars,
+    passEnv: o.passEnv,
+    sandbox: o.sandbox ?? 'auto',
+    readOnly: guard.readOnly,
+  });
+  const tampered = guard.restore();
+  assertNpxToolPresent(argv, run, unit);
+  return { run, tampered };
+}
+
 function guardRun(unit: PromptUnit, o: RunnerOptions, running: 'example' | 'tests'): { restore(): string[]; readOnly: string[] } {
   const own = protectedFilesOf(o.workspaceRoot, unit, running);
   const guard = guardFiles(o.workspaceRoot, own);
@@ -181,21 +209,7 @@ export async function runExample(unit: PromptUnit, o: RunnerOptions): Promise<Ex
     throw new PddError('OPERATION', `${unit.id}: no run command for ${unit.language.name}: add "runCommand" for it in the plugin option "languages"`);
   const { cwd, env } = runEnv(unit, o);
   const [command, ...args] = commandLine(unit.language.runCommand, join(o.workspaceRoot, unit.paths.example), o, unit);
-  const guard = guardRun(unit, o, 'example');
-  const run = await runProcess({
-    command,
-    args,
-    cwd,
-    env,
-    timeoutMs: o.timeoutMs,
-    secretVars: o.secretVars,
-    passEnv: o.passEnv,
-    sandbox: o.sandbox ?? 'auto',
-    writable: [o.workspaceRoot],
-    readOnly: guard.readOnly,
-  });
-  const tampered = guard.restore();
-  assertNpxToolPresent([command, ...args], run, unit);
+  const { run, tampered } = await runGuarded(unit, o, 'example', [command, ...args], { cwd, env, writable: [o.workspaceRoot] });
   if (tampered.length) return { ok: false, run, failureClass: 'crash', error: tamperedMessage('example', tampered) };
   const ok = run.exitCode === 0 && !run.timedOut;
   if (ok) return { ok, run, failureClass: null, error: null };
@@ -293,21 +307,7 @@ export async function runTests(unit: PromptUnit, o: RunnerOptions): Promise<Test
         `${unit.id}: no test command for ${unit.language.name}: set "testCommand" (and "testReport": "junit" if it writes JUnit XML to {junit}) for it in the plugin option "languages"`,
       );
     }
-    const guard = guardRun(unit, o, 'tests');
-    const run = await runProcess({
-      command: argv[0],
-      args: argv.slice(1),
-      cwd,
-      env,
-      timeoutMs: o.timeoutMs,
-      secretVars: o.secretVars,
-      passEnv: o.passEnv,
-      sandbox: o.sandbox ?? 'auto',
-      writable: [o.workspaceRoot, dir],
-      readOnly: guard.readOnly,
-    });
-    const tampered = guard.restore();
-    assertNpxToolPresent(argv, run, unit);
+    const { run, tampered } = await runGuarded(unit, o, 'tests', argv, { cwd, env, writable: [o.workspaceRoot, dir] });
     let result: TestRunResult;
     const report = runner === 'jest' ? jestJson : junit;
     if (runner === 'command' && unit.language.testReport !== 'junit' && !run.timedOut) {
