@@ -1,5 +1,5 @@
 import { LlmError } from './errors';
-import { ModelRow, ModelTable } from './model-table';
+import { isThisMachine, ModelRow, ModelTable } from './model-table';
 import { providerIdFor } from './providers/provider';
 
 export interface ModelChoiceOptions {
@@ -23,7 +23,7 @@ export function openAiBaseUrl(env: NodeJS.ProcessEnv): string | undefined {
 /** Whether a URL is on this machine (a local model server: no key, no price). */
 export function isLocalUrl(url: string): boolean {
   try {
-    return /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/i.test(new URL(url).hostname);
+    return isThisMachine(new URL(url).hostname);
   } catch {
     return false;
   }

@@ -33,8 +33,13 @@ export interface ModelTable {
 }
 
 /** Hosts a provider key may go to from a row of the workspace's table: the providers' own APIs and this machine. */
-const KEY_HOSTS =
-  /^(api\.openai\.com|api\.anthropic\.com|openrouter\.ai|generativelanguage\.googleapis\.com|api\.mistral\.ai|api\.groq\.com|api\.deepseek\.com|api\.x\.ai|api\.together\.xyz|api\.fireworks\.ai|[a-z0-9-]+\.openai\.azure\.com|localhost|127\.\d+\.\d+\.\d+|\[::1\])$/i;
+const PROVIDER_HOSTS =
+  /^(api\.openai\.com|api\.anthropic\.com|openrouter\.ai|generativelanguage\.googleapis\.com|api\.mistral\.ai|api\.groq\.com|api\.deepseek\.com|api\.x\.ai|api\.together\.xyz|api\.fireworks\.ai|[a-z0-9-]+\.openai\.azure\.com)$/i;
+
+/** A host name of this machine (a local model server). */
+export function isThisMachine(host: string): boolean {
+  return /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/i.test(host);
+}
 
 /**
  * A row of the workspace's `.pdd/llm_model.csv` (which can arrive by pull request) may name key
@@ -50,7 +55,7 @@ export function keyDestinationRefused(row: ModelRow): string | null {
   } catch {
     return `${row.provider}/${row.model}: base_url "${row.baseUrl}" is not a URL`;
   }
-  if (KEY_HOSTS.test(host)) return null;
+  if (PROVIDER_HOSTS.test(host) || isThisMachine(host)) return null;
   return `${row.provider}/${row.model}: the workspace's .pdd/llm_model.csv would send ${row.apiKeyVars.join('|')} to ${host}; a key goes only to its provider's own host or to this machine from a workspace table (put the row in ~/.pdd/llm_model.csv to allow it)`;
 }
 
