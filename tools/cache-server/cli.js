@@ -3,11 +3,8 @@
 // Prints "cache-server listening on http://127.0.0.1:PORT"; point Nx at it with
 //   NX_SELF_HOSTED_REMOTE_CACHE_SERVER=http://127.0.0.1:PORT NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN=<token>
 const { startCacheServer } = require('./cache-server');
+const { cliArg: arg } = require('../testing/cli-arg');
 
-const arg = (name) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-};
 const readWriteToken = arg('token');
 if (!readWriteToken) {
   console.error(

@@ -3,11 +3,8 @@
 // Prints "fake-llm listening on http://127.0.0.1:PORT" and runs until stopped (Ctrl-C, SIGTERM).
 const { readFileSync } = require('node:fs');
 const { startFakeLlm } = require('./fake-llm');
+const { cliArg: arg } = require('../testing/cli-arg');
 
-const arg = (name) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-};
 const file = arg('scenario');
 if (!file) {
   console.error('usage: node tools/fake-llm/cli.js --scenario <file.json> [--port <n>]');

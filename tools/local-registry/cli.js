@@ -9,14 +9,11 @@
 const { createReadStream, existsSync, mkdirSync, statSync } = require('node:fs');
 const { join, normalize, sep } = require('node:path');
 const { runServer } = require('verdaccio');
+const { cliArg: arg } = require('../testing/cli-arg');
 
-const arg = (name) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-};
 const storage = arg('storage');
 if (!storage) {
-  console.error('usage: node tools/local-registry/cli.js --storage <folder> [--port <n>] [--uplink <url>]');
+  console.error('usage: node tools/local-registry/cli.js --storage <folder> [--port <n>] [--uplink <url>] [--prebuilds <folder>]');
   process.exit(2);
 }
 mkdirSync(storage, { recursive: true });
