@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { FakeLlmProcess, spawnFakeLlm } from '../tools/fake-llm/fake-llm';
 import { fakeModelTable, py } from '../tools/testing/fake-model';
 import { TempWorkspace } from '../tools/testing/temp-workspace';
-import { NX_COMMAND_TIMEOUT_MS } from './support/e2e-workspace';
+import { NX_COMMAND_TIMEOUT_MS, NX_NON_INTERACTIVE } from './support/e2e-workspace';
 import { packPackages, REPO_ROOT } from './support/plugin-install';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -33,12 +33,7 @@ describe('installing nx-pdd from a registry into a new workspace', () => {
       timeout: NX_COMMAND_TIMEOUT_MS,
       env: {
         ...process.env,
-        NX_DAEMON: 'false',
-        NX_NO_CLOUD: 'true',
-        NX_TUI: 'false',
-        NX_INTERACTIVE: 'false',
-        CI: 'true',
-        FORCE_COLOR: '0',
+        ...NX_NON_INTERACTIVE,
         ...(registry ? { npm_config_registry: registry.url, npm_config_better_sqlite3_binary_host: binaryHost } : {}),
         ...env,
       },

@@ -7,6 +7,9 @@ import { pluginInstallDir } from './plugin-install';
 /** How long one nx command may take in the e2e suite: room for a machine at a load of 20 on 2 cores. */
 export const NX_COMMAND_TIMEOUT_MS = 480_000;
 
+/** What every nx command of the e2e suite runs with: no daemon, no cloud, no TUI, no questions, no colour. */
+export const NX_NON_INTERACTIVE = { NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', NX_INTERACTIVE: 'false', CI: 'true', FORCE_COLOR: '0' };
+
 export interface RunResult {
   code: number;
   stdout: string;
@@ -98,13 +101,8 @@ export class E2EWorkspace extends TempWorkspace {
   private childEnv(): NodeJS.ProcessEnv {
     return withoutUndefined({
       ...process.env,
-      NX_DAEMON: 'false',
-      NX_NO_CLOUD: 'true',
-      NX_TUI: 'false',
-      NX_INTERACTIVE: 'false',
+      ...NX_NON_INTERACTIVE,
       NX_NATIVE_COMMAND_RUNNER: 'false',
-      CI: 'true',
-      FORCE_COLOR: '0',
       NX_CACHE_DIRECTORY: join(this.root, '.nx', 'cache'),
       ...this.env,
     });
