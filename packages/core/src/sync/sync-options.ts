@@ -35,27 +35,6 @@ export const PROFILES: Record<SyncProfile, Partial<SyncOptions>> = {
 
 export const RESOLUTIONS: readonly Resolution[] = ['ours', 'theirs', 'merged', 'llm'];
 
-/** The sync target's flags as they arrive (its schema.json): unchecked. */
-export interface SyncFlags {
-  profile?: string;
-  dryRun?: boolean;
-  budget?: number;
-  dailyCeiling?: number;
-  maxAttempts?: number;
-  skipVerify?: boolean;
-  skipTests?: boolean;
-  targetCoverage?: number;
-  autoDeps?: boolean;
-  llmCache?: string;
-  timeout?: number;
-  callTimeout?: number;
-  rateLimit?: number;
-  resumeFrom?: string;
-  resolve?: string;
-  runTimeout?: number;
-  sandbox?: string;
-}
-
 export interface SyncCommandOptions {
   profile: SyncProfile;
   dryRun: boolean;
@@ -95,6 +74,26 @@ export interface SyncCommandOptions {
   /** The units this one depends on (from the project graph): their interfaces are part of what its results hold for. */
   dependencies?: InterfaceSource[];
 }
+
+/** The options a flag of the sync target sets; those naming a value out of a list arrive as any string. */
+type NamedValueFlag = 'profile' | 'llmCache' | 'resumeFrom' | 'resolve' | 'sandbox';
+type FlagOption =
+  | NamedValueFlag
+  | 'dryRun'
+  | 'budget'
+  | 'dailyCeiling'
+  | 'maxAttempts'
+  | 'skipVerify'
+  | 'skipTests'
+  | 'targetCoverage'
+  | 'autoDeps'
+  | 'timeout'
+  | 'callTimeout'
+  | 'rateLimit'
+  | 'runTimeout';
+
+/** The sync target's flags as they arrive (its schema.json): unchecked, all optional. */
+export type SyncFlags = Partial<Omit<Pick<SyncCommandOptions, FlagOption>, NamedValueFlag> & Record<NamedValueFlag, string>>;
 
 export function assertProfile(name: string): SyncProfile {
   if (!(name in PROFILES)) throw new PddError('PROFILE', `unknown profile "${name}" (profiles: ${Object.keys(PROFILES).join(', ')})`);
