@@ -26,7 +26,7 @@ export default tseslint.config(
   },
   {
     // CommonJS by design: loaded by jest, node and the demo without a build, or by Nx as plugins.
-    files: ['**/*.js'],
+    files: ['**/*.js', '**/*.cjs'],
     languageOptions: { sourceType: 'commonjs' },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

@@ -18,28 +18,15 @@ const runs = Number(arg('runs', 3));
 const COMMANDS = { 'show projects': ['show', 'projects'], 'graph --file': ['graph', '--file=graph.json'] };
 const nx = (cwd, env, args) => runNx(cwd, env, args).ms;
 
-/** nx-pdd's projects (by prompt file) and edges for the workspace, from the plugin itself. */
+/** nx-pdd's projects (by prompt file) and edges for the workspace, from the plugin itself (run-plugin.cjs). */
 function record(cwd) {
-  const script = `
-    const plugin = require('nx-pdd');
-    const { readdirSync } = require('node:fs');
-    const { getAllFileDataInContext } = require('nx/src/utils/workspace-context');
-    (async () => {
-      const files = readdirSync('prompts', { recursive: true }).filter((f) => f.endsWith('.prompt')).map((f) => 'prompts/' + f);
-      const ctx = { nxJsonConfiguration: {}, workspaceRoot: process.cwd() };
-      const results = await plugin.createNodesV2[1](files, {}, ctx);
-      const byFile = Object.fromEntries(results.map(([file, r]) => [file, r.projects]));
-      const projects = Object.fromEntries(results.flatMap(([, r]) => Object.values(r.projects)).map((p) => [p.name, p]));
-      const all = await getAllFileDataInContext(process.cwd());
-      const edges = await plugin.createDependencies({}, { ...ctx, projects, externalNodes: {}, fileMap: { projectFileMap: {}, nonProjectFiles: all }, filesToProcess: { projectFileMap: {}, nonProjectFiles: [] } });
-      process.stdout.write(JSON.stringify({ projects: byFile, edges }));
-    })();`;
-  return execFileSync(process.execPath, ['-e', script], {
+  const out = execFileSync(process.execPath, [join(here, 'run-plugin.cjs'), '--graph'], {
     cwd,
     env: { ...MODES.isolated, NODE_PATH: join(repo, 'node_modules') },
     encoding: 'utf8',
     maxBuffer: 1 << 30,
   });
+  return JSON.stringify(JSON.parse(out).graph);
 }
 
 const f = (x) => `${Math.round(x)}`.padStart(6);

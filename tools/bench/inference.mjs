@@ -5,10 +5,12 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { generateWorkspace } from './generate-workspace.mjs';
 import { arg, median, MODES, nx, repo } from './nx-runner.mjs';
 
+const here = dirname(fileURLToPath(import.meta.url));
 const sizes = arg('units', '100,1000,5000').split(',').map(Number);
 const runs = Number(arg('runs', 3));
 function warm(cwd, mode) {
@@ -27,32 +29,14 @@ function cold(cwd) {
   }
   return median(times);
 }
+/** nx-pdd's load, createNodes and createDependencies, timed in a fresh process (run-plugin.cjs). */
 function inProcess(cwd) {
-  // A fresh node process per measurement, as an Nx command without daemon has.
-  const script = `
-    const t0 = process.hrtime.bigint();
-    require('@nx/devkit');
-    const t1 = process.hrtime.bigint();
-    const plugin = require('nx-pdd');
-    const t2 = process.hrtime.bigint();
-    const { readdirSync } = require('node:fs');
-    const files = readdirSync('prompts', { recursive: true }).filter((f) => f.endsWith('.prompt')).map((f) => 'prompts/' + f);
-    const { getAllFileDataInContext } = require('nx/src/utils/workspace-context');
-    (async () => {
-      const ctx = { nxJsonConfiguration: {}, workspaceRoot: process.cwd() };
-      const all = await getAllFileDataInContext(process.cwd());
-      const c0 = process.hrtime.bigint();
-      const results = await plugin.createNodesV2[1](files, {}, ctx);
-      const c1 = process.hrtime.bigint();
-      const projects = Object.fromEntries(results.flatMap(([, r]) => Object.values(r.projects)).map((p) => [p.name, p]));
-      const deps = await plugin.createDependencies({}, { ...ctx, projects, externalNodes: {}, fileMap: { projectFileMap: {}, nonProjectFiles: all }, filesToProcess: { projectFileMap: {}, nonProjectFiles: [] } });
-      const c2 = process.hrtime.bigint();
-      const ms = (a, b) => Number(b - a) / 1e6;
-      console.log(JSON.stringify({ devkit: ms(t0, t1), load: ms(t1, t2), createNodes: ms(c0, c1), createDependencies: ms(c1, c2), projects: Object.keys(projects).length, edges: deps.length }));
-    })();`;
-  return JSON.parse(
-    execFileSync(process.execPath, ['-e', script], { cwd, env: { ...MODES.isolated, NODE_PATH: join(repo, 'node_modules') }, encoding: 'utf8' }),
-  );
+  const out = execFileSync(process.execPath, [join(here, 'run-plugin.cjs')], {
+    cwd,
+    env: { ...MODES.isolated, NODE_PATH: join(repo, 'node_modules') },
+    encoding: 'utf8',
+  });
+  return JSON.parse(out);
 }
 
 const f = (x) => `${Math.round(x)}`.padStart(5);
