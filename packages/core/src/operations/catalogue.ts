@@ -319,11 +319,6 @@ export function camelCase<S extends string>(s: S): CamelCase<S> {
  */
 export const OP = Object.fromEntries(OPERATION_NAMES.map((name) => [camelCase(name), name])) as { readonly [K in OperationName as CamelCase<K>]: K };
 
-/** Whether a name (a flag's value, a journal's record) is an operation's. */
-export function isOperationName(name: string): name is OperationName {
-  return (OPERATION_NAMES as readonly string[]).includes(name);
-}
-
 /** Working files of these kinds that the unit's language has, each with its pristine copy. */
 export function artifactFiles(unit: PromptUnit, kinds: readonly ArtifactKind[]): string[] {
   return kinds.flatMap((k) => (unit.paths[k] ? [unit.paths[k]!, pddLayout(unit).pristine(k)] : []));
