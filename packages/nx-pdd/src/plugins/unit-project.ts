@@ -128,6 +128,9 @@ export function buildUnitProject(unit: PromptUnit, summary: PromptSummary, name:
     contextDirs,
   };
 
+  // What each operation writes (test files as a glob): its target's outputs, and together the sync's.
+  const writtenBy = new Map(OPERATION_NAMES.map((op) => [op, filesWrittenBy(unit, op, { globs: true })]));
+
   // A target per operation of the catalogue (operationTargets: false keeps only preprocess and
   // sync: much less for Nx to process at thousands of units; sync runs every operation itself).
   // Rule edits-kept: every file an operation writes is also its input, so a hand edit is a cache
@@ -137,7 +140,7 @@ export function buildUnitProject(unit: PromptUnit, summary: PromptSummary, name:
     const t = spec.target;
     if (t.needs && !unit.paths[t.needs]) continue;
     const target = names[op];
-    const writes = filesWrittenBy(unit, op, { globs: true }).map(ws);
+    const writes = writtenBy.get(op)!.map(ws);
     const dependsOn = t.dependsOn({ hasExample: !!unit.paths.example }).map((d) => names[d]);
     const help = { command: `npx nx run ${name}:${target} --help`, example: { options: spec.callsModel ? { strength: 0.5, budget: 1 } : { runTimeout: 60 } } };
     targets[target] = spec.callsModel
@@ -181,9 +184,7 @@ export function buildUnitProject(unit: PromptUnit, summary: PromptSummary, name:
 
   // sync: everything the unit is made of is its input, and every working file it may write is
   // also an output (rule edits-kept), with the fingerprint and run report that record the result.
-  const unitFiles = [
-    ...new Set([...OPERATION_NAMES.flatMap((op) => filesWrittenBy(unit, op, { globs: true })), ...(testGlob ? [testGlob] : []), unit.metaFile]),
-  ];
+  const unitFiles = [...new Set([...[...writtenBy.values()].flat(), ...(testGlob ? [testGlob] : []), unit.metaFile])];
   targets[names.sync] = {
     executor: 'nx-pdd:sync',
     cache: !(summary.usesShell && options.allowShell),
