@@ -626,6 +626,17 @@ describe('nx-pdd plugin', () => {
     expect(users.metadata?.pdd).toMatchObject({ code: 'api/users.py' });
   });
 
+  it("returns each unit's projects in a null-prototype record, which Nx reads with for…in (no hidden class per unit root)", async () => {
+    ws.write({ 'prompts/calc_python.prompt': 'C', 'prompts/fmt_python.prompt': 'F' });
+    const results = await createNodesFn(prompts(), undefined, context);
+    for (const [file, result] of results) {
+      expect(Object.getPrototypeOf(result.projects)).toBeNull();
+      const roots: string[] = [];
+      for (const root in result.projects) roots.push(root);
+      expect(roots).toEqual([file.replace(/\.prompt$/, '')]);
+    }
+  });
+
   it('operationTargets: false keeps only preprocess and sync', async () => {
     ws.write({ 'prompts/calc_python.prompt': 'C' });
     const p = await projects({ operationTargets: false });
