@@ -55,545 +55,539 @@ describe('nx-pdd plugin', () => {
     const p = await projects();
     expect(Object.keys(p).sort()).toEqual(['calc', 'fmt', 'ui-card']);
     expect(p.calc).toMatchInlineSnapshot(`
-{
-  "metadata": {
-    "description": "PDD prompt unit calc_python: prompts/calc_python.prompt -> calc.py, examples/calc_example.py, tests/test_calc.py",
-    "pdd": {
-      "code": "calc.py",
-      "example": "examples/calc_example.py",
-      "includes": [
-        "examples/fmt_example.py",
-      ],
-      "language": "python",
-      "prompt": "prompts/calc_python.prompt",
-      "test": "tests/test_calc.py",
-      "unit": "calc_python",
-      "watch": [
-        "context/style.md",
-        "prompts/context/style.md",
-      ],
-    },
-    "technologies": [
-      "pdd",
-    ],
-  },
-  "name": "calc",
-  "namedInputs": {
-    "pdd-llm-config": [
-      "{workspaceRoot}/.pdd/llm_model.csv",
-      {
-        "env": "PDD_MODEL_DEFAULT",
-      },
-      {
-        "env": "PDD_STRENGTH_DEFAULT",
-      },
-      {
-        "env": "OPENAI_BASE_URL",
-      },
-      {
-        "env": "ANTHROPIC_BASE_URL",
-      },
-    ],
-    "pdd-prompt": [
-      "{workspaceRoot}/prompts/calc_python.prompt",
-      "{workspaceRoot}/examples/fmt_example.py",
-      "{workspaceRoot}/context/style.md",
-      "{workspaceRoot}/prompts/context/style.md",
-    ],
-  },
-  "projectType": "library",
-  "root": "prompts/calc_python",
-  "tags": [
-    "pdd",
-    "lang:python",
-  ],
-  "targets": {
-    "auto-deps": {
-      "cache": false,
-      "executor": "nx-pdd:auto-deps",
-      "inputs": [
-        "pdd-prompt",
-        "pdd-llm-config",
-        "{workspaceRoot}/prompts/calc_python.prompt",
-      ],
-      "metadata": {
-        "description": "Choose the files of examples, context that prompts/calc_python.prompt should include (local ranking, one LLM call)",
-        "help": {
-          "command": "npx nx run calc:auto-deps --help",
-          "example": {
-            "options": {
-              "budget": 1,
-              "strength": 0.5,
-            },
-          },
-        },
-        "technologies": [
-          "pdd",
-        ],
-      },
-      "options": {
-        "contextDirs": [
-          "examples",
-          "context",
-        ],
-        "nxPddVersion": "0.1.0",
-        "prompt": "prompts/calc_python.prompt",
-        "strength": 1,
-        "temperature": 0,
-        "template": "2e79d50f0052fe00",
-        "time": 0.25,
-      },
-      "outputs": [
-        "{workspaceRoot}/prompts/calc_python.prompt",
-      ],
-    },
-    "crash": {
-      "cache": true,
-      "dependsOn": [
-        "example",
-      ],
-      "executor": "nx-pdd:crash",
-      "inputs": [
-        "pdd-prompt",
-        "pdd-llm-config",
-        "{workspaceRoot}/calc.py",
-        "{workspaceRoot}/.pdd/generated/calc_python/calc.py",
-        "{workspaceRoot}/examples/calc_example.py",
-        "{workspaceRoot}/.pdd/generated/calc_python/calc_example.py",
-        {
-          "dependentTasksOutputFiles": "**/*",
-          "transitive": true,
-        },
-      ],
-      "metadata": {
-        "description": "Run examples/calc_example.py; when it fails, fix the code or the example with the LLM",
-        "help": {
-          "command": "npx nx run calc:crash --help",
-          "example": {
-            "options": {
-              "budget": 1,
-              "strength": 0.5,
-            },
-          },
-        },
-        "technologies": [
-          "pdd",
-        ],
-      },
-      "options": {
-        "nxPddVersion": "0.1.0",
-        "prompt": "prompts/calc_python.prompt",
-        "runTimeout": 120,
-        "strength": 1,
-        "temperature": 0,
-        "template": "99cbd8a3cb782436",
-        "time": 0.25,
-      },
-      "outputs": [
-        "{workspaceRoot}/calc.py",
-        "{workspaceRoot}/.pdd/generated/calc_python/calc.py",
-        "{workspaceRoot}/examples/calc_example.py",
-        "{workspaceRoot}/.pdd/generated/calc_python/calc_example.py",
-      ],
-    },
-    "example": {
-      "cache": true,
-      "dependsOn": [
-        "generate",
-      ],
-      "executor": "nx-pdd:example",
-      "inputs": [
-        "pdd-prompt",
-        "pdd-llm-config",
-        "{workspaceRoot}/examples/calc_example.py",
-        "{workspaceRoot}/.pdd/generated/calc_python/calc_example.py",
-        {
-          "dependentTasksOutputFiles": "**/*",
-          "transitive": true,
-        },
-      ],
-      "metadata": {
-        "description": "Write the usage example examples/calc_example.py with the LLM",
-        "help": {
-          "command": "npx nx run calc:example --help",
-          "example": {
-            "options": {
-              "budget": 1,
-              "strength": 0.5,
-            },
-          },
-        },
-        "technologies": [
-          "pdd",
-        ],
-      },
-      "options": {
-        "nxPddVersion": "0.1.0",
-        "prompt": "prompts/calc_python.prompt",
-        "strength": 1,
-        "temperature": 0,
-        "template": "145a425763fc14a4",
-        "time": 0.25,
-      },
-      "outputs": [
-        "{workspaceRoot}/examples/calc_example.py",
-        "{workspaceRoot}/.pdd/generated/calc_python/calc_example.py",
-      ],
-    },
-    "fix": {
-      "cache": true,
-      "dependsOn": [
-        "generate-tests",
-      ],
-      "executor": "nx-pdd:fix",
-      "inputs": [
-        "pdd-prompt",
-        "pdd-llm-config",
-        "{workspaceRoot}/calc.py",
-        "{workspaceRoot}/.pdd/generated/calc_python/calc.py",
-        "{workspaceRoot}/tests/test_calc.py",
-        "{workspaceRoot}/.pdd/generated/calc_python/test_calc.py",
-        "{workspaceRoot}/tests/test_calc*.py",
-        "{workspaceRoot}/.pdd/meta/calc_python_run.json",
-        {
-          "dependentTasksOutputFiles": "**/*",
-          "transitive": true,
-        },
-      ],
-      "metadata": {
-        "description": "Fix failing tests of calc.py with the LLM and run them again",
-        "help": {
-          "command": "npx nx run calc:fix --help",
-          "example": {
-            "options": {
-              "budget": 1,
-              "strength": 0.5,
-            },
-          },
-        },
-        "technologies": [
-          "pdd",
-        ],
-      },
-      "options": {
-        "nxPddVersion": "0.1.0",
-        "prompt": "prompts/calc_python.prompt",
-        "runTimeout": 120,
-        "strength": 1,
-        "temperature": 0,
-        "template": "a3f0162a5243a26f",
-        "time": 0.25,
-      },
-      "outputs": [
-        "{workspaceRoot}/calc.py",
-        "{workspaceRoot}/.pdd/generated/calc_python/calc.py",
-        "{workspaceRoot}/tests/test_calc.py",
-        "{workspaceRoot}/.pdd/generated/calc_python/test_calc.py",
-        "{workspaceRoot}/tests/test_calc*.py",
-        "{workspaceRoot}/.pdd/meta/calc_python_run.json",
-      ],
-    },
-    "generate": {
-      "cache": true,
-      "executor": "nx-pdd:generate",
-      "inputs": [
-        "pdd-prompt",
-        "pdd-llm-config",
-        "{workspaceRoot}/calc.py",
-        "{workspaceRoot}/.pdd/generated/calc_python/calc.py",
-      ],
-      "metadata": {
-        "description": "Generate calc.py from prompts/calc_python.prompt with the LLM",
-        "help": {
-          "command": "npx nx run calc:generate --help",
-          "example": {
-            "options": {
-              "budget": 1,
-              "strength": 0.5,
-            },
-          },
-        },
-        "technologies": [
-          "pdd",
-        ],
-      },
-      "options": {
-        "nxPddVersion": "0.1.0",
-        "prompt": "prompts/calc_python.prompt",
-        "strength": 1,
-        "temperature": 0,
-        "template": "2537df33982fea80",
-        "time": 0.25,
-      },
-      "outputs": [
-        "{workspaceRoot}/calc.py",
-        "{workspaceRoot}/.pdd/generated/calc_python/calc.py",
-      ],
-    },
-    "generate-tests": {
-      "cache": true,
-      "dependsOn": [
-        "example",
-      ],
-      "executor": "nx-pdd:generate-tests",
-      "inputs": [
-        "pdd-prompt",
-        "pdd-llm-config",
-        "{workspaceRoot}/tests/test_calc.py",
-        "{workspaceRoot}/.pdd/generated/calc_python/test_calc.py",
-        {
-          "dependentTasksOutputFiles": "**/*",
-          "transitive": true,
-        },
-      ],
-      "metadata": {
-        "description": "Write or extend the unit tests tests/test_calc.py with the LLM",
-        "help": {
-          "command": "npx nx run calc:generate-tests --help",
-          "example": {
-            "options": {
-              "budget": 1,
-              "strength": 0.5,
-            },
-          },
-        },
-        "technologies": [
-          "pdd",
-        ],
-      },
-      "options": {
-        "nxPddVersion": "0.1.0",
-        "prompt": "prompts/calc_python.prompt",
-        "strength": 1,
-        "temperature": 0,
-        "template": "cd55df85bd6067f5",
-        "time": 0.25,
-      },
-      "outputs": [
-        "{workspaceRoot}/tests/test_calc.py",
-        "{workspaceRoot}/.pdd/generated/calc_python/test_calc.py",
-      ],
-    },
-    "preprocess": {
-      "cache": true,
-      "executor": "nx-pdd:preprocess",
-      "inputs": [
-        "pdd-prompt",
-      ],
-      "metadata": {
-        "description": "Expand prompts/calc_python.prompt (includes, comments) into the text the LLM sees",
-        "help": {
-          "command": "npx nx run calc:preprocess --help",
-          "example": {
-            "options": {
-              "output": ".pdd/preprocessed/calc_python.prompt",
-            },
-          },
-        },
-        "technologies": [
-          "pdd",
-        ],
-      },
-      "options": {
-        "nxPddVersion": "0.1.0",
-        "output": ".pdd/preprocessed/calc_python.prompt",
-        "prompt": "prompts/calc_python.prompt",
-      },
-      "outputs": [
-        "{workspaceRoot}/.pdd/preprocessed/calc_python.prompt",
-      ],
-    },
-    "sync": {
-      "cache": true,
-      "dependsOn": [
-        {
-          "dependencies": true,
-          "params": "forward",
-          "target": "sync",
-        },
-      ],
-      "executor": "nx-pdd:sync",
-      "inputs": [
-        "pdd-prompt",
-        {
-          "dependentTasksOutputFiles": "**/.pdd/interface/*.txt",
-          "transitive": false,
-        },
-        "pdd-llm-config",
-        "{workspaceRoot}/prompts/calc_python.prompt",
-        "{workspaceRoot}/calc.py",
-        "{workspaceRoot}/.pdd/generated/calc_python/calc.py",
-        "{workspaceRoot}/.pdd/generated/calc_python/calc_python.prompt.before-update",
-        "{workspaceRoot}/examples/calc_example.py",
-        "{workspaceRoot}/.pdd/generated/calc_python/calc_example.py",
-        "{workspaceRoot}/tests/test_calc.py",
-        "{workspaceRoot}/.pdd/generated/calc_python/test_calc.py",
-        "{workspaceRoot}/.pdd/meta/calc_python_run.json",
-        "{workspaceRoot}/tests/test_calc*.py",
-        "{workspaceRoot}/.pdd/meta/calc_python.json",
-      ],
-      "metadata": {
-        "description": "Bring calc_python in sync: calc.py, examples/calc_example.py, tests/test_calc.py agree with prompts/calc_python.prompt, the example runs, the tests pass",
-        "help": {
-          "command": "npx nx run calc:sync --help",
-          "example": {
-            "options": {
-              "budget": 5,
-              "dryRun": true,
-              "profile": "standard",
-            },
-          },
-        },
-        "technologies": [
-          "pdd",
-        ],
-      },
-      "options": {
-        "nxPddVersion": "0.1.0",
-        "prompt": "prompts/calc_python.prompt",
-        "runTimeout": 120,
-        "strength": 1,
-        "temperature": 0,
-        "templates": "2e79d50f0052fe00.2537df33982fea80.8389cc6588c2174d.145a425763fc14a4.99cbd8a3cb782436.11aaaa248764255f.cd55df85bd6067f5.a3f0162a5243a26f",
-        "time": 0.25,
-      },
-      "outputs": [
-        "{workspaceRoot}/prompts/calc_python.prompt",
-        "{workspaceRoot}/calc.py",
-        "{workspaceRoot}/.pdd/generated/calc_python/calc.py",
-        "{workspaceRoot}/.pdd/generated/calc_python/calc_python.prompt.before-update",
-        "{workspaceRoot}/examples/calc_example.py",
-        "{workspaceRoot}/.pdd/generated/calc_python/calc_example.py",
-        "{workspaceRoot}/tests/test_calc.py",
-        "{workspaceRoot}/.pdd/generated/calc_python/test_calc.py",
-        "{workspaceRoot}/.pdd/meta/calc_python_run.json",
-        "{workspaceRoot}/tests/test_calc*.py",
-        "{workspaceRoot}/.pdd/meta/calc_python.json",
-        "{workspaceRoot}/.pdd/interface/calc_python.txt",
-      ],
-    },
-    "test": {
-      "cache": true,
-      "executor": "nx-pdd:test",
-      "inputs": [
-        "{workspaceRoot}/calc.py",
-        "{workspaceRoot}/tests/test_calc*.py",
-      ],
-      "metadata": {
-        "description": "Run tests/test_calc*.py and record the parsed result in .pdd/meta/calc_python_run.json (no LLM)",
-        "help": {
-          "command": "npx nx run calc:test --help",
-          "example": {
-            "options": {
-              "runTimeout": 60,
-            },
-          },
-        },
-        "technologies": [
-          "pdd",
-        ],
-      },
-      "options": {
-        "nxPddVersion": "0.1.0",
-        "prompt": "prompts/calc_python.prompt",
-        "runTimeout": 120,
-      },
-      "outputs": [
-        "{workspaceRoot}/.pdd/meta/calc_python_run.json",
-      ],
-    },
-    "update": {
-      "cache": true,
-      "executor": "nx-pdd:update",
-      "inputs": [
-        "pdd-prompt",
-        "pdd-llm-config",
-        "{workspaceRoot}/prompts/calc_python.prompt",
-        "{workspaceRoot}/.pdd/generated/calc_python/calc.py",
-        "{workspaceRoot}/.pdd/generated/calc_python/calc_python.prompt.before-update",
-        "{workspaceRoot}/calc.py",
-      ],
-      "metadata": {
-        "description": "Update prompts/calc_python.prompt from the hand-edited calc.py with the LLM",
-        "help": {
-          "command": "npx nx run calc:update --help",
-          "example": {
-            "options": {
-              "budget": 1,
-              "strength": 0.5,
-            },
-          },
-        },
-        "technologies": [
-          "pdd",
-        ],
-      },
-      "options": {
-        "nxPddVersion": "0.1.0",
-        "prompt": "prompts/calc_python.prompt",
-        "strength": 1,
-        "temperature": 0,
-        "template": "8389cc6588c2174d",
-        "time": 0.25,
-      },
-      "outputs": [
-        "{workspaceRoot}/prompts/calc_python.prompt",
-        "{workspaceRoot}/.pdd/generated/calc_python/calc.py",
-        "{workspaceRoot}/.pdd/generated/calc_python/calc_python.prompt.before-update",
-      ],
-    },
-    "verify": {
-      "cache": true,
-      "dependsOn": [
-        "crash",
-      ],
-      "executor": "nx-pdd:verify",
-      "inputs": [
-        "pdd-prompt",
-        "pdd-llm-config",
-        "{workspaceRoot}/calc.py",
-        "{workspaceRoot}/.pdd/generated/calc_python/calc.py",
-        "{workspaceRoot}/examples/calc_example.py",
-        "{workspaceRoot}/.pdd/generated/calc_python/calc_example.py",
-        {
-          "dependentTasksOutputFiles": "**/*",
-          "transitive": true,
-        },
-      ],
-      "metadata": {
-        "description": "Check with the LLM that examples/calc_example.py's output shows what the prompt asks",
-        "help": {
-          "command": "npx nx run calc:verify --help",
-          "example": {
-            "options": {
-              "budget": 1,
-              "strength": 0.5,
-            },
-          },
-        },
-        "technologies": [
-          "pdd",
-        ],
-      },
-      "options": {
-        "nxPddVersion": "0.1.0",
-        "prompt": "prompts/calc_python.prompt",
-        "runTimeout": 120,
-        "strength": 1,
-        "temperature": 0,
-        "template": "11aaaa248764255f",
-        "time": 0.25,
-      },
-      "outputs": [
-        "{workspaceRoot}/calc.py",
-        "{workspaceRoot}/.pdd/generated/calc_python/calc.py",
-        "{workspaceRoot}/examples/calc_example.py",
-        "{workspaceRoot}/.pdd/generated/calc_python/calc_example.py",
-      ],
-    },
-  },
-}
-`);
+     {
+       "metadata": {
+         "description": "PDD prompt unit calc_python: prompts/calc_python.prompt -> calc.py, examples/calc_example.py, tests/test_calc.py",
+         "pdd": {
+           "code": "calc.py",
+           "example": "examples/calc_example.py",
+           "includes": [
+             "examples/fmt_example.py",
+           ],
+           "language": "python",
+           "prompt": "prompts/calc_python.prompt",
+           "test": "tests/test_calc.py",
+           "unit": "calc_python",
+           "watch": [
+             "context/style.md",
+             "prompts/context/style.md",
+           ],
+         },
+         "technologies": [
+           "pdd",
+         ],
+       },
+       "name": "calc",
+       "namedInputs": {
+         "pdd-llm-config": [
+           "{workspaceRoot}/.pdd/llm_model.csv",
+           {
+             "env": "PDD_MODEL_DEFAULT",
+           },
+           {
+             "env": "PDD_STRENGTH_DEFAULT",
+           },
+           {
+             "env": "OPENAI_BASE_URL",
+           },
+           {
+             "env": "ANTHROPIC_BASE_URL",
+           },
+         ],
+         "pdd-prompt": [
+           "{workspaceRoot}/prompts/calc_python.prompt",
+           "{workspaceRoot}/examples/fmt_example.py",
+           "{workspaceRoot}/context/style.md",
+           "{workspaceRoot}/prompts/context/style.md",
+         ],
+         "pdd-unit-files": [
+           "{workspaceRoot}/calc.py",
+           "{workspaceRoot}/examples/calc_example.py",
+           "{workspaceRoot}/.pdd/meta/calc_python_run.json",
+           "{workspaceRoot}/tests/test_calc*.py",
+           "{workspaceRoot}/.pdd/meta/calc_python.json",
+           "{workspaceRoot}/.pdd/generated/calc_python/**",
+         ],
+       },
+       "projectType": "library",
+       "root": "prompts/calc_python",
+       "tags": [
+         "pdd",
+         "lang:python",
+       ],
+       "targets": {
+         "auto-deps": {
+           "cache": false,
+           "executor": "nx-pdd:auto-deps",
+           "inputs": [
+             "pdd-prompt",
+             "pdd-llm-config",
+             "{workspaceRoot}/prompts/calc_python.prompt",
+           ],
+           "metadata": {
+             "description": "Choose the files of examples, context that prompts/calc_python.prompt should include (local ranking, one LLM call)",
+             "help": {
+               "command": "npx nx run calc:auto-deps --help",
+               "example": {
+                 "options": {
+                   "budget": 1,
+                   "strength": 0.5,
+                 },
+               },
+             },
+             "technologies": [
+               "pdd",
+             ],
+           },
+           "options": {
+             "contextDirs": [
+               "examples",
+               "context",
+             ],
+             "nxPddVersion": "0.1.0",
+             "prompt": "prompts/calc_python.prompt",
+             "strength": 1,
+             "temperature": 0,
+             "template": "2e79d50f0052fe00",
+             "time": 0.25,
+           },
+           "outputs": [
+             "{workspaceRoot}/prompts/calc_python.prompt",
+           ],
+         },
+         "crash": {
+           "cache": true,
+           "dependsOn": [
+             "example",
+           ],
+           "executor": "nx-pdd:crash",
+           "inputs": [
+             "pdd-prompt",
+             "pdd-llm-config",
+             "{workspaceRoot}/calc.py",
+             "{workspaceRoot}/.pdd/generated/calc_python/calc.py",
+             "{workspaceRoot}/examples/calc_example.py",
+             "{workspaceRoot}/.pdd/generated/calc_python/calc_example.py",
+             {
+               "dependentTasksOutputFiles": "**/*",
+               "transitive": true,
+             },
+           ],
+           "metadata": {
+             "description": "Run examples/calc_example.py; when it fails, fix the code or the example with the LLM",
+             "help": {
+               "command": "npx nx run calc:crash --help",
+               "example": {
+                 "options": {
+                   "budget": 1,
+                   "strength": 0.5,
+                 },
+               },
+             },
+             "technologies": [
+               "pdd",
+             ],
+           },
+           "options": {
+             "nxPddVersion": "0.1.0",
+             "prompt": "prompts/calc_python.prompt",
+             "runTimeout": 120,
+             "strength": 1,
+             "temperature": 0,
+             "template": "99cbd8a3cb782436",
+             "time": 0.25,
+           },
+           "outputs": [
+             "{workspaceRoot}/calc.py",
+             "{workspaceRoot}/.pdd/generated/calc_python/calc.py",
+             "{workspaceRoot}/examples/calc_example.py",
+             "{workspaceRoot}/.pdd/generated/calc_python/calc_example.py",
+           ],
+         },
+         "example": {
+           "cache": true,
+           "dependsOn": [
+             "generate",
+           ],
+           "executor": "nx-pdd:example",
+           "inputs": [
+             "pdd-prompt",
+             "pdd-llm-config",
+             "{workspaceRoot}/examples/calc_example.py",
+             "{workspaceRoot}/.pdd/generated/calc_python/calc_example.py",
+             {
+               "dependentTasksOutputFiles": "**/*",
+               "transitive": true,
+             },
+           ],
+           "metadata": {
+             "description": "Write the usage example examples/calc_example.py with the LLM",
+             "help": {
+               "command": "npx nx run calc:example --help",
+               "example": {
+                 "options": {
+                   "budget": 1,
+                   "strength": 0.5,
+                 },
+               },
+             },
+             "technologies": [
+               "pdd",
+             ],
+           },
+           "options": {
+             "nxPddVersion": "0.1.0",
+             "prompt": "prompts/calc_python.prompt",
+             "strength": 1,
+             "temperature": 0,
+             "template": "145a425763fc14a4",
+             "time": 0.25,
+           },
+           "outputs": [
+             "{workspaceRoot}/examples/calc_example.py",
+             "{workspaceRoot}/.pdd/generated/calc_python/calc_example.py",
+           ],
+         },
+         "fix": {
+           "cache": true,
+           "dependsOn": [
+             "generate-tests",
+           ],
+           "executor": "nx-pdd:fix",
+           "inputs": [
+             "pdd-prompt",
+             "pdd-llm-config",
+             "{workspaceRoot}/calc.py",
+             "{workspaceRoot}/.pdd/generated/calc_python/calc.py",
+             "{workspaceRoot}/tests/test_calc.py",
+             "{workspaceRoot}/.pdd/generated/calc_python/test_calc.py",
+             "{workspaceRoot}/tests/test_calc*.py",
+             "{workspaceRoot}/.pdd/meta/calc_python_run.json",
+             {
+               "dependentTasksOutputFiles": "**/*",
+               "transitive": true,
+             },
+           ],
+           "metadata": {
+             "description": "Fix failing tests of calc.py with the LLM and run them again",
+             "help": {
+               "command": "npx nx run calc:fix --help",
+               "example": {
+                 "options": {
+                   "budget": 1,
+                   "strength": 0.5,
+                 },
+               },
+             },
+             "technologies": [
+               "pdd",
+             ],
+           },
+           "options": {
+             "nxPddVersion": "0.1.0",
+             "prompt": "prompts/calc_python.prompt",
+             "runTimeout": 120,
+             "strength": 1,
+             "temperature": 0,
+             "template": "a3f0162a5243a26f",
+             "time": 0.25,
+           },
+           "outputs": [
+             "{workspaceRoot}/calc.py",
+             "{workspaceRoot}/.pdd/generated/calc_python/calc.py",
+             "{workspaceRoot}/tests/test_calc.py",
+             "{workspaceRoot}/.pdd/generated/calc_python/test_calc.py",
+             "{workspaceRoot}/tests/test_calc*.py",
+             "{workspaceRoot}/.pdd/meta/calc_python_run.json",
+           ],
+         },
+         "generate": {
+           "cache": true,
+           "executor": "nx-pdd:generate",
+           "inputs": [
+             "pdd-prompt",
+             "pdd-llm-config",
+             "{workspaceRoot}/calc.py",
+             "{workspaceRoot}/.pdd/generated/calc_python/calc.py",
+           ],
+           "metadata": {
+             "description": "Generate calc.py from prompts/calc_python.prompt with the LLM",
+             "help": {
+               "command": "npx nx run calc:generate --help",
+               "example": {
+                 "options": {
+                   "budget": 1,
+                   "strength": 0.5,
+                 },
+               },
+             },
+             "technologies": [
+               "pdd",
+             ],
+           },
+           "options": {
+             "nxPddVersion": "0.1.0",
+             "prompt": "prompts/calc_python.prompt",
+             "strength": 1,
+             "temperature": 0,
+             "template": "2537df33982fea80",
+             "time": 0.25,
+           },
+           "outputs": [
+             "{workspaceRoot}/calc.py",
+             "{workspaceRoot}/.pdd/generated/calc_python/calc.py",
+           ],
+         },
+         "generate-tests": {
+           "cache": true,
+           "dependsOn": [
+             "example",
+           ],
+           "executor": "nx-pdd:generate-tests",
+           "inputs": [
+             "pdd-prompt",
+             "pdd-llm-config",
+             "{workspaceRoot}/tests/test_calc.py",
+             "{workspaceRoot}/.pdd/generated/calc_python/test_calc.py",
+             {
+               "dependentTasksOutputFiles": "**/*",
+               "transitive": true,
+             },
+           ],
+           "metadata": {
+             "description": "Write or extend the unit tests tests/test_calc.py with the LLM",
+             "help": {
+               "command": "npx nx run calc:generate-tests --help",
+               "example": {
+                 "options": {
+                   "budget": 1,
+                   "strength": 0.5,
+                 },
+               },
+             },
+             "technologies": [
+               "pdd",
+             ],
+           },
+           "options": {
+             "nxPddVersion": "0.1.0",
+             "prompt": "prompts/calc_python.prompt",
+             "strength": 1,
+             "temperature": 0,
+             "template": "cd55df85bd6067f5",
+             "time": 0.25,
+           },
+           "outputs": [
+             "{workspaceRoot}/tests/test_calc.py",
+             "{workspaceRoot}/.pdd/generated/calc_python/test_calc.py",
+           ],
+         },
+         "preprocess": {
+           "cache": true,
+           "executor": "nx-pdd:preprocess",
+           "inputs": [
+             "pdd-prompt",
+           ],
+           "metadata": {
+             "description": "Expand prompts/calc_python.prompt (includes, comments) into the text the LLM sees",
+             "help": {
+               "command": "npx nx run calc:preprocess --help",
+               "example": {
+                 "options": {
+                   "output": ".pdd/preprocessed/calc_python.prompt",
+                 },
+               },
+             },
+             "technologies": [
+               "pdd",
+             ],
+           },
+           "options": {
+             "nxPddVersion": "0.1.0",
+             "output": ".pdd/preprocessed/calc_python.prompt",
+             "prompt": "prompts/calc_python.prompt",
+           },
+           "outputs": [
+             "{workspaceRoot}/.pdd/preprocessed/calc_python.prompt",
+           ],
+         },
+         "sync": {
+           "cache": true,
+           "dependsOn": [
+             {
+               "dependencies": true,
+               "params": "forward",
+               "target": "sync",
+             },
+           ],
+           "executor": "nx-pdd:sync",
+           "inputs": [
+             "pdd-prompt",
+             {
+               "dependentTasksOutputFiles": "**/.pdd/interface/*.txt",
+               "transitive": false,
+             },
+             "pdd-llm-config",
+             "pdd-unit-files",
+           ],
+           "metadata": {
+             "description": "Bring calc_python in sync: calc.py, examples/calc_example.py, tests/test_calc.py agree with prompts/calc_python.prompt, the example runs, the tests pass",
+             "help": {
+               "command": "npx nx run calc:sync --help",
+               "example": {
+                 "options": {
+                   "budget": 5,
+                   "dryRun": true,
+                   "profile": "standard",
+                 },
+               },
+             },
+             "technologies": [
+               "pdd",
+             ],
+           },
+           "options": {
+             "nxPddVersion": "0.1.0",
+             "prompt": "prompts/calc_python.prompt",
+             "runTimeout": 120,
+             "strength": 1,
+             "temperature": 0,
+             "templates": "2e79d50f0052fe00.2537df33982fea80.8389cc6588c2174d.145a425763fc14a4.99cbd8a3cb782436.11aaaa248764255f.cd55df85bd6067f5.a3f0162a5243a26f",
+             "time": 0.25,
+           },
+           "outputs": [
+             "{workspaceRoot}/prompts/calc_python.prompt",
+             "{workspaceRoot}/calc.py",
+             "{workspaceRoot}/examples/calc_example.py",
+             "{workspaceRoot}/.pdd/meta/calc_python_run.json",
+             "{workspaceRoot}/tests/test_calc*.py",
+             "{workspaceRoot}/.pdd/meta/calc_python.json",
+             "{workspaceRoot}/.pdd/generated/calc_python",
+             "{workspaceRoot}/.pdd/interface/calc_python.txt",
+           ],
+         },
+         "test": {
+           "cache": true,
+           "executor": "nx-pdd:test",
+           "inputs": [
+             "{workspaceRoot}/calc.py",
+             "{workspaceRoot}/tests/test_calc*.py",
+           ],
+           "metadata": {
+             "description": "Run tests/test_calc*.py and record the parsed result in .pdd/meta/calc_python_run.json (no LLM)",
+             "help": {
+               "command": "npx nx run calc:test --help",
+               "example": {
+                 "options": {
+                   "runTimeout": 60,
+                 },
+               },
+             },
+             "technologies": [
+               "pdd",
+             ],
+           },
+           "options": {
+             "nxPddVersion": "0.1.0",
+             "prompt": "prompts/calc_python.prompt",
+             "runTimeout": 120,
+           },
+           "outputs": [
+             "{workspaceRoot}/.pdd/meta/calc_python_run.json",
+           ],
+         },
+         "update": {
+           "cache": true,
+           "executor": "nx-pdd:update",
+           "inputs": [
+             "pdd-prompt",
+             "pdd-llm-config",
+             "{workspaceRoot}/prompts/calc_python.prompt",
+             "{workspaceRoot}/.pdd/generated/calc_python/calc.py",
+             "{workspaceRoot}/.pdd/generated/calc_python/calc_python.prompt.before-update",
+             "{workspaceRoot}/calc.py",
+           ],
+           "metadata": {
+             "description": "Update prompts/calc_python.prompt from the hand-edited calc.py with the LLM",
+             "help": {
+               "command": "npx nx run calc:update --help",
+               "example": {
+                 "options": {
+                   "budget": 1,
+                   "strength": 0.5,
+                 },
+               },
+             },
+             "technologies": [
+               "pdd",
+             ],
+           },
+           "options": {
+             "nxPddVersion": "0.1.0",
+             "prompt": "prompts/calc_python.prompt",
+             "strength": 1,
+             "temperature": 0,
+             "template": "8389cc6588c2174d",
+             "time": 0.25,
+           },
+           "outputs": [
+             "{workspaceRoot}/prompts/calc_python.prompt",
+             "{workspaceRoot}/.pdd/generated/calc_python/calc.py",
+             "{workspaceRoot}/.pdd/generated/calc_python/calc_python.prompt.before-update",
+           ],
+         },
+         "verify": {
+           "cache": true,
+           "dependsOn": [
+             "crash",
+           ],
+           "executor": "nx-pdd:verify",
+           "inputs": [
+             "pdd-prompt",
+             "pdd-llm-config",
+             "{workspaceRoot}/calc.py",
+             "{workspaceRoot}/.pdd/generated/calc_python/calc.py",
+             "{workspaceRoot}/examples/calc_example.py",
+             "{workspaceRoot}/.pdd/generated/calc_python/calc_example.py",
+             {
+               "dependentTasksOutputFiles": "**/*",
+               "transitive": true,
+             },
+           ],
+           "metadata": {
+             "description": "Check with the LLM that examples/calc_example.py's output shows what the prompt asks",
+             "help": {
+               "command": "npx nx run calc:verify --help",
+               "example": {
+                 "options": {
+                   "budget": 1,
+                   "strength": 0.5,
+                 },
+               },
+             },
+             "technologies": [
+               "pdd",
+             ],
+           },
+           "options": {
+             "nxPddVersion": "0.1.0",
+             "prompt": "prompts/calc_python.prompt",
+             "runTimeout": 120,
+             "strength": 1,
+             "temperature": 0,
+             "template": "11aaaa248764255f",
+             "time": 0.25,
+           },
+           "outputs": [
+             "{workspaceRoot}/calc.py",
+             "{workspaceRoot}/.pdd/generated/calc_python/calc.py",
+             "{workspaceRoot}/examples/calc_example.py",
+             "{workspaceRoot}/.pdd/generated/calc_python/calc_example.py",
+           ],
+         },
+       },
+     }
+    `);
     expect(p['ui-card'].root).toBe('prompts/ui/card_typescriptreact');
     expect(p['ui-card'].metadata?.pdd).toMatchObject({ code: 'ui/card.tsx', test: 'tests/ui/test_card.tsx' });
   });
@@ -664,19 +658,24 @@ describe('nx-pdd plugin', () => {
     const sync = p.calc.targets!.sync;
     expect(sync.dependsOn).toEqual([{ dependencies: true, target: 'sync', params: 'forward' }]);
     expect(sync.inputs).toEqual(
-      expect.arrayContaining(['pdd-prompt', { dependentTasksOutputFiles: '**/.pdd/interface/*.txt', transitive: false }, 'pdd-llm-config']),
+      expect.arrayContaining(['pdd-prompt', { dependentTasksOutputFiles: '**/.pdd/interface/*.txt', transitive: false }, 'pdd-llm-config', 'pdd-unit-files']),
     );
-    // Every output a person may edit is an input too; the interface file is written from the code.
-    for (const output of sync.outputs!) if (!output.includes('.pdd/interface/')) expect(sync.inputs).toContain(output);
-    expect(sync.outputs).toContain('{workspaceRoot}/.pdd/interface/calc_python.txt');
-    expect(sync.outputs).toEqual(
-      expect.arrayContaining([
-        '{workspaceRoot}/calc.py',
-        '{workspaceRoot}/tests/test_calc*.py',
-        '{workspaceRoot}/.pdd/meta/calc_python.json',
-        '{workspaceRoot}/.pdd/meta/calc_python_run.json',
-      ]),
-    );
+    // Every output a person may edit is an input too (a folder output as `folder/**`), through the
+    // unit's named inputs; the interface file is written from the code.
+    const named = p.calc.namedInputs!;
+    const inputs = sync.inputs!.flatMap((i) => (typeof i === 'string' && named[i] ? named[i] : [i]));
+    for (const output of sync.outputs!)
+      if (!output.includes('.pdd/interface/')) expect(inputs).toContainEqual(output.includes('.pdd/generated/') ? `${output}/**` : output);
+    expect(sync.outputs).toEqual([
+      '{workspaceRoot}/prompts/calc_python.prompt',
+      '{workspaceRoot}/calc.py',
+      '{workspaceRoot}/examples/calc_example.py',
+      '{workspaceRoot}/.pdd/meta/calc_python_run.json',
+      '{workspaceRoot}/tests/test_calc*.py',
+      '{workspaceRoot}/.pdd/meta/calc_python.json',
+      '{workspaceRoot}/.pdd/generated/calc_python',
+      '{workspaceRoot}/.pdd/interface/calc_python.txt',
+    ]);
     for (const t of ['generate', 'example', 'generate-tests', 'update', 'crash', 'verify', 'fix'])
       for (const output of p.calc.targets![t].outputs!) expect(p.calc.targets![t].inputs).toContain(output);
     expect(p.calc.targets!['generate-tests'].dependsOn).toEqual(['example']);
