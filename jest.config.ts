@@ -25,7 +25,7 @@ const config: Config = {
       transform: swc,
       testMatch: ['<rootDir>/src/**/*.spec.ts'],
       // Unit tests run against core's sources, so they need no build.
-      moduleNameMapper: { '^@nx-pdd/core$': '<rootDir>/../core/src/index.ts' },
+      moduleNameMapper: { '^@nx-pdd/core$': '<rootDir>/../core/src/index.ts', '^@nx-pdd/core/graph$': '<rootDir>/../core/src/graph.ts' },
       setupFiles: ['<rootDir>/../../tools/jest/nx-env.js'],
     },
     {

@@ -48,8 +48,8 @@ export { templateDigest } from './operations/templates';
 export type { TemplateName } from './operations/templates';
 export { LLM_CACHE_MODES } from './llm/response-cache';
 export type { LlmCacheMode } from './llm/response-cache';
-export { JS_TEST_RUNNERS } from './run/unit-runner';
-export type { JsTestRunner } from './run/unit-runner';
+export { JS_TEST_RUNNERS } from './run/js-test-runners';
+export type { JsTestRunner } from './run/js-test-runners';
 export { killRunningPrograms } from './run/process-runner';
 
 // Sync: one unit, one invocation, the whole workspace

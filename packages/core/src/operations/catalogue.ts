@@ -2,10 +2,25 @@ import { pddLayout } from '../pdd-layout';
 import { testFilesGlob } from '../unit-paths';
 import type { PromptUnit } from '../units';
 import type { ArtifactKind } from './artifact-store';
-import { runGeneratingOperation } from './generating-operations';
 import type { OperationEnvironment, OperationReport } from './operation';
-import { runAutoDeps, runUpdate } from './prompt-operations';
-import { runCrash, runFix, runTestOperation, runVerify } from './run-operations';
+
+/*
+ * The runners load on first use: graph inference reads this catalogue for every unit's targets
+ * on every nx command (through `@nx-pdd/core/graph`) and runs none of them, and they bring the
+ * LLM layer, the runners and the merge with them.
+ */
+type Runners = typeof import('./generating-operations') & typeof import('./prompt-operations') & typeof import('./run-operations');
+let runners: Runners | undefined;
+type OperationRunner = (unit: PromptUnit, env: OperationEnvironment) => Promise<OperationReport>;
+const load = (): Runners =>
+  (runners ??= { ...require('./generating-operations'), ...require('./prompt-operations'), ...require('./run-operations') } as Runners);
+const runAutoDeps: OperationRunner = (unit, env) => load().runAutoDeps(unit, env);
+const runUpdate: OperationRunner = (unit, env) => load().runUpdate(unit, env);
+const runCrash: OperationRunner = (unit, env) => load().runCrash(unit, env);
+const runVerify: OperationRunner = (unit, env) => load().runVerify(unit, env);
+const runTestOperation: OperationRunner = (unit, env) => load().runTestOperation(unit, env);
+const runFix: OperationRunner = (unit, env) => load().runFix(unit, env);
+const runGeneratingOperation: Runners['runGeneratingOperation'] = (...args) => load().runGeneratingOperation(...args);
 
 /**
  * The operation catalogue: what each operation is and does, written once. The operation type,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PddError } from '../errors';
-import { LlmMessage } from '../llm/types';
+import type { LlmMessage } from '../llm/types';
 import type { OperationName } from './catalogue';
 
 /** Each operation that calls a model has its template (`templates/<operation>.prompt`); `resolve` ends merge conflicts. */

@@ -10,11 +10,11 @@ import { runProcess, RunResult } from './process-runner';
 import { SandboxMode, sandboxFor } from './sandbox';
 import { pythonInterpreter } from './python-interpreter';
 import { parseCoverage } from './coverage';
+import type { JsTestRunner } from './js-test-runners';
 import { classifyFailure, FailureClass, parseJestJson, parseJUnit, TestRunResult } from './test-results';
 
-/** Test runners for JavaScript/TypeScript units (Python units use pytest). */
-export type JsTestRunner = 'node-test' | 'jest' | 'vitest';
-export const JS_TEST_RUNNERS: readonly JsTestRunner[] = ['node-test', 'jest', 'vitest'];
+export { JS_TEST_RUNNERS } from './js-test-runners';
+export type { JsTestRunner } from './js-test-runners';
 
 export interface RunnerOptions {
   workspaceRoot: string;

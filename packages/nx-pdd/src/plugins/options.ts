@@ -1,5 +1,5 @@
 import type { NxJsonConfiguration } from '@nx/devkit';
-import { CamelCase, camelCase, JS_TEST_RUNNERS, JsTestRunner, LanguageSpec, LanguageTable, OPERATION_NAMES, SettingsOverrides } from '@nx-pdd/core';
+import { CamelCase, camelCase, JS_TEST_RUNNERS, JsTestRunner, LanguageSpec, LanguageTable, OPERATION_NAMES, SettingsOverrides } from '@nx-pdd/core/graph';
 
 /** The targets a unit has: one per operation of the catalogue, and preprocess and sync. */
 export const TARGETS = ['preprocess', 'sync', ...OPERATION_NAMES] as const;

@@ -25,7 +25,7 @@ import {
   scanImports,
   TsPathAliases,
   UnitGraphNode,
-} from '@nx-pdd/core';
+} from '@nx-pdd/core/graph';
 import { JsonCache } from '../utils/json-cache';
 import { writeUnitCycles } from './unit-cycles-file';
 import { workspaceDataDirectory } from '../utils/nx-internals';

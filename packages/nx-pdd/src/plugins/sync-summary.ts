@@ -1,7 +1,10 @@
 import { readCachedProjectGraph, type PostTasksExecution, type PreTasksExecution } from '@nx/devkit';
-import { summaryLines, SummaryRow, takeRunRecords, TaskEnd, writeInvocationReports } from '@nx-pdd/core';
+import type { SummaryRow, TaskEnd } from '@nx-pdd/core';
 import { normalizeOptions, NxPddPluginOptions } from './options';
 import { readCutEdges } from './unit-cycles-file';
+
+/** The engine's reports, loaded once tasks ran: the plugin module is loaded by every nx command, most of which run none. */
+const reports = (): Pick<typeof import('@nx-pdd/core'), 'summaryLines' | 'takeRunRecords' | 'writeInvocationReports'> => require('@nx-pdd/core');
 
 /** The id every sync task of one Nx invocation shares: its budget scope and where it leaves its record. */
 export const INVOCATION_ENV = 'NX_PDD_INVOCATION';
@@ -21,6 +24,7 @@ export const postTasksExecution: PostTasksExecution<NxPddPluginOptions> = (rawOp
   const syncTarget = normalizeOptions(rawOptions).targetNames.sync;
   const invocation = process.env[INVOCATION_ENV] ?? context.id;
   const results = Object.values(context.taskResults).filter((r) => r.task.target.target === syncTarget);
+  const { summaryLines, takeRunRecords, writeInvocationReports } = reports();
   const records = takeRunRecords(context.workspaceRoot, invocation);
   if (!results.length) return;
   const failed = new Set(results.filter((r) => r.status === 'failure').map((r) => r.task.target.project));

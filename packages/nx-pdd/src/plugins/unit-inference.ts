@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { preprocessUnit, PromptUnit, resolveUnits, ResolvedUnits } from '@nx-pdd/core';
+import { preprocessUnit, PromptUnit, resolveUnits, ResolvedUnits } from '@nx-pdd/core/graph';
 import { JsonCache } from '../utils/json-cache';
 import { FileGroupHasher } from '../utils/file-group-hasher';
 import { workspaceDataDirectory } from '../utils/nx-internals';

@@ -12,7 +12,7 @@ import {
   templateDigest,
   TemplateName,
   testFilesGlob,
-} from '@nx-pdd/core';
+} from '@nx-pdd/core/graph';
 import { PLUGIN_VERSION } from '../utils/plugin-version';
 import { NormalizedPluginOptions } from './options';
 import { PromptSummary } from './unit-inference';

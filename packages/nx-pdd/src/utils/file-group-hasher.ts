@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readContainedFile } from '@nx-pdd/core';
+import { readContainedFile } from '@nx-pdd/core/graph';
 
 /**
  * Hashes groups of workspace-relative files by content, reading each file once per instance.
