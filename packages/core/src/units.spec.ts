@@ -1,5 +1,5 @@
 import { TempWorkspace } from '../../../tools/testing/temp-workspace';
-import { findPromptFiles, resolveUnits } from './units';
+import { findPromptFiles, promptFileCover, resolveUnits } from './units';
 
 describe('resolveUnits', () => {
   let ws: TempWorkspace;
@@ -165,5 +165,37 @@ describe('resolveUnits', () => {
     ]);
     // An architecture entry whose filepath is a prompt says nothing of code.
     expect(r.units.find((u) => u.name === 'theme')!.paths.code).toBe('theme.json');
+  });
+});
+
+describe('promptFileCover', () => {
+  let ws: TempWorkspace;
+  beforeEach(() => (ws = new TempWorkspace()));
+  afterEach(() => ws.dispose());
+
+  it('names a folder of nothing but prompts once, and every other prompt file by itself', () => {
+    ws.write({
+      'prompts/calc_python.prompt': 'x',
+      'prompts/api/users_python.prompt': 'x',
+      'specs/README.md': 'not a prompt',
+      'specs/a_python.prompt': 'x',
+      'specs/deep/b_python.prompt': 'x',
+      'src/c_python.prompt': 'x',
+      'src/c.py': 'x',
+      'top_python.prompt': 'x',
+      'node_modules/pkg/d_python.prompt': 'x',
+      'empty-ish/notes.txt': 'x',
+    });
+    expect(promptFileCover(ws.root)).toEqual({
+      folders: ['prompts', 'specs/deep'],
+      files: ['specs/a_python.prompt', 'src/c_python.prompt', 'top_python.prompt'],
+    });
+  });
+
+  it('covers exactly what findPromptFiles finds', () => {
+    ws.write({ 'prompts/a_python.prompt': 'x', 'prompts/x/b_python.prompt': 'x', 'lib/c_python.prompt': 'x', 'lib/c.py': 'x' });
+    const { folders, files } = promptFileCover(ws.root);
+    const covered = findPromptFiles(ws.root).filter((f) => files.includes(f) || folders.some((d) => f.startsWith(`${d}/`)));
+    expect(covered).toEqual(findPromptFiles(ws.root));
   });
 });

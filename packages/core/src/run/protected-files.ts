@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../atomic-write';
 import { readContainedFile } from '../contained-read';
 import { unitTestFiles } from '../fingerprint';
-import { findPromptFiles, PromptUnit } from '../units';
+import { promptFileCover, PromptUnit } from '../units';
 import { joinPosix } from '../workspace-paths';
 
 /**
@@ -22,16 +22,17 @@ export function protectedFilesOf(workspaceRoot: string, unit: PromptUnit, runnin
 }
 
 /**
- * What the sandbox binds read-only besides the unit's own files: every prompt file, the PDD
- * root's settings (`.pddrc`, `architecture.json`) and its fingerprint and pristine-generation
- * folders (`.pdd/meta`, `.pdd/generated`), other units' included. Workspace-relative. Not
- * compared after a run (parallel syncs of other units change their own files meanwhile). Other
- * units' code, examples and tests are not listed (finding them means resolving every unit on
- * each run); docs/security.md says so.
+ * What the sandbox binds read-only besides the unit's own files: every prompt file (a folder
+ * of nothing but prompts as one path), the PDD root's settings (`.pddrc`, `architecture.json`)
+ * and its fingerprint and pristine-generation folders (`.pdd/meta`, `.pdd/generated`), other
+ * units' included. Workspace-relative. Not compared after a run (parallel syncs of other units
+ * change their own files meanwhile). Other units' code, examples and tests are not listed
+ * (finding them means resolving every unit on each run); docs/security.md says so.
  */
 export function workspaceProtectedFiles(workspaceRoot: string, unit: PromptUnit): { files: string[]; folders: string[] } {
-  const folders = SHARED_COMMITTED_DIRS.map((f) => joinPosix(unit.pddRoot, f));
-  const files = [...findPromptFiles(workspaceRoot), ...['.pddrc', 'architecture.json'].map((f) => joinPosix(unit.pddRoot, f))];
+  const prompts = promptFileCover(workspaceRoot);
+  const folders = [...SHARED_COMMITTED_DIRS.map((f) => joinPosix(unit.pddRoot, f)), ...prompts.folders];
+  const files = [...prompts.files, ...['.pddrc', 'architecture.json'].map((f) => joinPosix(unit.pddRoot, f))];
   return { files, folders };
 }
 
