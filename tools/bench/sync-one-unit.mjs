@@ -81,7 +81,7 @@ const row = (label, rs, pddSeconds, target) => {
   const wall = median(rs.map((r) => r.ms));
   const ratio = (pddSeconds * 1000) / wall;
   console.log(
-    `${label.padEnd(26)} | ${(wall / 1000).toFixed(1).padStart(6)} s | ${(median(rs.map((r) => r.engineMs)) / 1000).toFixed(2).padStart(6)} s | ${String(pddSeconds).padStart(5)} s | PDD/nx-pdd ${ratio.toFixed(1)}x (target ${target}x) | ${rs[0].operations}`,
+    `${label.padEnd(26)} | ${(wall / 1000).toFixed(1).padStart(6)} s | ${(median(rs.map((r) => r.engineMs)) / 1000).toFixed(2).padStart(6)} s | ${String(pddSeconds).padStart(5)} s | PDD/nx-pdd ${ratio.toFixed(1)}x (target ${target}x) | ${rs[0].operations || '(nothing run)'}`,
   );
 };
 console.log(
