@@ -11,16 +11,18 @@ import type { OperationEnvironment, OperationReport } from './operation';
  */
 type Runners = typeof import('./generating-operations') & typeof import('./prompt-operations') & typeof import('./run-operations');
 let runners: Runners | undefined;
-type OperationRunner = (unit: PromptUnit, env: OperationEnvironment) => Promise<OperationReport>;
 const load = (): Runners =>
   (runners ??= { ...require('./generating-operations'), ...require('./prompt-operations'), ...require('./run-operations') } as Runners);
-const runAutoDeps: OperationRunner = (unit, env) => load().runAutoDeps(unit, env);
-const runUpdate: OperationRunner = (unit, env) => load().runUpdate(unit, env);
-const runCrash: OperationRunner = (unit, env) => load().runCrash(unit, env);
-const runVerify: OperationRunner = (unit, env) => load().runVerify(unit, env);
-const runTestOperation: OperationRunner = (unit, env) => load().runTestOperation(unit, env);
-const runFix: OperationRunner = (unit, env) => load().runFix(unit, env);
-const runGeneratingOperation: Runners['runGeneratingOperation'] = (...args) => load().runGeneratingOperation(...args);
+/** The runner of that name, loaded when an operation first runs. */
+const lazy =
+  (name: 'runAutoDeps' | 'runUpdate' | 'runCrash' | 'runVerify' | 'runTestOperation' | 'runFix') =>
+  (unit: PromptUnit, env: OperationEnvironment): Promise<OperationReport> =>
+    load()[name](unit, env);
+/** A generating operation (generate, example, generate-tests) writing `kind`, loaded on first run. */
+const generating =
+  (op: Parameters<Runners['runGeneratingOperation']>[0], kind: Parameters<Runners['runGeneratingOperation']>[1]) =>
+  (unit: PromptUnit, env: OperationEnvironment): Promise<OperationReport> =>
+    load().runGeneratingOperation(op, kind, unit, env);
 
 /**
  * The operation catalogue: what each operation is and does, written once. The operation type,
@@ -136,7 +138,7 @@ const none = () => [] as const;
 export const OPERATIONS: Readonly<Record<OperationName, OperationSpec>> = {
   'auto-deps': {
     name: 'auto-deps',
-    run: runAutoDeps,
+    run: lazy('runAutoDeps'),
     callsModel: true,
     runs: null,
     prerequisites: ['prompt'],
@@ -157,7 +159,7 @@ export const OPERATIONS: Readonly<Record<OperationName, OperationSpec>> = {
   },
   generate: {
     name: 'generate',
-    run: (unit, env) => runGeneratingOperation('generate', 'code', unit, env),
+    run: generating('generate', 'code'),
     callsModel: true,
     runs: null,
     prerequisites: ['prompt'],
@@ -172,7 +174,7 @@ export const OPERATIONS: Readonly<Record<OperationName, OperationSpec>> = {
   },
   update: {
     name: 'update',
-    run: runUpdate,
+    run: lazy('runUpdate'),
     callsModel: true,
     runs: null,
     prerequisites: ['prompt', 'code_file'],
@@ -193,7 +195,7 @@ export const OPERATIONS: Readonly<Record<OperationName, OperationSpec>> = {
   },
   example: {
     name: 'example',
-    run: (unit, env) => runGeneratingOperation('example', 'example', unit, env),
+    run: generating('example', 'example'),
     callsModel: true,
     runs: null,
     prerequisites: ['code_file'],
@@ -214,7 +216,7 @@ export const OPERATIONS: Readonly<Record<OperationName, OperationSpec>> = {
   },
   crash: {
     name: 'crash',
-    run: runCrash,
+    run: lazy('runCrash'),
     callsModel: true,
     runs: 'example',
     prerequisites: ['code_file', 'example_file'],
@@ -235,7 +237,7 @@ export const OPERATIONS: Readonly<Record<OperationName, OperationSpec>> = {
   },
   verify: {
     name: 'verify',
-    run: runVerify,
+    run: lazy('runVerify'),
     callsModel: true,
     runs: 'example',
     prerequisites: ['runnable_code'],
@@ -256,7 +258,7 @@ export const OPERATIONS: Readonly<Record<OperationName, OperationSpec>> = {
   },
   'generate-tests': {
     name: 'generate-tests',
-    run: (unit, env) => runGeneratingOperation('generate-tests', 'test', unit, env),
+    run: generating('generate-tests', 'test'),
     callsModel: true,
     runs: null,
     prerequisites: ['code_file'],
@@ -278,7 +280,7 @@ export const OPERATIONS: Readonly<Record<OperationName, OperationSpec>> = {
   },
   test: {
     name: 'test',
-    run: runTestOperation,
+    run: lazy('runTestOperation'),
     callsModel: false,
     runs: 'tests',
     prerequisites: ['code_file', 'test_file'],
@@ -299,7 +301,7 @@ export const OPERATIONS: Readonly<Record<OperationName, OperationSpec>> = {
   },
   fix: {
     name: 'fix',
-    run: runFix,
+    run: lazy('runFix'),
     callsModel: true,
     runs: 'tests',
     prerequisites: ['code_file', 'test_file', 'test_results'],

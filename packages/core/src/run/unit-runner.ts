@@ -130,13 +130,6 @@ export function describeTestRunner(unit: PromptUnit, o: Pick<RunnerOptions, 'wor
 }
 
 /**
- * Guard what a run must leave alone. The unit's own files are read before and restored after
- * (with or without a sandbox). The workspace's shared ones (every prompt, `.pddrc`, all of
- * `.pdd/meta` and `.pdd/generated`) are bound read-only inside the sandbox only: parallel syncs
- * of other units change their own fingerprints meanwhile, so comparing them after the run would
- * undo those syncs' work.
- */
-/**
  * Run the example or the tests as untrusted code: the files they must not change guarded (and
  * bound read-only in the sandbox), then put back; a missing npx tool is an error that says so.
  * `tampered`: the files the run changed and that were put back.
@@ -164,6 +157,13 @@ async function runGuarded(
   return { run, tampered };
 }
 
+/**
+ * Guard what a run must leave alone. The unit's own files are read before and restored after
+ * (with or without a sandbox). The workspace's shared ones (every prompt, `.pddrc`, all of
+ * `.pdd/meta` and `.pdd/generated`) are bound read-only inside the sandbox only: parallel syncs
+ * of other units change their own fingerprints meanwhile, so comparing them after the run would
+ * undo those syncs' work.
+ */
 function guardRun(unit: PromptUnit, o: RunnerOptions, running: 'example' | 'tests'): { restore(): string[]; readOnly: string[] } {
   const own = protectedFilesOf(o.workspaceRoot, unit, running);
   const guard = guardFiles(o.workspaceRoot, own);
