@@ -68,20 +68,19 @@ const ws = (file: string) => `{workspaceRoot}/${file}`;
  * Every file a unit's sync may write, in as few entries as say it exactly: Nx checks, stores
  * and restores each output entry of each cached task, and matches each input entry against the
  * workspace's files, so at 500 units twelve entries a sync cost more than the work they
- * describe. The unit's pristine folder is one entry (`folder` as an output, `folder/**` as an
- * input): all it holds is this unit's, and every file in it is the sync's. An operation target
- * keeps its own files: restoring the folder as one operation left it would roll back the
- * copies another operation wrote since. The test file is left out when its siblings' glob,
- * which matches it, is there.
+ * describe. The unit's pristine folder is one entry (`pristineFolder`: the folder as an output,
+ * `folder/**` as an input): all it holds is this unit's, and every file in it is the sync's. An
+ * operation target keeps its own files: restoring the folder as one operation left it would
+ * roll back the copies another operation wrote since. The test file is left out when its
+ * siblings' glob, which matches it, is among the files.
  */
-function unitFileEntries(unit: PromptUnit, files: string[], testGlob: string | null, pristineFolder: string): string[] {
+function unitFileEntries(unit: PromptUnit, files: string[]): { files: string[]; pristineFolder: string | null } {
   const { generatedDir } = pddLayout(unit);
   const s = unit.paths.testSiblings;
   const coveredTest = (f: string) =>
-    testGlob !== null && s !== null && f === unit.paths.test && f.startsWith(joinPosix(s.dir, s.prefix)) && f.endsWith(s.extension);
+    s !== null && f === unit.paths.test && files.includes(testFilesGlob(unit.paths)!) && f.startsWith(joinPosix(s.dir, s.prefix)) && f.endsWith(s.extension);
   const pristine = (f: string) => f.startsWith(`${generatedDir}/`);
-  const kept = files.filter((f) => !pristine(f) && !coveredTest(f));
-  return files.some(pristine) ? [...kept, pristineFolder] : kept;
+  return { files: files.filter((f) => !pristine(f) && !coveredTest(f)), pristineFolder: files.some(pristine) ? generatedDir : null };
 }
 
 export function buildUnitProject(unit: PromptUnit, summary: PromptSummary, name: string, options: NormalizedPluginOptions): ProjectConfiguration {
@@ -208,14 +207,15 @@ export function buildUnitProject(unit: PromptUnit, summary: PromptSummary, name:
   // sync: everything the unit is made of is its input, and every working file it may write is
   // also an output (rule edits-kept), with the fingerprint and run report that record the result.
   const unitFiles = [...new Set([...[...writtenBy.values()].flat(), ...(testGlob ? [testGlob] : []), unit.metaFile])];
-  const { generatedDir } = pddLayout(unit);
+  const entries = unitFileEntries(unit, unitFiles);
+  const pristine = entries.pristineFolder;
   targets[names.sync] = {
     executor: 'nx-pdd:sync',
     cache: !(summary.usesShell && options.allowShell),
     // What this unit relies on of its dependencies (their examples and public declarations),
     // not their prompts or implementations: those re-sync it only through a changed interface.
     inputs: [PROMPT_INPUT, DEPENDENCY_INTERFACES_INPUT, LLM_CONFIG_INPUT, UNIT_FILES_INPUT, ...runnerConfig],
-    outputs: [...unitFileEntries(unit, unitFiles, testGlob, generatedDir), pddLayout(unit).interface].map(ws),
+    outputs: [...entries.files, ...(pristine ? [pristine] : []), pddLayout(unit).interface].map(ws),
     // Dependencies first; flags given to `nx run app:sync --budget=5 ...` apply to them too.
     dependsOn: [{ dependencies: true, target: names.sync, params: 'forward' }],
     options: {
@@ -241,9 +241,7 @@ export function buildUnitProject(unit: PromptUnit, summary: PromptSummary, name:
     namedInputs: {
       [PROMPT_INPUT]: promptInputs,
       // The prompt is in the prompt input already.
-      [UNIT_FILES_INPUT]: unitFileEntries(unit, unitFiles, testGlob, `${generatedDir}/**`)
-        .filter((f) => f !== unit.promptFile)
-        .map(ws),
+      [UNIT_FILES_INPUT]: [...entries.files.filter((f) => f !== unit.promptFile), ...(pristine ? [`${pristine}/**`] : [])].map(ws),
       [LLM_CONFIG_INPUT]: [...modelTables, ...LLM_ENV.map((env) => ({ env }))],
     },
     targets,
