@@ -13,12 +13,10 @@ import { arg, median, MODES, nx as runNx, repo } from './nx-runner.mjs';
 
 const require = createRequire(import.meta.url);
 const { spawnFakeLlm } = require('../fake-llm/fake-llm.js');
+const { fakeModelTable, py } = require('../testing/fake-model.js');
 const runs = Number(arg('runs', 5));
 const delayMs = Number(arg('delay', 0));
-const answer = (body) => [{ content: '```python\n' + body + '\n```', delayMs }];
-const MODEL_TABLE =
-  'provider,model,input,output,coding_arena_elo,model_rank_score,model_rank_source,base_url,api_key,max_reasoning_tokens,structured_output,reasoning_type,location,interactive_only,context_limit\n' +
-  'OpenAI,gpt-fake,1.0,2.0,1400,1400,static,URL/v1,OPENAI_API_KEY,0,True,none,,False,\n';
+const answer = (body) => [{ content: py(body), delayMs }];
 const env = { ...MODES.isolated, OPENAI_API_KEY: 'bench-key', CI: 'true' };
 
 /** A git workspace with the prompt of one unit, `calc`, and the fake model's table. */
@@ -29,7 +27,7 @@ function newWorkspace(url) {
     'nx.json': JSON.stringify({ analytics: false, plugins: ['nx-pdd'] }),
     '.gitignore': 'node_modules\n.nx\n.pdd/cache/\n.pdd/state.db*\n.pdd/runs/\n.pdd/locks/\n',
     'prompts/calc_python.prompt': 'Write add(a, b) returning the sum of two numbers.\n',
-    '.pdd/llm_model.csv': MODEL_TABLE.replace('URL', url),
+    '.pdd/llm_model.csv': fakeModelTable(url),
   };
   for (const [file, text] of Object.entries(files)) {
     mkdirSync(dirname(join(ws, file)), { recursive: true });

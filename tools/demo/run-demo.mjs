@@ -11,12 +11,11 @@ import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const { spawnFakeLlm } = require('../fake-llm/fake-llm.js');
+const { fakeModelTable } = require('../testing/fake-model.js');
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ws = mkdtempSync(join(tmpdir(), 'nx-pdd-demo-'));
 const nxPkg = join(repo, 'node_modules', 'nx');
 const nxBin = join(nxPkg, JSON.parse(readFileSync(join(nxPkg, 'package.json'), 'utf8')).bin.nx);
-const TABLE_HEADER =
-  'provider,model,input,output,coding_arena_elo,model_rank_score,model_rank_source,base_url,api_key,max_reasoning_tokens,structured_output,reasoning_type,location,interactive_only,context_limit';
 
 const bold = (text) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text);
 const say = (text) => process.stdout.write(`\n${bold(`== ${text}`)}\n`);
@@ -52,10 +51,7 @@ const fake = await spawnFakeLlm({ scenario: JSON.parse(readFileSync(join(repo, '
 try {
   // The model table points at the fake server (a new port each run: gitignored here); the key is a placeholder it accepts.
   mkdirSync(join(ws, '.pdd'), { recursive: true });
-  writeFileSync(
-    join(ws, '.pdd', 'llm_model.csv'),
-    `${TABLE_HEADER}\nOpenAI,demo-model,1.0,4.0,1400,1400,static,${fake.url}/v1,NX_PDD_DEMO_KEY,0,True,none,,False,\n`,
-  );
+  writeFileSync(join(ws, '.pdd', 'llm_model.csv'), fakeModelTable(fake.url, { model: 'demo-model', input: '1.0', output: '4.0', keyVar: 'NX_PDD_DEMO_KEY' }));
   env = { ...env, NX_PDD_DEMO_KEY: 'demo' };
   console.log(`fake LLM (prepared answers, tools/demo/scenario.json) on ${fake.url}`);
 

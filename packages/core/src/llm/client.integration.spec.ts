@@ -5,6 +5,7 @@ import { InProcessLedger } from './ledger';
 import { parseModelTable } from './model-table';
 import { ResponseCache } from './response-cache';
 import { FakeLlm as Fake, startFakeLlm } from '../../../../tools/fake-llm/fake-llm';
+import { MODEL_TABLE_HEADER } from '../../../../tools/testing/fake-model';
 const CODE = '```python\ndef add(a, b):\n    return a + b\n```';
 
 describe.each([
@@ -15,8 +16,7 @@ describe.each([
   let ws: TempWorkspace;
   const SECRET = 'sk-test-0123456789abcdef';
   const sleeps: number[] = [];
-  const header =
-    'provider,model,input,output,coding_arena_elo,model_rank_score,model_rank_source,base_url,api_key,max_reasoning_tokens,structured_output,reasoning_type,location,interactive_only,context_limit';
+  const header = MODEL_TABLE_HEADER;
 
   beforeAll(async () => {
     fake = await startFakeLlm({ scenario: { default: { content: CODE } } });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FakeLlm, startFakeLlm } from '../../../../tools/fake-llm/fake-llm';
+import { MODEL_TABLE_HEADER as HEADER } from '../../../../tools/testing/fake-model';
 import { TempWorkspace } from '../../../../tools/testing/temp-workspace';
 import { LlmClient } from './client';
 import { InProcessLedger } from './ledger';
@@ -8,8 +9,6 @@ import { chooseModels, isUsable } from './model-choice';
 import { parseModelTable } from './model-table';
 import { ResponseCache } from './response-cache';
 
-const HEADER =
-  'provider,model,input,output,coding_arena_elo,model_rank_score,model_rank_source,base_url,api_key,max_reasoning_tokens,structured_output,reasoning_type,location,interactive_only,context_limit';
 const OPENAI_ROW = 'OpenAI,gpt-5-mini,0.25,2.0,1350,1350,static,,OPENAI_API_KEY,0,True,effort,,False,400000';
 const table = (...rows: string[]) => ({ rows: parseModelTable([HEADER, ...rows].join('\n'), 'test.csv'), file: 'test.csv' });
 
