@@ -2,8 +2,9 @@
 // same workspace (target: within 1.2x), and a no-op sync with the Nx cache skipped (target:
 // under 50 ms of executor work per unit).
 //   npm run build && node tools/bench/sync-cached.mjs [units=500]
-// The units are Python units in sync as PDD would leave them (code, example, a fingerprint
-// whose command is verify), each depending on unit floor(i/2) (a tree, so tasks have order).
+// The units are Python units in sync as PDD would leave them (code, example, tests in one
+// shared tests/ folder, a fingerprint whose command is verify), each depending on unit
+// floor(i/2) (a tree, so tasks have order). --skipTests: the tests are not run.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -40,6 +41,7 @@ try {
     write(`prompts/u${i}_python.prompt`, `Write u${i}() returning ${i}.\n${dep !== null ? `<pdd-dependency>u${dep}_python.prompt</pdd-dependency>\n` : ''}`);
     write(`u${i}.py`, `${dep !== null ? `from u${dep} import u${dep}\n\n\n` : ''}def u${i}():\n    return ${i}\n`);
     write(`examples/u${i}_example.py`, `from u${i} import u${i}\nprint(u${i}())\n`);
+    write(`tests/test_u${i}.py`, `from u${i} import u${i}\n\n\ndef test_u${i}():\n    assert u${i}() == ${i}\n`);
   }
   write('nx.json', JSON.stringify({ analytics: false, plugins: ['nx-pdd', './noop-target-plugin.js'] }));
   writeFileSync(join(ws, 'noop-target-plugin.js'), readFileSync(join(repo, 'tools/bench/noop-target-plugin.js')));

@@ -1,5 +1,4 @@
 import { pddLayout } from '../pdd-layout';
-import { testFilesGlob } from '../unit-paths';
 import type { PromptUnit } from '../units';
 import type { ArtifactKind } from './artifact-store';
 import type { OperationEnvironment, OperationReport } from './operation';
@@ -65,8 +64,6 @@ export interface OperationWrites {
   pristineCode?: boolean;
   /** The prompt as it was, beside the generations (update). */
   promptBackup?: boolean;
-  /** The test file's siblings: a glob, so a target output only (a transaction journals files). */
-  testSiblings?: boolean;
   /** PDD's run report beside the fingerprint. */
   runReport?: boolean;
 }
@@ -307,7 +304,7 @@ export const OPERATIONS: Readonly<Record<OperationName, OperationSpec>> = {
     prerequisites: ['code_file', 'test_file', 'test_results'],
     produces: ['passing_tests'],
     optional: false,
-    writes: { artifacts: ['code', 'test'], testSiblings: true, runReport: true },
+    writes: { artifacts: ['code', 'test'], runReport: true },
     stateAfter: 'tests_passing',
     dryRun: { settles: [], proves: ['testRun'] },
     recordsTestedDeclarations: true,
@@ -343,10 +340,11 @@ export function artifactFiles(unit: PromptUnit, kinds: readonly ArtifactKind[]):
 
 /**
  * The files an operation may write for a unit, workspace-relative: each working file of its
- * kinds with its pristine copy, and the rest of `writes`. `globs`: also the test file's
- * siblings as a glob (for a target's outputs; a transaction snapshots files, not globs).
+ * kinds with its pristine copy, and the rest of `writes`. Never the test file's siblings
+ * (`test_<name>*`): an operation that runs the tests reads them, and fix writes only the code
+ * or the primary test file.
  */
-export function filesWrittenBy(unit: PromptUnit, operation: OperationName, options: { globs?: boolean } = {}): string[] {
+export function filesWrittenBy(unit: PromptUnit, operation: OperationName): string[] {
   const w = OPERATIONS[operation].writes;
   const layout = pddLayout(unit);
   const files: string[] = [];
@@ -354,8 +352,6 @@ export function filesWrittenBy(unit: PromptUnit, operation: OperationName, optio
   files.push(...artifactFiles(unit, w.artifacts));
   if (w.pristineCode) files.push(layout.pristine('code'));
   if (w.promptBackup) files.push(layout.promptBackup);
-  const glob = w.testSiblings && options.globs ? testFilesGlob(unit.paths) : null;
-  if (glob) files.push(glob);
   if (w.runReport) files.push(layout.runReport);
   return files;
 }

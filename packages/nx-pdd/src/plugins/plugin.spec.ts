@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import picomatch from 'picomatch';
 import { logger, type CreateDependenciesContext, type CreateNodesContextV2, type FileData, type ProjectConfiguration } from '@nx/devkit';
 import { TempWorkspace } from '../../../../tools/testing/temp-workspace';
 import { FileGroupHasher } from '../utils/file-group-hasher';
@@ -104,8 +105,8 @@ describe('nx-pdd plugin', () => {
            "{workspaceRoot}/calc.py",
            "{workspaceRoot}/examples/calc_example.py",
            "{workspaceRoot}/.pdd/meta/calc_python_run.json",
-           "{workspaceRoot}/tests/test_calc*.py",
            "{workspaceRoot}/.pdd/meta/calc_python.json",
+           "{workspaceRoot}/tests/test_calc*.py",
            "{workspaceRoot}/.pdd/generated/calc_python/**",
          ],
        },
@@ -261,8 +262,8 @@ describe('nx-pdd plugin', () => {
              "{workspaceRoot}/.pdd/generated/calc_python/calc.py",
              "{workspaceRoot}/tests/test_calc.py",
              "{workspaceRoot}/.pdd/generated/calc_python/test_calc.py",
-             "{workspaceRoot}/tests/test_calc*.py",
              "{workspaceRoot}/.pdd/meta/calc_python_run.json",
+             "{workspaceRoot}/tests/test_calc*.py",
              {
                "dependentTasksOutputFiles": "**/*",
                "transitive": true,
@@ -297,7 +298,6 @@ describe('nx-pdd plugin', () => {
              "{workspaceRoot}/.pdd/generated/calc_python/calc.py",
              "{workspaceRoot}/tests/test_calc.py",
              "{workspaceRoot}/.pdd/generated/calc_python/test_calc.py",
-             "{workspaceRoot}/tests/test_calc*.py",
              "{workspaceRoot}/.pdd/meta/calc_python_run.json",
            ],
          },
@@ -459,8 +459,8 @@ describe('nx-pdd plugin', () => {
              "{workspaceRoot}/prompts/calc_python.prompt",
              "{workspaceRoot}/calc.py",
              "{workspaceRoot}/examples/calc_example.py",
+             "{workspaceRoot}/tests/test_calc.py",
              "{workspaceRoot}/.pdd/meta/calc_python_run.json",
-             "{workspaceRoot}/tests/test_calc*.py",
              "{workspaceRoot}/.pdd/meta/calc_python.json",
              "{workspaceRoot}/.pdd/generated/calc_python",
              "{workspaceRoot}/.pdd/interface/calc_python.txt",
@@ -660,24 +660,33 @@ describe('nx-pdd plugin', () => {
     expect(sync.inputs).toEqual(
       expect.arrayContaining(['pdd-prompt', { dependentTasksOutputFiles: '**/.pdd/interface/*.txt', transitive: false }, 'pdd-llm-config', 'pdd-unit-files']),
     );
-    // Every output a person may edit is an input too (a folder output as `folder/**`), through the
-    // unit's named inputs; the interface file is written from the code.
+    // Every output a person may edit is an input too (a folder output as `folder/**`, the test
+    // file through its siblings' glob), through the unit's named inputs; the interface file is
+    // written from the code.
     const named = p.calc.namedInputs!;
-    const inputs = sync.inputs!.flatMap((i) => (typeof i === 'string' && named[i] ? named[i] : [i]));
+    const inputs = sync.inputs!.flatMap((i) => (typeof i === 'string' && named[i] ? named[i] : [i])).filter((i) => typeof i === 'string');
+    const readBySync = picomatch(inputs as string[], { dot: true });
     for (const output of sync.outputs!)
-      if (!output.includes('.pdd/interface/')) expect(inputs).toContainEqual(output.includes('.pdd/generated/') ? `${output}/**` : output);
+      if (!output.includes('.pdd/interface/')) expect(readBySync(output.includes('.pdd/generated/') ? `${output}/x` : output)).toBe(true);
+    expect(named['pdd-unit-files']).toContain('{workspaceRoot}/tests/test_calc*.py');
+    // No output is a glob: Nx walks a glob output's folder for each dependent task it hashes.
     expect(sync.outputs).toEqual([
       '{workspaceRoot}/prompts/calc_python.prompt',
       '{workspaceRoot}/calc.py',
       '{workspaceRoot}/examples/calc_example.py',
+      '{workspaceRoot}/tests/test_calc.py',
       '{workspaceRoot}/.pdd/meta/calc_python_run.json',
-      '{workspaceRoot}/tests/test_calc*.py',
       '{workspaceRoot}/.pdd/meta/calc_python.json',
       '{workspaceRoot}/.pdd/generated/calc_python',
       '{workspaceRoot}/.pdd/interface/calc_python.txt',
     ]);
     for (const t of ['generate', 'example', 'generate-tests', 'update', 'crash', 'verify', 'fix'])
       for (const output of p.calc.targets![t].outputs!) expect(p.calc.targets![t].inputs).toContain(output);
+    // What runs the tests reads every test file, the siblings too; it writes none of the siblings.
+    for (const t of ['test', 'fix']) {
+      expect(p.calc.targets![t].inputs).toContain('{workspaceRoot}/tests/test_calc*.py');
+      expect(p.calc.targets![t].outputs!.some((o) => o.includes('*'))).toBe(false);
+    }
     expect(p.calc.targets!['generate-tests'].dependsOn).toEqual(['example']);
   });
 

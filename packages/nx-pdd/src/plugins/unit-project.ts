@@ -65,7 +65,8 @@ export function unitProjectRoot(unit: PromptUnit): string {
 const ws = (file: string) => `{workspaceRoot}/${file}`;
 
 /**
- * Every file a unit's sync may write, in as few entries as say it exactly: Nx checks, stores
+ * A unit's files (those its sync writes, or those and the test siblings it reads), in as few
+ * entries as say them exactly: Nx checks, stores
  * and restores each output entry of each cached task, and matches each input entry against the
  * workspace's files, so at 500 units twelve entries a sync cost more than the work they
  * describe. The unit's pristine folder is one entry (`pristineFolder`: the folder as an output,
@@ -150,8 +151,13 @@ export function buildUnitProject(unit: PromptUnit, summary: PromptSummary, name:
     contextDirs,
   };
 
-  // What each operation writes (test files as a glob): its target's outputs, and together the sync's.
-  const writtenBy = new Map(OPERATION_NAMES.map((op) => [op, filesWrittenBy(unit, op, { globs: true })]));
+  // What each operation writes: its target's outputs, and together the sync's. Never a glob: Nx
+  // walks the folder of each glob output of each dependency task to hash a dependent
+  // (`dependentTasksOutputFiles`), so a `tests/test_<name>*` output made hashing a run-many
+  // quadratic in the test files of a shared tests folder (tools/bench/README.md).
+  const writtenBy = new Map(OPERATION_NAMES.map((op) => [op, filesWrittenBy(unit, op)]));
+  // The test file and its siblings, which an operation that runs the tests reads.
+  const testFiles = testGlob ? [ws(testGlob)] : [];
 
   // A target per operation of the catalogue (operationTargets: false keeps only preprocess and
   // sync: much less for Nx to process at thousands of units; sync runs every operation itself).
@@ -174,7 +180,7 @@ export function buildUnitProject(unit: PromptUnit, summary: PromptSummary, name:
             LLM_CONFIG_INPUT,
             ...writes,
             ...(t.readsCode ? [ws(unit.paths.code)] : []),
-            ...(spec.runs === 'tests' ? runnerConfig : []),
+            ...(spec.runs === 'tests' ? [...testFiles, ...runnerConfig] : []),
             ...(dependsOn.length ? [{ dependentTasksOutputFiles: '**/*', transitive: true }] : []),
           ],
           outputs: writes,
@@ -191,7 +197,7 @@ export function buildUnitProject(unit: PromptUnit, summary: PromptSummary, name:
           // No model: what it reads is the code and the tests, not the prompt.
           executor: `nx-pdd:${op}`,
           cache: t.cache,
-          inputs: [ws(unit.paths.code), ...(testGlob ? [ws(testGlob)] : []), ...runnerConfig],
+          inputs: [ws(unit.paths.code), ...testFiles, ...runnerConfig],
           outputs: writes,
           options: {
             prompt: unit.promptFile,
@@ -204,18 +210,20 @@ export function buildUnitProject(unit: PromptUnit, summary: PromptSummary, name:
         };
   }
 
-  // sync: everything the unit is made of is its input, and every working file it may write is
-  // also an output (rule edits-kept), with the fingerprint and run report that record the result.
-  const unitFiles = [...new Set([...[...writtenBy.values()].flat(), ...(testGlob ? [testGlob] : []), unit.metaFile])];
-  const entries = unitFileEntries(unit, unitFiles);
-  const pristine = entries.pristineFolder;
+  // sync: everything the unit is made of is its input (the test siblings too), and every file it
+  // may write is also an output (rule edits-kept), with the fingerprint and run report that
+  // record the result.
+  const written = [...new Set([...[...writtenBy.values()].flat(), unit.metaFile])];
+  const outputs = unitFileEntries(unit, written);
+  const read = unitFileEntries(unit, testGlob ? [...written, testGlob] : written);
+  const pristine = outputs.pristineFolder;
   targets[names.sync] = {
     executor: 'nx-pdd:sync',
     cache: !(summary.usesShell && options.allowShell),
     // What this unit relies on of its dependencies (their examples and public declarations),
     // not their prompts or implementations: those re-sync it only through a changed interface.
     inputs: [PROMPT_INPUT, DEPENDENCY_INTERFACES_INPUT, LLM_CONFIG_INPUT, UNIT_FILES_INPUT, ...runnerConfig],
-    outputs: [...entries.files, ...(pristine ? [pristine] : []), pddLayout(unit).interface].map(ws),
+    outputs: [...outputs.files, ...(pristine ? [pristine] : []), pddLayout(unit).interface].map(ws),
     // Dependencies first; flags given to `nx run app:sync --budget=5 ...` apply to them too.
     dependsOn: [{ dependencies: true, target: names.sync, params: 'forward' }],
     options: {
@@ -241,7 +249,7 @@ export function buildUnitProject(unit: PromptUnit, summary: PromptSummary, name:
     namedInputs: {
       [PROMPT_INPUT]: promptInputs,
       // The prompt is in the prompt input already.
-      [UNIT_FILES_INPUT]: [...entries.files.filter((f) => f !== unit.promptFile), ...(pristine ? [`${pristine}/**`] : [])].map(ws),
+      [UNIT_FILES_INPUT]: [...read.files.filter((f) => f !== unit.promptFile), ...(pristine ? [`${pristine}/**`] : [])].map(ws),
       [LLM_CONFIG_INPUT]: [...modelTables, ...LLM_ENV.map((env) => ({ env }))],
     },
     targets,
