@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { TempWorkspace } from '../../../tools/testing/temp-workspace';
-import { readContainedFile } from './contained-read';
+import { ContainedReader, readContainedFile } from './contained-read';
 import { preprocessPrompt } from './preprocess';
 import { promptHash } from './fingerprint';
 import { resolveUnits } from './units';
@@ -33,6 +34,23 @@ describe("reading on a prompt's behalf", () => {
     expect(() => readContainedFile(ws.root, 'fifo')).toThrow(/^fifo: is not a regular file \(a pipe, socket or device\)/);
     expect(() => readContainedFile(ws.root, 'big.txt', 1000)).toThrow(/^big\.txt: is 2000 bytes, over the limit of 1000/);
   }, 60_000);
+
+  it('one reader for many files resolves each folder once and still refuses every link out', () => {
+    ws.write({ 'p/a.txt': 'a', 'p/b.txt': 'b', 'q/c.txt': 'c' });
+    ws.link('p/env', '/proc/self/environ').link('out', '/etc').link('inside', 'q');
+    const reader = new ContainedReader(ws.root);
+    expect(reader.read('p/a.txt')?.toString()).toBe('a');
+    // A link in a folder already resolved is followed to where it leads, and refused there.
+    expect(() => reader.read('p/env')).toThrow(/^p\/env: leads outside the workspace/);
+    expect(reader.read('p/b.txt')?.toString()).toBe('b');
+    // A folder that is a link: inside the workspace it is read through, outside it is refused.
+    expect(reader.read('inside/c.txt')?.toString()).toBe('c');
+    expect(() => reader.read('out/hostname')).toThrow(/^out\/hostname: leads outside the workspace/);
+    expect(() => reader.read(relative(ws.root, '/etc/hostname'))).toThrow(/leads outside the workspace \(to \/etc\/hostname\)/);
+    expect(reader.read('nowhere/x.txt')).toBeNull();
+    expect(reader.read('p/a.txt/x')).toBeNull();
+    expect(() => reader.read('p')).toThrow(/^p: is a folder/);
+  });
 
   it('a prompt that is a link to /proc/self/environ is refused before a byte is read', () => {
     ws.link('prompts/env_python.prompt', '/proc/self/environ');

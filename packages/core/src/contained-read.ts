@@ -1,5 +1,5 @@
-import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
-import { isAbsolute, join, relative } from 'node:path';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import { PddError } from './errors';
 
 /** A file's bytes read as untrusted content (readContainedFile), null when it does not exist or is a folder. */
@@ -28,18 +28,68 @@ export const MAX_FILE_BYTES = 8 * 1024 * 1024;
  * non-blocking and checked on the open descriptor. Returns null when the file does not exist.
  */
 export function readContainedFile(workspaceRoot: string, relPath: string, maxBytes = MAX_FILE_BYTES): Buffer | null {
-  let real: string;
+  return new ContainedReader(workspaceRoot).read(relPath, maxBytes);
+}
+
+/**
+ * Reads files of one workspace as `readContainedFile` does, resolving the real path of the
+ * workspace and of each folder once: one pass that reads many files (inference hashes every
+ * prompt and include) makes one `lstat` a file instead of one a path segment. Made for one
+ * pass and dropped: a folder replaced by a link after it was resolved is seen by the next
+ * reader, not by this one.
+ */
+export class ContainedReader {
+  private rootReal: string | undefined;
+  /** Real path of each folder read from, null when it does not exist. */
+  private readonly folders = new Map<string, string | null>();
+
+  constructor(readonly workspaceRoot: string) {}
+
+  /** The file's bytes (see `readContainedFile`), null when it does not exist. */
+  read(relPath: string, maxBytes = MAX_FILE_BYTES): Buffer | null {
+    const real = this.realPath(relPath);
+    if (real === null) return null;
+    this.rootReal ??= realpathSync(this.workspaceRoot);
+    const fromRoot = relative(this.rootReal, real);
+    if (fromRoot.startsWith('..') || isAbsolute(fromRoot)) {
+      throw new PddError('READ_OUTSIDE', `leads outside the workspace (to ${real}): nx-pdd reads no file outside it on a prompt's behalf`, { file: relPath });
+    }
+    return readRegularFile(real, relPath, maxBytes);
+  }
+
+  /** The file's real path: its folder's (resolved once) joined with its name, or the link's target. */
+  private realPath(relPath: string): string | null {
+    const path = join(this.workspaceRoot, relPath);
+    try {
+      const folder = dirname(path);
+      let realFolder = this.folders.get(folder);
+      if (realFolder === undefined) {
+        realFolder = realpathIfExists(folder);
+        this.folders.set(folder, realFolder);
+      }
+      if (realFolder === null) return null;
+      const inFolder = join(realFolder, basename(path));
+      return lstatSync(inFolder).isSymbolicLink() ? realpathSync(inFolder) : inFolder;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+      throw new PddError('READ', `cannot be read (${code ?? (e as Error).message})`, { file: relPath });
+    }
+  }
+}
+
+function realpathIfExists(path: string): string | null {
   try {
-    real = realpathSync(join(workspaceRoot, relPath));
+    return realpathSync(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return null;
-    throw new PddError('READ', `cannot be read (${code ?? (e as Error).message})`, { file: relPath });
+    throw e;
   }
-  const fromRoot = relative(realpathSync(workspaceRoot), real);
-  if (fromRoot.startsWith('..') || isAbsolute(fromRoot)) {
-    throw new PddError('READ_OUTSIDE', `leads outside the workspace (to ${real}): nx-pdd reads no file outside it on a prompt's behalf`, { file: relPath });
-  }
+}
+
+/** Open `real` non-blocking and read it if it is a regular file of at most `maxBytes`. */
+function readRegularFile(real: string, relPath: string, maxBytes: number): Buffer {
   const fd = openSync(real, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
   try {
     const stat = fstatSync(fd);

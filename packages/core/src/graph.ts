@@ -6,7 +6,7 @@
  * Everything here is also exported by the main entry, `@nx-pdd/core`.
  */
 export { joinPosix } from './workspace-paths';
-export { readContainedFile, readContainedText } from './contained-read';
+export { ContainedReader, readContainedFile, readContainedText } from './contained-read';
 export { resolveUnits } from './units';
 export type { PromptUnit, ResolvedUnits } from './units';
 export type { SettingsOverrides } from './unit-settings';

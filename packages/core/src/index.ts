@@ -8,7 +8,7 @@
 export { PddError } from './errors';
 export { joinPosix } from './workspace-paths';
 export { writeFileAtomic } from './atomic-write';
-export { readContainedFile, readContainedText } from './contained-read';
+export { ContainedReader, readContainedFile, readContainedText } from './contained-read';
 export { formatUsd } from './llm/ledger';
 
 // Prompt units: discovery, settings, paths, languages, `.pddrc`

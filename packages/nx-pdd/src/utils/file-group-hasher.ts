@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readContainedFile } from '@nx-pdd/core/graph';
+import { ContainedReader } from '@nx-pdd/core/graph';
 
 /**
  * Hashes groups of workspace-relative files by content, reading each file once per instance.
@@ -11,8 +11,12 @@ import { readContainedFile } from '@nx-pdd/core/graph';
  */
 export class FileGroupHasher {
   private readonly fileHashes = new Map<string, string>();
+  /** One per hasher: each folder's real path is resolved once for all its files. */
+  private readonly reader: ContainedReader;
 
-  constructor(private readonly workspaceRoot: string) {}
+  constructor(workspaceRoot: string) {
+    this.reader = new ContainedReader(workspaceRoot);
+  }
 
   fileHash(file: string): string {
     let h = this.fileHashes.get(file);
@@ -20,7 +24,7 @@ export class FileGroupHasher {
       try {
         // Read as untrusted content: a pipe, a device or a link out of the workspace is never
         // opened for reading (it would hang Nx or read a secret); it hashes by its refusal.
-        const bytes = readContainedFile(this.workspaceRoot, file);
+        const bytes = this.reader.read(file);
         h = bytes === null ? 'missing' : createHash('sha1').update(bytes).digest('hex');
       } catch (e) {
         h = `unreadable:${(e as { code?: string }).code ?? 'error'}`;
