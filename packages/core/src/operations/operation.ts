@@ -24,12 +24,14 @@ export interface OperationEnvironment {
   passEnv?: readonly string[];
   /** Where generated code runs (`--sandbox`, docs/security.md). */
   sandbox?: SandboxMode;
+  /** Called before each run of generated code (the sync says once where it runs). */
+  beforeRun?: () => void;
   /** Folders auto-deps offers files from, relative to the unit's PDD root (default examples, context). */
   contextDirs?: string[];
   /** The key of the interfaces of the units this one depends on, recorded with a test run ('' or absent: none). */
   dependenciesKey?: string;
-  /** The time written into run reports (default now). */
-  recordedAt?: Date;
+  /** The time written into run reports (default now); asked only when one is written. */
+  recordedAt?: () => Date;
 }
 
 /** What one operation did: the files it touched and what its LLM call cost. */

@@ -18,15 +18,18 @@ import { fenced, OperationEnvironment, OperationReport, reportOf, usablePrompt }
 import { renderTemplate } from './templates';
 
 /** How operations run the unit's example and tests: the environment's timeout, secrets and test runners. */
-export const runner = (env: OperationEnvironment): RunnerOptions => ({
-  workspaceRoot: env.workspaceRoot,
-  env: process.env,
-  timeoutMs: env.runTimeoutMs ?? 120_000,
-  secretVars: env.secretVars,
-  passEnv: env.passEnv,
-  sandbox: env.sandbox,
-  testRunners: env.testRunners,
-});
+export const runner = (env: OperationEnvironment): RunnerOptions => {
+  env.beforeRun?.();
+  return {
+    workspaceRoot: env.workspaceRoot,
+    env: process.env,
+    timeoutMs: env.runTimeoutMs ?? 120_000,
+    secretVars: env.secretVars,
+    passEnv: env.passEnv,
+    sandbox: env.sandbox,
+    testRunners: env.testRunners,
+  };
+};
 const fenceOf = (unit: PromptUnit) => unit.language.extension.replace(/^\./, '') || unit.language.id;
 
 /** Whether `content` parses in the unit's language (Python: ast; JS/TS: TypeScript's parser). Null: it does. */
@@ -192,7 +195,7 @@ function recordTests(unit: PromptUnit, env: OperationEnvironment, t: TestsRun): 
   for (const f of unitTestFiles(root, unit)) testFiles[f.slice(f.lastIndexOf('/') + 1)] = sha256(readIfExists(root, f) ?? '');
   const failed = t.result.failed + t.result.errored;
   writeRunReport(root, pddLayout(unit).runReport, {
-    timestamp: (env.recordedAt ?? new Date()).toISOString().replace(/\.\d{3}Z$/, '+00:00'),
+    timestamp: (env.recordedAt?.() ?? new Date()).toISOString().replace(/\.\d{3}Z$/, '+00:00'),
     exit_code: t.run.timedOut ? 124 : (t.run.exitCode ?? 1),
     tests_passed: t.result.passed,
     tests_failed: failed,

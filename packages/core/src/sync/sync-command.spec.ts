@@ -68,7 +68,16 @@ describe('the sync command (no Nx)', () => {
     // The session was handed over while it held the lock, and taken back after.
     expect(watched.map((s) => (s ? 'session' : null))).toEqual(['session', null]);
     expect(existsSync(ws.path(pddLayout(u).lock))).toBe(false);
-    expect(log.some((l) => l.startsWith('generated code runs without a sandbox (--sandbox=off)'))).toBe(true);
+    expect(log.filter((l) => l.startsWith('generated code runs without a sandbox (--sandbox=off)'))).toHaveLength(1);
+    // Nothing left to do: nothing runs, so the sync does not probe or name the sandbox (and
+    // writes no fingerprint, so it does not ask git for the commit's time).
+    const again: string[] = [];
+    const fingerprint = readFileSync(ws.path(u.metaFile), 'utf8');
+    const noop = await runSyncCommand(u, ws.root, env, options(), (l) => again.push(l));
+    expect(operationsRun(noop.outcome!)).toEqual([]);
+    expect(noop.ok).toBe(true);
+    expect(again.filter((l) => l.includes('sandbox'))).toEqual([]);
+    expect(readFileSync(ws.path(u.metaFile), 'utf8')).toBe(fingerprint);
   }, 120_000);
 
   it('a dry run plans, names the interpreter, writes nothing and makes no call; its run record is the plan', async () => {
@@ -100,7 +109,7 @@ describe('the sync command (no Nx)', () => {
       options: options(),
       table: { rows: [], file: 'none' },
       dependenciesKey: '',
-      recordedAt: new Date(),
+      recordedAt: () => new Date(),
       log: () => {},
     });
     watch(session);

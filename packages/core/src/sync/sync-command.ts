@@ -147,7 +147,9 @@ export async function runSyncCommand(
   const estimate = stepCostEstimator(workspaceRoot, unit, table, env);
   const storeFile = join(workspaceRoot, pddLayout(unit).stateDb);
   const dependencies = await dependencyInterfaces(workspaceRoot, o.dependencies ?? []);
-  const recordedAt = recordTime(workspaceRoot, env);
+  // The commit's time asks git (a process): only when a fingerprint or run report is written.
+  let recorded: Date | undefined;
+  const recordedAt = () => (recorded ??= recordTime(workspaceRoot, env));
 
   if (o.dryRun || (o.profile === 'safe' && !o.interactive)) {
     const produced = new Set((o.dependencies ?? []).flatMap((d) => [d.code, ...(d.example ? [d.example] : [])]));

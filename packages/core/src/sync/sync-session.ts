@@ -27,7 +27,7 @@ export interface SessionSpec {
   table: ModelTable;
   /** The interface key of the unit's dependencies, recorded with its test runs. */
   dependenciesKey: string;
-  recordedAt: Date;
+  recordedAt: () => Date;
   log: (line: string) => void;
 }
 
@@ -65,12 +65,20 @@ export class SyncSession {
       store = StateStore.open(join(workspaceRoot, pddLayout(unit).stateDb));
       if (store.warning) log(`warning: ${store.warning}`);
       for (const refused of table.refused ?? []) log(`warning: ${refused}`);
-      const sandbox = sandboxFor(o.sandbox ?? 'auto');
-      log(
-        sandbox === 'bwrap'
-          ? 'generated code runs in a bubblewrap sandbox (private /proc, no network, only the workspace writable)'
-          : `generated code runs without a sandbox (${o.sandbox === 'off' ? '--sandbox=off' : 'bubblewrap is not usable here: apt-get install bubblewrap'}); its environment is allowlisted and its output redacted`,
-      );
+      // --sandbox=require without bubblewrap fails here, before a model is called. Otherwise the
+      // sandbox is probed (a bwrap process) and named only when generated code first runs: a
+      // sync with nothing to run starts no process.
+      if (o.sandbox === 'require') sandboxFor('require');
+      let said = false;
+      const sayWhereCodeRuns = () => {
+        if (said) return;
+        said = true;
+        log(
+          sandboxFor(o.sandbox ?? 'auto') === 'bwrap'
+            ? 'generated code runs in a bubblewrap sandbox (private /proc, no network, only the workspace writable)'
+            : `generated code runs without a sandbox (${o.sandbox === 'off' ? '--sandbox=off' : 'bubblewrap is not usable here: apt-get install bubblewrap'}); its environment is allowlisted and its output redacted`,
+        );
+      };
       const ledger = new SharedLedger(store, {
         scope: budgetScope(env),
         budgetUsd: o.budget ?? unit.settings.budget,
@@ -86,6 +94,7 @@ export class SyncSession {
         secretVars: table.rows.flatMap((r) => r.apiKeyVars),
         passEnv: o.passEnv,
         sandbox: o.sandbox ?? 'auto',
+        beforeRun: sayWhereCodeRuns,
         testRunners: o.testRunners,
         dependenciesKey: spec.dependenciesKey,
         recordedAt: spec.recordedAt,

@@ -57,8 +57,8 @@ export interface SyncEnvironment {
   version: string;
   /** The interface hashes of the units this one depends on (`dependencyInterfaces`). */
   dependencies?: Record<string, string>;
-  /** The time written into fingerprints (default now; sync-command uses the commit's time, so machines agree). */
-  recordedAt?: Date;
+  /** The time written into fingerprints (default now; sync-command uses the commit's time, so machines agree); asked only when one is written. */
+  recordedAt?: () => Date;
   log: (line: string) => void;
 }
 
@@ -96,7 +96,7 @@ function record(
   extras: NxPddFingerprintExtras,
   hashes: FileHashes = currentHashes(env.workspaceRoot, unit, previous),
 ): void {
-  const fp = nextFingerprint(previous, hashes, command, env.version, env.recordedAt);
+  const fp = nextFingerprint(previous, hashes, command, env.version, env.recordedAt?.());
   const deps = env.dependencies ?? {};
   const merged: NxPddFingerprintExtras = {
     ...extrasOf(previous),
