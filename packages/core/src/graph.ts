@@ -13,7 +13,7 @@ export type { SettingsOverrides } from './unit-settings';
 export { testFilesGlob } from './unit-paths';
 export { LanguageTable } from './languages';
 export type { LanguageSpec } from './languages';
-export { pddLayout, modelTablePath, INTERFACE_FILES_GLOB } from './pdd-layout';
+export { pddLayout, modelTablePath, INTERFACE_FILES_GLOB, invocationRecordsDir } from './pdd-layout';
 export { preprocessUnit } from './preprocess';
 export { importLanguageOf, scanImports } from './import-scan';
 export type { ImportLanguage, ImportRef } from './import-scan';

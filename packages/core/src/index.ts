@@ -20,7 +20,7 @@ export { computeUnitPaths, splitBasename, testFilesGlob } from './unit-paths';
 export { LanguageTable } from './languages';
 export type { LanguageSpec } from './languages';
 export { parsePddrc, selectContext, trimSlashes } from './pddrc';
-export { pddLayout, modelTablePath, INTERFACE_FILES_GLOB, LOCAL_STATE, TEMPORARY_FILE_PATTERN } from './pdd-layout';
+export { pddLayout, modelTablePath, INTERFACE_FILES_GLOB, invocationRecordsDir, LOCAL_STATE, TEMPORARY_FILE_PATTERN } from './pdd-layout';
 export type { PddLayout } from './pdd-layout';
 
 // Prompts and the edges between units

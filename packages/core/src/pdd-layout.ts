@@ -122,6 +122,11 @@ export const INVOCATION_REPORTS = {
   junit: `${PDD_DIR}/runs/last-invocation.junit.xml`,
 };
 
+/** The folder where the sync tasks of one invocation leave their records for its summary. */
+export function invocationRecordsDir(invocation: string): string {
+  return `${INVOCATION_REPORTS.records}/${invocation.replace(/[^\w.-]/g, '_')}`;
+}
+
 /**
  * What under `.pdd/` is local to a machine and never committed, as gitignore patterns relative
  * to a PDD root (`.pdd/meta/`, `.pdd/generated/` and `.pdd/interface/` stay committed). Plus the

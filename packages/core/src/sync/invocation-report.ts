@@ -1,4 +1,4 @@
-import { INVOCATION_REPORTS } from '../pdd-layout';
+import { INVOCATION_REPORTS, invocationRecordsDir } from '../pdd-layout';
 import { formatUsd } from '../llm/ledger';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,7 +33,7 @@ export interface SummaryRow {
   blockedBy: string[];
 }
 
-const recordsDir = (workspaceRoot: string, invocation: string) => join(workspaceRoot, INVOCATION_REPORTS.records, invocation.replace(/[^\w.-]/g, '_'));
+const recordsDir = (workspaceRoot: string, invocation: string) => join(workspaceRoot, invocationRecordsDir(invocation));
 
 /** Called by the sync executor: leave this unit's outcome for the invocation's summary. */
 export function saveRunRecord(workspaceRoot: string, invocation: string, record: UnitRunRecord): void {

@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { readCachedProjectGraph, type PostTasksExecution, type PreTasksExecution } from '@nx/devkit';
+import { invocationRecordsDir } from '@nx-pdd/core/graph';
 import type { SummaryRow, TaskEnd } from '@nx-pdd/core';
 import { normalizeOptions, NxPddPluginOptions } from './options';
 import { readCutEdges } from './unit-cycles-file';
@@ -24,6 +27,9 @@ export const postTasksExecution: PostTasksExecution<NxPddPluginOptions> = (rawOp
   const syncTarget = normalizeOptions(rawOptions).targetNames.sync;
   const invocation = process.env[INVOCATION_ENV] ?? context.id;
   const results = Object.values(context.taskResults).filter((r) => r.task.target.target === syncTarget);
+  // Most invocations run no sync (nx build, nx test, ...): they load no engine. Records left by
+  // sync tasks of a target with another name are still removed.
+  if (!results.length && !existsSync(join(context.workspaceRoot, invocationRecordsDir(invocation)))) return;
   const { summaryLines, takeRunRecords, writeInvocationReports } = reports();
   const records = takeRunRecords(context.workspaceRoot, invocation);
   if (!results.length) return;
