@@ -2,11 +2,12 @@
 // same workspace (target: within 1.2x), and a no-op sync with the Nx cache skipped (target:
 // under 50 ms of executor work per unit).
 //   npm run build && node tools/bench/sync-cached.mjs [units=500]
+//   KEEP=1 node tools/bench/sync-cached.mjs 500; node tools/bench/sync-cached.mjs --workspace=<the folder it printed>
 // The units are Python units in sync as PDD would leave them (code, example, tests in one
 // shared tests/ folder, a fingerprint whose command is verify), each depending on unit
 // floor(i/2) (a tree, so tasks have order). --skipTests: the tests are not run.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -16,8 +17,10 @@ const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const require = createRequire(import.meta.url);
 const core = require(join(repo, 'packages/core/dist/index.js'));
 const nxBin = join(repo, 'node_modules/nx/dist/bin/nx.js');
-const units = Number(process.argv[2] ?? 500);
-const ws = mkdtempSync(join(tmpdir(), 'nx-pdd-bench-sync-'));
+// --workspace=DIR times again a workspace a KEEP=1 run left (its setup passes take most of the time).
+const reuse = process.argv.find((a) => a.startsWith('--workspace='))?.slice('--workspace='.length);
+const units = reuse ? readdirSync(join(reuse, 'prompts')).length : Number(process.argv[2] ?? 500);
+const ws = reuse ?? mkdtempSync(join(tmpdir(), 'nx-pdd-bench-sync-'));
 const write = (file, text) => {
   mkdirSync(dirname(join(ws, file)), { recursive: true });
   writeFileSync(join(ws, file), text);
@@ -35,7 +38,10 @@ const nx = (...args) => {
 };
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-try {
+const sync = ['run-many', '-t', 'sync', '--skipTests', '--parallel=2', '--outputStyle=static'];
+const cachedNoop = ['run-many', '-t', 'cached-noop', '--parallel=2', '--outputStyle=static'];
+
+function setUp() {
   for (let i = 0; i < units; i++) {
     const dep = i > 0 ? Math.floor(i / 2) : null;
     write(`prompts/u${i}_python.prompt`, `Write u${i}() returning ${i}.\n${dep !== null ? `<pdd-dependency>u${dep}_python.prompt</pdd-dependency>\n` : ''}`);
@@ -71,13 +77,16 @@ try {
   git('init', '-q');
   git('add', '-A');
   git('commit', '-qm', 'bench');
-  const sync = ['run-many', '-t', 'sync', '--skipTests', '--parallel=2', '--outputStyle=static'];
   console.log(`${units} units in ${ws}`);
   const first = nx(...sync);
   console.log(`first run-many -t sync (adopts every unit, writes its interface file): ${(first.ms / 1000).toFixed(1)} s`);
   nx(...sync); // the synced state's entries (see docs/multi-unit.md)
-  const cachedNoop = ['run-many', '-t', 'cached-noop', '--parallel=2', '--outputStyle=static'];
   nx(...cachedNoop); // stores its entries: the same output files, as they are now
+}
+
+try {
+  if (reuse) console.log(`${units} units in ${ws} (set up by an earlier run)`);
+  else setUp();
   // Interleaved, so drift of a shared machine hits all alike.
   const cached = [];
   const noop = [];
@@ -110,5 +119,5 @@ try {
   );
   console.log(`  wall per task (process start, module load, Nx): ${((cold.ms / units) * 2).toFixed(0)} ms at --parallel=2`);
 } finally {
-  if (!process.env.KEEP) rmSync(ws, { recursive: true, force: true });
+  if (!process.env.KEEP && !reuse) rmSync(ws, { recursive: true, force: true });
 }
