@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import { PddError } from './errors';
 
@@ -34,9 +34,10 @@ export function readContainedFile(workspaceRoot: string, relPath: string, maxByt
 /**
  * Reads files of one workspace as `readContainedFile` does, resolving the real path of the
  * workspace and of each folder once: one pass that reads many files (inference hashes every
- * prompt and include) makes one `lstat` a file instead of one a path segment. Made for one
- * pass and dropped: a folder replaced by a link after it was resolved is seen by the next
- * reader, not by this one.
+ * prompt and include) then opens each file with `O_NOFOLLOW` in its folder's real path, and only
+ * a file that is itself a link is resolved (to its end) and checked. Made for one pass and
+ * dropped: a folder replaced by a link after it was resolved is seen by the next reader, not by
+ * this one.
  */
 export class ContainedReader {
   private rootReal: string | undefined;
@@ -47,36 +48,50 @@ export class ContainedReader {
 
   /** The file's bytes (see `readContainedFile`), null when it does not exist. */
   read(relPath: string, maxBytes = MAX_FILE_BYTES): Buffer | null {
-    const real = this.realPath(relPath);
-    if (real === null) return null;
-    this.rootReal ??= realpathSync(this.workspaceRoot);
-    const fromRoot = relative(this.rootReal, real);
-    if (fromRoot.startsWith('..') || isAbsolute(fromRoot)) {
-      throw new PddError('READ_OUTSIDE', `leads outside the workspace (to ${real}): nx-pdd reads no file outside it on a prompt's behalf`, { file: relPath });
-    }
-    return readRegularFile(real, relPath, maxBytes);
-  }
-
-  /** The file's real path: its folder's (resolved once) joined with its name, or the link's target. */
-  private realPath(relPath: string): string | null {
     const path = join(this.workspaceRoot, relPath);
     try {
-      const folder = dirname(path);
-      let realFolder = this.folders.get(folder);
-      if (realFolder === undefined) {
-        realFolder = realpathIfExists(folder);
-        this.folders.set(folder, realFolder);
-      }
+      const realFolder = this.realFolder(dirname(path));
       if (realFolder === null) return null;
       const inFolder = join(realFolder, basename(path));
-      return lstatSync(inFolder).isSymbolicLink() ? realpathSync(inFolder) : inFolder;
+      let fd: number;
+      try {
+        fd = openSync(this.inside(inFolder, relPath), OPEN_FLAGS | constants.O_NOFOLLOW);
+      } catch (e) {
+        // ELOOP: the file is a link. It is read where it leads, if that is inside.
+        if ((e as NodeJS.ErrnoException).code !== 'ELOOP') throw e;
+        fd = openSync(this.inside(realpathSync(inFolder), relPath), OPEN_FLAGS);
+      }
+      return readOpenFile(fd, relPath, maxBytes);
     } catch (e) {
+      if (e instanceof PddError) throw e;
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') return null;
       throw new PddError('READ', `cannot be read (${code ?? (e as Error).message})`, { file: relPath });
     }
   }
+
+  private realFolder(folder: string): string | null {
+    let real = this.folders.get(folder);
+    if (real === undefined) {
+      real = realpathIfExists(folder);
+      this.folders.set(folder, real);
+    }
+    return real;
+  }
+
+  /** `real`, when it is inside the workspace's real path; else the refusal. */
+  private inside(real: string, relPath: string): string {
+    this.rootReal ??= realpathSync(this.workspaceRoot);
+    const fromRoot = relative(this.rootReal, real);
+    if (fromRoot.startsWith('..') || isAbsolute(fromRoot)) {
+      throw new PddError('READ_OUTSIDE', `leads outside the workspace (to ${real}): nx-pdd reads no file outside it on a prompt's behalf`, { file: relPath });
+    }
+    return real;
+  }
 }
+
+/** Never blocks on a FIFO, never takes a terminal. */
+const OPEN_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY;
 
 function realpathIfExists(path: string): string | null {
   try {
@@ -88,9 +103,8 @@ function realpathIfExists(path: string): string | null {
   }
 }
 
-/** Open `real` non-blocking and read it if it is a regular file of at most `maxBytes`. */
-function readRegularFile(real: string, relPath: string, maxBytes: number): Buffer {
-  const fd = openSync(real, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+/** Read the open file (then closed) if it is a regular file of at most `maxBytes`. */
+function readOpenFile(fd: number, relPath: string, maxBytes: number): Buffer {
   try {
     const stat = fstatSync(fd);
     if (stat.isDirectory()) throw new PddError('READ_DIRECTORY', 'is a folder, not a file', { file: relPath });

@@ -80,7 +80,8 @@ function unitFileEntries(unit: PromptUnit, files: string[]): { files: string[]; 
   const s = unit.paths.testSiblings;
   const coveredTest = (f: string) =>
     s !== null && f === unit.paths.test && files.includes(testFilesGlob(unit.paths)!) && f.startsWith(joinPosix(s.dir, s.prefix)) && f.endsWith(s.extension);
-  const pristine = (f: string) => f.startsWith(`${generatedDir}/`);
+  const inPristine = `${generatedDir}/`;
+  const pristine = (f: string) => f.startsWith(inPristine);
   return { files: files.filter((f) => !pristine(f) && !coveredTest(f)), pristineFolder: files.some(pristine) ? generatedDir : null };
 }
 
