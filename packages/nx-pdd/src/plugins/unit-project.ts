@@ -66,14 +66,14 @@ const ws = (file: string) => `{workspaceRoot}/${file}`;
 
 /**
  * A unit's files (those its sync writes, or those and the test siblings it reads), in as few
- * entries as say them exactly: Nx checks, stores
- * and restores each output entry of each cached task, and matches each input entry against the
- * workspace's files, so at 500 units twelve entries a sync cost more than the work they
- * describe. The unit's pristine folder is one entry (`pristineFolder`: the folder as an output,
- * `folder/**` as an input): all it holds is this unit's, and every file in it is the sync's. An
- * operation target keeps its own files: restoring the folder as one operation left it would
- * roll back the copies another operation wrote since. The test file is left out when its
- * siblings' glob, which matches it, is among the files.
+ * entries as say them exactly: Nx checks, stores and restores each output entry of each cached
+ * task, and matches each input entry against the workspace's files, so at 500 units twelve
+ * entries a sync cost more than the work they describe. The unit's pristine folder is one
+ * entry (`pristineFolder`: the folder as an output, `folder/**` as an input): all it holds is
+ * this unit's, and every file in it is the sync's. An operation target keeps its own files:
+ * restoring the folder as one operation left it would roll back the copies another operation
+ * wrote since. The test file is left out when its siblings' glob, which matches it, is among
+ * the files (an input list only: no output is a glob).
  */
 function unitFileEntries(unit: PromptUnit, files: string[]): { files: string[]; pristineFolder: string | null } {
   const { generatedDir } = pddLayout(unit);
