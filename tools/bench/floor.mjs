@@ -4,13 +4,13 @@
 // nothing else. Then it times warm `nx show projects` and `nx graph --file` in the three Nx
 // modes (median of --runs, after a warm-up), and prints nx-pdd / floor.
 //   node tools/bench/floor.mjs --units=1000 --runs=5      (after npm run build)
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateWorkspace } from './generate-workspace.mjs';
-import { arg, median, MODES, nx as runNx, nxBin, repo } from './nx-runner.mjs';
+import { arg, inferredGraph, median, MODES, nx as runNx, nxBin, repo } from './nx-runner.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const sizes = arg('units', '1000').split(',').map(Number);
@@ -28,17 +28,6 @@ const COMMANDS = {
 const MODES_OF = { 'show, 1 edit': ['daemon'] };
 const nx = (cwd, env, args) => runNx(cwd, env, args).ms;
 
-/** nx-pdd's projects (by prompt file) and edges for the workspace, from the plugin itself (run-plugin.cjs). */
-function record(cwd) {
-  const out = execFileSync(process.execPath, [join(here, 'run-plugin.cjs'), '--graph'], {
-    cwd,
-    env: { ...MODES.isolated, NODE_PATH: join(repo, 'node_modules') },
-    encoding: 'utf8',
-    maxBuffer: 1 << 30,
-  });
-  return JSON.stringify(JSON.parse(out).graph);
-}
-
 const f = (x) => `${Math.round(x)}`.padStart(6);
 console.log(`warm nx commands, median of ${runs} runs after a warm-up, ms; floor = replay-plugin.js (the same projects, targets and edges, no work)`);
 console.log('units | command       | mode       |  floor | nx-pdd | nx-pdd/floor');
@@ -49,7 +38,7 @@ for (const n of sizes) {
   generateWorkspace(pdd, n, { plugin: 'nx-pdd' });
   symlinkSync(join(repo, 'node_modules'), join(pdd, 'node_modules'));
   cpSync(pdd, floor, { recursive: true, verbatimSymlinks: true });
-  writeFileSync(join(floor, 'replay.json'), record(pdd));
+  writeFileSync(join(floor, 'replay.json'), JSON.stringify(inferredGraph(pdd)));
   writeFileSync(join(floor, 'replay-plugin.js'), readFileSync(join(here, 'replay-plugin.js')));
   writeFileSync(join(floor, 'nx.json'), JSON.stringify({ analytics: false, plugins: ['./replay-plugin.js'] }));
   for (const [label, args] of Object.entries(COMMANDS)) {

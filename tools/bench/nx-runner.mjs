@@ -1,5 +1,5 @@
 // What the inference benchmarks share: the repo's nx, the three Nx modes, timing one command.
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,4 +25,15 @@ export function nx(cwd, env, args) {
   const ms = Number(process.hrtime.bigint() - t) / 1e6;
   if (r.status !== 0) throw new Error(`nx ${args.join(' ')} failed in ${cwd}:\n${r.stdout}\n${r.stderr}`);
   return { ms, stdout: r.stdout };
+}
+
+/** nx-pdd's projects (by prompt file) and edges for the workspace in `cwd`, from the plugin itself (run-plugin.cjs --graph). */
+export function inferredGraph(cwd) {
+  const out = execFileSync(process.execPath, [join(repo, 'tools/bench/run-plugin.cjs'), '--graph'], {
+    cwd,
+    env: { ...MODES.isolated, NODE_PATH: join(repo, 'node_modules') },
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  });
+  return JSON.parse(out).graph;
 }

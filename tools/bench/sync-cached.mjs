@@ -11,14 +11,12 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileS
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { arg, inferredGraph, median, nxBin, repo } from './nx-runner.mjs';
 
-const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const require = createRequire(import.meta.url);
 const core = require(join(repo, 'packages/core/dist/index.js'));
-const nxBin = join(repo, 'node_modules/nx/dist/bin/nx.js');
 // --workspace=DIR times again a workspace a KEEP=1 run left (its setup passes take most of the time).
-const reuse = process.argv.find((a) => a.startsWith('--workspace='))?.slice('--workspace='.length);
+const reuse = arg('workspace');
 const units = reuse ? readdirSync(join(reuse, 'prompts')).length : Number(process.argv[2] ?? 500);
 const ws = reuse ?? mkdtempSync(join(tmpdir(), 'nx-pdd-bench-sync-'));
 const write = (file, text) => {
@@ -36,7 +34,6 @@ const nx = (...args) => {
   if (r.status !== 0) throw new Error(`nx ${args.join(' ')} failed:\n${(r.stdout + r.stderr).slice(-3000)}`);
   return { ms: Date.now() - started, out: r.stdout };
 };
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const sync = ['run-many', '-t', 'sync', '--skipTests', '--parallel=2', '--outputStyle=static'];
 const cachedNoop = ['run-many', '-t', 'cached-noop', '--parallel=2', '--outputStyle=static'];
@@ -63,11 +60,8 @@ function setUp() {
   for (const unit of resolved) core.writeFingerprint(ws, unit.metaFile, core.nextFingerprint(null, core.currentHashes(ws, unit, null), 'verify', '0.0.80'));
   // The sync targets' inputs and outputs as nx-pdd infers them: noop-target-plugin.js gives each
   // unit a `cached-noop` target with the same ones (and dependencies) whose command does nothing.
-  const graph = JSON.parse(
-    execFileSync(process.execPath, [join(repo, 'tools/bench/run-plugin.cjs'), '--graph'], { cwd: ws, encoding: 'utf8', maxBuffer: 1 << 30 }),
-  ).graph;
   const shape = Object.fromEntries(
-    Object.entries(graph.projects).map(([file, projects]) => {
+    Object.entries(inferredGraph(ws).projects).map(([file, projects]) => {
       const { inputs, outputs } = Object.values(projects)[0].targets.sync;
       return [file, { inputs, outputs }];
     }),

@@ -2,20 +2,21 @@
 // folder, the way Nx's task orchestrator does it without a daemon: in batches, a task once
 // every task it depends on is done (a task that takes its dependencies' outputs cannot be
 // hashed before). Runs nothing. Prints the median of --runs.
-//   cd <workspace, e.g. one kept by KEEP=1 sync-cached.mjs> && node <repo>/tools/bench/hash-tasks.cjs sync
-//   node <repo>/tools/bench/hash-tasks.cjs sync --inputs='["pdd-prompt"]'   # with other inputs
-// Uses Nx's internal modules (nx/dist/src/...): a benchmark, checked on Nx 22.7.8.
-const { join } = require('node:path');
+//   cd <workspace, e.g. one kept by KEEP=1 sync-cached.mjs> && node <repo>/tools/bench/hash-tasks.mjs sync
+//   node <repo>/tools/bench/hash-tasks.mjs sync --inputs='["pdd-prompt"]'   # with other inputs
+// Uses Nx's internal modules (nx/dist/src/...) of the workspace: a benchmark, checked on Nx 22.7.8.
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { arg, median } from './nx-runner.mjs';
 
-const args = process.argv.slice(2);
-const flag = (name, fallback) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
-const target = args.find((a) => !a.startsWith('--')) ?? 'sync';
-const runs = Number(flag('runs', 9));
-const inputs = flag('inputs', null);
+const target = process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 'sync';
+const runs = Number(arg('runs', 9));
+const inputs = arg('inputs', null);
+const require = createRequire(join(process.cwd(), 'package.json'));
 const nx = (path) => require(join(process.cwd(), 'node_modules/nx/dist/src', path));
 process.env.NX_DAEMON = 'false';
 
-(async () => {
+try {
   const { createProjectGraphAsync } = nx('project-graph/project-graph');
   const { createTaskGraph } = nx('tasks-runner/create-task-graph');
   const { InProcessTaskHasher } = nx('hasher/task-hasher');
@@ -44,9 +45,8 @@ process.env.NX_DAEMON = 'false';
     }
     times.push(Math.round(performance.now() - started));
   }
-  const median = [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)];
-  console.log(`${tasks.length} ${target} tasks in ${batches} batches: hashing median ${median} ms (${times.join(', ')})`);
-})().catch((e) => {
+  console.log(`${tasks.length} ${target} tasks in ${batches} batches: hashing median ${median(times)} ms (${times.join(', ')})`);
+} catch (e) {
   console.error(e);
   process.exit(1);
-});
+}
