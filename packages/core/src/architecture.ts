@@ -1,4 +1,4 @@
-import { readContainedFile } from './contained-read';
+import { DiskView } from './disk-view';
 import { PddError } from './errors';
 import { joinPosix, normalizePosix } from './workspace-paths';
 
@@ -32,9 +32,9 @@ function leafOf(filename: string): string {
  * are absolute or climb out of the PDD root. Null when there is no such file; a file that is not
  * JSON (or not a list) is an error naming it.
  */
-export function readArchitecture(workspaceRoot: string, pddRoot: string): ArchitectureIndex | null {
+export function readArchitecture(disk: DiskView, pddRoot: string): ArchitectureIndex | null {
   const file = joinPosix(pddRoot, 'architecture.json');
-  const bytes = readContainedFile(workspaceRoot, file, 32 * 1024 * 1024);
+  const bytes = disk.read(file, 32 * 1024 * 1024);
   if (bytes === null) return null;
   let data: unknown;
   try {

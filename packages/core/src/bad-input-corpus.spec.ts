@@ -12,7 +12,8 @@ import { planSync } from './sync/sync-unit';
 import { workspaceStatus } from './sync/workspace-status';
 import { acquireUnitLock } from './sync/unit-lock';
 import { recoverJournal } from './sync/transaction';
-import { findPromptFiles, resolveUnits } from './units';
+import { findPromptFiles } from './prompt-files';
+import { resolveUnits } from './units';
 
 /*
  * Bad input, table-driven (issue #12): each case lays out files (text, a symlink, a FIFO), runs

@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import { PddError } from './errors';
 
@@ -67,6 +67,25 @@ export class ContainedReader {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') return null;
       throw new PddError('READ', `cannot be read (${code ?? (e as Error).message})`, { file: relPath });
+    }
+  }
+
+  /**
+   * What tells whether a file changed without reading it: its inode, size, mtime and ctime (ms,
+   * to the µs), and its ctime. Only for a regular file inside the workspace reached without a link
+   * (its folder's real path, the file itself not a link); null for anything else (missing, a
+   * link, a pipe, a folder, outside), which `read` then judges.
+   */
+  stat(relPath: string): { signature: string; changedMs: number } | null {
+    const path = join(this.workspaceRoot, relPath);
+    try {
+      const realFolder = this.realFolder(dirname(path));
+      if (realFolder === null) return null;
+      const s = lstatSync(this.inside(join(realFolder, basename(path)), relPath), { throwIfNoEntry: false });
+      if (!s?.isFile()) return null;
+      return { signature: `${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}`, changedMs: s.ctimeMs };
+    } catch {
+      return null;
     }
   }
 

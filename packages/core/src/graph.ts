@@ -8,7 +8,10 @@
 export { joinPosix } from './workspace-paths';
 export { ContainedReader, readContainedFile, readContainedText } from './contained-read';
 export { resolveUnits } from './units';
+export { answersAsRecorded, diskView, RecordingDiskView } from './disk-view';
+export type { DiskLook, DiskView } from './disk-view';
 export type { PromptUnit, ResolvedUnits } from './units';
+export { settingsFromEnv } from './unit-settings';
 export type { SettingsOverrides } from './unit-settings';
 export { testFilesGlob } from './unit-paths';
 export { LanguageTable } from './languages';

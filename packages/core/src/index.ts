@@ -12,9 +12,12 @@ export { ContainedReader, readContainedFile, readContainedText } from './contain
 export { formatUsd } from './llm/ledger';
 
 // Prompt units: discovery, settings, paths, languages, `.pddrc`
-export { findPromptFiles, resolveUnits } from './units';
+export { resolveUnits } from './units';
+export { findPromptFiles } from './prompt-files';
+export { answersAsRecorded, diskView, RecordingDiskView } from './disk-view';
+export type { DiskLook, DiskView } from './disk-view';
 export type { PromptUnit, ResolvedUnits } from './units';
-export { resolveUnitSettings } from './unit-settings';
+export { resolveUnitSettings, settingsFromEnv } from './unit-settings';
 export type { SettingsOverrides } from './unit-settings';
 export { computeUnitPaths, splitBasename, testFilesGlob } from './unit-paths';
 export { LanguageTable } from './languages';

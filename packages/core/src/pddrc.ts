@@ -1,4 +1,4 @@
-import { readContainedFile } from './contained-read';
+import { DiskView } from './disk-view';
 import { isMap, isScalar, LineCounter, parseDocument, YAMLMap } from 'yaml';
 import picomatch from 'picomatch';
 import { PddError } from './errors';
@@ -154,11 +154,11 @@ function validateDefaults(context: string, defaults: PddrcDefaults, warnings: st
 }
 
 /** Read and parse `<root>/.pddrc`, or null when the file does not exist. */
-export function readPddrc(workspaceRoot: string, pddRoot: string): Pddrc | null {
+export function readPddrc(disk: DiskView, pddRoot: string): Pddrc | null {
   const file = joinPosix(pddRoot, '.pddrc');
   // A .pddrc can arrive by pull request: a regular file inside the workspace only, never a
-  // pipe or a link to a secret (readContainedFile), and a folder is named as such.
-  const bytes = readContainedFile(workspaceRoot, file, 1024 * 1024);
+  // pipe or a link to a secret (DiskView.read), and a folder is named as such.
+  const bytes = disk.read(file, 1024 * 1024);
   if (bytes === null) return null;
   return parsePddrc(bytes.toString('utf8'), file);
 }

@@ -1,5 +1,6 @@
 import { TempWorkspace } from '../../../tools/testing/temp-workspace';
-import { findPromptFiles, promptFileCover, resolveUnits } from './units';
+import { findPromptFiles, promptFileCover } from './prompt-files';
+import { resolveUnits } from './units';
 
 describe('resolveUnits', () => {
   let ws: TempWorkspace;

@@ -1,6 +1,5 @@
 import { metaFilePath } from './pdd-layout';
-import { existsSync, lstatSync, readdirSync, realpathSync } from 'node:fs';
-import { join } from 'node:path';
+import { DiskView, diskView } from './disk-view';
 import { architectureModule, ArchitectureIndex, readArchitecture } from './architecture';
 import { PddError } from './errors';
 import { LanguageSpec, LanguageTable, defaultLanguages } from './languages';
@@ -8,7 +7,7 @@ import { declaredPromptsDirs, Pddrc, readPddrc, selectContext, trimSlashes } fro
 import { parsePromptFileName } from './prompt-file-name';
 import { computeUnitPaths, splitBasename, UnitPaths } from './unit-paths';
 import { resolveUnitSettings, settingsFromEnv, SettingsOverrides, UnitSettings } from './unit-settings';
-import { dirnamePosix, joinPosix, workspaceRelative } from './workspace-paths';
+import { dirnamePosix, joinPosix } from './workspace-paths';
 
 /** One prompt file and everything derived from it: PDD's "unit" (basename + language). */
 export interface PromptUnit {
@@ -55,6 +54,8 @@ export interface ResolveUnitsOptions {
   pluginSettings?: SettingsOverrides;
   env?: NodeJS.ProcessEnv;
   languages?: LanguageTable;
+  /** Where resolving looks at the disk (the disk itself by default; a `RecordingDiskView` to record it). */
+  disk?: DiskView;
 }
 
 export interface ResolvedUnits {
@@ -75,7 +76,8 @@ export function resolveUnits(promptFiles: string[], options: ResolveUnitsOptions
   const { workspaceRoot } = options;
   const languages = options.languages ?? defaultLanguages;
   const env = options.env ?? {};
-  const pddrcs = new PddrcLocator(workspaceRoot);
+  const disk = options.disk ?? diskView(workspaceRoot);
+  const pddrcs = new PddrcLocator(disk);
   const defaultPromptsDir = options.pluginSettings?.promptsDir ?? settingsFromEnv(env).promptsDir ?? 'prompts';
   const legacy = new Map<string, boolean>();
   const architectures = new Map<string, ArchitectureIndex | null>();
@@ -113,13 +115,13 @@ export function resolveUnits(promptFiles: string[], options: ResolveUnitsOptions
     const { basename, language } = verdict.parsed;
     const context = selectContext(pddrc, fromRoot, fromPromptsDir);
     const settings = resolveUnitSettings({ pluginOptions: options.pluginSettings, context, env });
-    if (!legacy.has(root)) legacy.set(root, usesLegacyContextExamples(workspaceRoot, root));
+    if (!legacy.has(root)) legacy.set(root, usesLegacyContextExamples(disk, root));
     const parts = splitBasename(basename);
     let paths: UnitPaths;
     try {
       if (!architectures.has(root)) {
         try {
-          architectures.set(root, readArchitecture(workspaceRoot, root));
+          architectures.set(root, readArchitecture(disk, root));
         } catch (e) {
           // A broken architecture.json is ignored (paths come from .pddrc), said once.
           architectureWarnings.push(`${(e as Error).message}: ignored, paths come from .pddrc`);
@@ -133,7 +135,7 @@ export function resolveUnits(promptFiles: string[], options: ResolveUnitsOptions
       const contextDir = context?.defaults.prompts_dir ? trimSlashes(context.defaults.prompts_dir) : null;
       const belowContext = contextDir && fromRoot.startsWith(contextDir + '/') ? fromRoot.slice(contextDir.length + 1) : '';
       const placement = { ...parts, placementPrefix: belowContext.includes('/') ? belowContext.slice(0, belowContext.lastIndexOf('/') + 1) : '' };
-      paths = computeUnitPaths(root, placement, language, settings, legacy.get(root), architecture, (p) => existsSync(join(workspaceRoot, p)));
+      paths = computeUnitPaths(root, placement, language, settings, legacy.get(root), architecture, (p) => disk.exists(p));
     } catch (e) {
       // A bad output path is an error of this unit alone (and names the setting and its value).
       if (!(e instanceof PddError)) throw e;
@@ -162,16 +164,11 @@ export function resolveUnits(promptFiles: string[], options: ResolveUnitsOptions
 }
 
 /** PDD's legacy layout: no `examples/`, and `context/**\/*_example.*` exists. */
-function usesLegacyContextExamples(workspaceRoot: string, pddRoot: string): boolean {
-  const base = join(workspaceRoot, pddRoot);
-  if (existsSync(join(base, 'examples'))) return false;
-  const contextDir = join(base, 'context');
-  if (!existsSync(contextDir)) return false;
-  try {
-    return (readdirSync(contextDir, { recursive: true }) as string[]).some((f) => /_example\.[^/\\]+$/.test(f));
-  } catch {
-    return false;
-  }
+function usesLegacyContextExamples(disk: DiskView, pddRoot: string): boolean {
+  if (disk.exists(joinPosix(pddRoot, 'examples'))) return false;
+  const contextDir = joinPosix(pddRoot, 'context');
+  if (!disk.exists(contextDir)) return false;
+  return (disk.list(contextDir) ?? []).some((f) => /_example\.[^/\\]+$/.test(f));
 }
 
 /** Finds and caches the nearest `.pddrc` above a file, never above the workspace root. */
@@ -185,7 +182,7 @@ interface Governing {
 class PddrcLocator {
   private readonly byDir = new Map<string, Governing>();
 
-  constructor(private readonly workspaceRoot: string) {}
+  constructor(private readonly disk: DiskView) {}
 
   governing(file: string): Governing {
     return this.forDir(dirnamePosix(file));
@@ -195,9 +192,9 @@ class PddrcLocator {
     const cached = this.byDir.get(dir);
     if (cached) return cached;
     let found: Governing;
-    if (existsSync(join(this.workspaceRoot, dir, '.pddrc'))) {
+    if (this.disk.exists(joinPosix(dir, '.pddrc'))) {
       try {
-        found = { root: dir, pddrc: readPddrc(this.workspaceRoot, dir) };
+        found = { root: dir, pddrc: readPddrc(this.disk, dir) };
       } catch (e) {
         const file = joinPosix(dir, '.pddrc');
         // A PddError already names the file and line.
@@ -233,17 +230,7 @@ class PddrcLocator {
 
   /** The workspace-relative real path of a folder, or null (missing, or outside the workspace). */
   private realDir(dir: string): string | null {
-    if (!this.realDirs.has(dir)) {
-      let real: string | null = null;
-      try {
-        if (lstatSync(join(this.workspaceRoot, dir)).isSymbolicLink())
-          real = workspaceRelative(this.workspaceRoot, realpathSync(join(this.workspaceRoot, dir)));
-        else real = dir;
-      } catch {
-        real = null;
-      }
-      this.realDirs.set(dir, real);
-    }
+    if (!this.realDirs.has(dir)) this.realDirs.set(dir, this.disk.folder(dir));
     return this.realDirs.get(dir)!;
   }
 
@@ -258,49 +245,4 @@ class PddrcLocator {
     for (const { pddrc } of this.byDir.values()) if (pddrc) all.add(pddrc.file);
     return [...all].sort();
   }
-}
-
-const IGNORED_DIRS = new Set(['node_modules', '.git', '.nx', '.pdd', 'dist', '.venv', 'venv', '__pycache__']);
-
-/** The workspace's prompt files: every one, and as few paths as cover exactly them (`promptFileCover`). */
-function walkPromptFiles(workspaceRoot: string): { all: string[]; cover: { folders: string[]; files: string[] } } {
-  const all: string[] = [];
-  const cover = { folders: [] as string[], files: [] as string[] };
-  /** Whether `rel`'s tree holds prompt files and nothing else; what covers them goes to `into`. */
-  const walk = (rel: string, into: typeof cover): boolean => {
-    let onlyPrompts = true;
-    const mine = { folders: [] as string[], files: [] as string[] };
-    for (const entry of readdirSync(join(workspaceRoot, rel), { withFileTypes: true })) {
-      const path = joinPosix(rel, entry.name);
-      if (entry.isDirectory() && !IGNORED_DIRS.has(entry.name)) onlyPrompts = walk(path, mine) && onlyPrompts;
-      else if (entry.isFile() && entry.name.endsWith('.prompt')) {
-        mine.files.push(path);
-        all.push(path);
-      } else onlyPrompts = false;
-    }
-    if (onlyPrompts && rel !== '' && (mine.files.length || mine.folders.length)) into.folders.push(rel);
-    else {
-      into.folders.push(...mine.folders);
-      into.files.push(...mine.files);
-    }
-    return onlyPrompts;
-  };
-  walk('', cover);
-  return { all: all.sort(), cover: { folders: cover.folders.sort(), files: cover.files.sort() } };
-}
-
-/**
- * Every `*.prompt` below the workspace root in as few paths as cover exactly them: a folder
- * whose whole tree holds prompt files and nothing else (PDD's `prompts/`) stands for all of
- * them, any other prompt file is listed itself. What a sandboxed run binds read-only: one mount
- * per such folder instead of one per prompt (at 2,000 units bwrap spent about 9 s of CPU
- * setting up 2,000 mounts before every example or test run). The workspace root is never one.
- */
-export function promptFileCover(workspaceRoot: string): { folders: string[]; files: string[] } {
-  return walkPromptFiles(workspaceRoot).cover;
-}
-
-/** Find every `*.prompt` below the workspace root (for use outside Nx, which globs for us). */
-export function findPromptFiles(workspaceRoot: string): string[] {
-  return walkPromptFiles(workspaceRoot).all;
 }

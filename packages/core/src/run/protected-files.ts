@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../atomic-write';
 import { readContainedFile } from '../contained-read';
 import { unitTestFiles } from '../fingerprint';
-import { promptFileCover, PromptUnit } from '../units';
+import { promptFileCover } from '../prompt-files';
+import { PromptUnit } from '../units';
 import { joinPosix } from '../workspace-paths';
 
 /**

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import picomatch from 'picomatch';
 import { logger, type CreateDependenciesContext, type CreateNodesContextV2, type FileData, type ProjectConfiguration } from '@nx/devkit';
 import { TempWorkspace } from '../../../../tools/testing/temp-workspace';
-import { FileGroupHasher } from '../utils/file-group-hasher';
+import { FileGroupHasher, HashMemo, HashMemoEntry } from '../utils/file-group-hasher';
 import { createDependencies, createNodesV2 } from './plugin';
 import { NxPddPluginOptions } from './options';
 
@@ -774,6 +774,49 @@ describe('nx-pdd plugin', () => {
     expect(new FileGroupHasher(ws.root).groupHash(['a.md', 'b.md'])).not.toBe(h1);
     ws.write({ 'a.md': 'A!' });
     expect(new FileGroupHasher(ws.root).groupHash(['a.md'])).not.toBe(h2);
+  });
+
+  it('takes a hash from the memo only for an unchanged file old enough to trust, and reads any other', () => {
+    ws.write({ 'a.md': 'A', 'b.md': 'B' }).link('l.md', 'a.md');
+    const store = new Map<string, HashMemoEntry>();
+    const memo: HashMemo = { get: (f) => store.get(f), set: (f, e) => void store.set(f, e) };
+    const later = () => Date.now() + 60_000; // every file counts as old
+    const first = new FileGroupHasher(ws.root, memo, later);
+    const real = { a: first.fileHash('a.md'), b: first.fileHash('b.md'), l: first.fileHash('l.md') };
+    expect([...store.keys()].sort()).toEqual(['a.md', 'b.md']); // a link is always read
+    // Plant a marker: only a hasher that trusts the memo returns it.
+    store.set('a.md', { ...store.get('a.md')!, hash: 'from-memo' });
+    expect(new FileGroupHasher(ws.root, memo, later).fileHash('a.md')).toBe('from-memo');
+    ws.write({ 'a.md': 'A, edited' });
+    expect(new FileGroupHasher(ws.root, memo, later).fileHash('a.md')).not.toBe('from-memo');
+    expect(new FileGroupHasher(ws.root, memo, later).fileHash('l.md')).not.toBe(real.l);
+    // A file changed within RACY_MS of its hash keeps being read: its signature is not kept.
+    ws.write({ 'b.md': 'B, edited' });
+    const fresh = new FileGroupHasher(ws.root, memo);
+    const edited = fresh.fileHash('b.md');
+    expect(edited).not.toBe(real.b);
+    expect(store.get('b.md')!.hash).toBe(real.b);
+  });
+
+  it('reuses the last resolution while every look it took answers the same', async () => {
+    ws.write({ 'prompts/calc_python.prompt': 'Calc.' });
+    expect((await projects()).calc.metadata?.pdd.code).toBe('calc.py');
+    const cacheDir = join(ws.root, '.nx/workspace-data');
+    const cacheFile = join(
+      cacheDir,
+      readdirSync(cacheDir).find((f) => /^nx-pdd-[0-9a-f]+\.json$/.test(f))!,
+    );
+    // Plant a marker in the cached resolution: only a run that reuses it returns it.
+    const cache = JSON.parse(readFileSync(cacheFile, 'utf8'));
+    const key = Object.keys(cache).find((k) => k.startsWith('resolution:'))!;
+    cache[key].resolution.resolved.units[0].paths.code = 'planted.py';
+    writeFileSync(cacheFile, JSON.stringify(cache));
+    expect((await projects()).calc.metadata?.pdd.code).toBe('planted.py');
+    // A .pddrc above the prompt was looked for and not found: one now found changes the answer.
+    ws.write({ '.pddrc': 'contexts:\n  default:\n    defaults:\n      generate_output_path: "src/"\n' });
+    expect((await projects()).calc.metadata?.pdd.code).toBe('src/calc.py');
+    // So does another prompt list, or other options.
+    expect((await projects({ generateOutputPath: 'lib/' } as NxPddPluginOptions)).calc.metadata?.pdd.code).toBe('lib/calc.py');
   });
 
   describe('createDependencies', () => {

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { preprocessUnit, PromptUnit, resolveUnits, ResolvedUnits } from '@nx-pdd/core/graph';
+import { answersAsRecorded, DiskLook, preprocessUnit, PromptUnit, RecordingDiskView, resolveUnits, ResolvedUnits, settingsFromEnv } from '@nx-pdd/core/graph';
 import { JsonCache } from '../utils/json-cache';
-import { FileGroupHasher } from '../utils/file-group-hasher';
+import { FileGroupHasher, HashMemoEntry } from '../utils/file-group-hasher';
 import { workspaceDataDirectory } from '../utils/nx-internals';
+import { PLUGIN_VERSION } from '../utils/plugin-version';
 import { NormalizedPluginOptions } from './options';
 
 /** What graph inference keeps of a prompt's preprocessing. */
@@ -32,15 +33,20 @@ interface CacheEntry {
   /** Files the last preprocessing of this prompt depended on (prompt, .pddrc, includes, watched). */
   dependsOn?: string[];
   summary?: PromptSummary;
+  /** The last resolution of the workspace's prompt files, with every look it took at the disk. */
+  resolution?: { looks: DiskLook[]; resolved: ResolvedUnits };
 }
 
-/** Bumped when the cached summary's meaning changes. */
-const CACHE_FORMAT = 1;
+/** Bumped when the meaning of a cached entry changes (the plugin's version is part of the file name too). */
+const CACHE_FORMAT = 2;
 
 /**
- * Resolve units and summarise their prompts. A unit's summary is reused while the content
- * hash of [prompt, .pddrc, every file its last preprocessing read or watched] is unchanged,
- * so a warm run hashes each file once and preprocesses nothing.
+ * Resolve units and summarise their prompts. The resolution is reused while the prompt list,
+ * the options and the PDD_* settings are the same and every look it took at the disk answers
+ * the same. A unit's summary is reused while the content hash of [prompt, .pddrc, every file
+ * its last preprocessing read or watched] is unchanged; a file whose signature is that of its
+ * last hash is not read again. So a warm run resolves nothing, reads no unchanged file and
+ * preprocesses nothing (docs/units-and-graph.md, "Reusing inference").
  */
 export function inferUnits(
   promptFiles: readonly string[],
@@ -48,20 +54,22 @@ export function inferUnits(
   workspaceRoot: string,
   env: NodeJS.ProcessEnv = process.env,
 ): InferenceResult {
-  const resolved = resolveUnits([...promptFiles], {
-    workspaceRoot,
-    pluginSettings: options.settings,
-    env,
-    languages: options.languageTable,
-  });
-  const cacheFile = join(workspaceDataDirectory(workspaceRoot), `nx-pdd-${hashOf({ CACHE_FORMAT, allowShell: options.allowShell })}.json`);
-  const cache = new JsonCache<CacheEntry>(cacheFile);
+  const dataDir = workspaceDataDirectory(workspaceRoot);
+  const cache = new JsonCache<CacheEntry>(join(dataDir, `nx-pdd-${hashOf({ CACHE_FORMAT, PLUGIN_VERSION, allowShell: options.allowShell })}.json`));
+  const resolved = resolveOrReuse(promptFiles, options, workspaceRoot, env, cache);
   const depKey = (u: PromptUnit) => `deps:${u.promptFile}`;
-  const summaryKey = (u: PromptUnit, filesHash: string) => `sum:${hashOf([filesHash, u.pddRoot])}`;
-  const groupOf = (u: PromptUnit, deps: string[]) => [...new Set([u.promptFile, ...(u.pddrcFile ? [u.pddrcFile] : []), ...deps])];
+  // The group hash is hex: nothing after it can make two keys meet.
+  const summaryKey = (u: PromptUnit, filesHash: string) => `sum:${filesHash}:${u.pddRoot}`;
+  // In any order (groupHash sorts); the unit's prompt and .pddrc as resolved now.
+  const groupOf = (u: PromptUnit, deps: string[]) => {
+    const group = new Set(deps).add(u.promptFile);
+    if (u.pddrcFile) group.add(u.pddrcFile);
+    return [...group];
+  };
 
   const units = resolved.units;
-  const hasher = new FileGroupHasher(workspaceRoot);
+  const hashMemo = new JsonCache<HashMemoEntry>(join(dataDir, `nx-pdd-file-hashes.json`));
+  const hasher = new FileGroupHasher(workspaceRoot, hashMemo);
   const before = units.map((u) => hasher.groupHash(groupOf(u, cache.get(depKey(u))?.dependsOn ?? [])));
   const summaries: Array<PromptSummary | undefined> = units.map((u, i) => cache.get(summaryKey(u, before[i]))?.summary);
 
@@ -75,7 +83,26 @@ export function inferUnits(
     });
   }
   cache.save();
+  hashMemo.save();
   return { ...resolved, units: units.map((unit, i) => ({ unit, summary: summaries[i]! })) };
+}
+
+/** The last resolution when it still holds (see inferUnits), else a new one, recorded. */
+function resolveOrReuse(
+  promptFiles: readonly string[],
+  options: NormalizedPluginOptions,
+  workspaceRoot: string,
+  env: NodeJS.ProcessEnv,
+  cache: JsonCache<CacheEntry>,
+): ResolvedUnits {
+  const files = [...promptFiles].sort();
+  const key = `resolution:${hashOf([files, options.settings, options.languages, settingsFromEnv(env)])}`;
+  const last = cache.get(key)?.resolution;
+  if (last && answersAsRecorded(workspaceRoot, last.looks)) return last.resolved;
+  const disk = new RecordingDiskView(workspaceRoot);
+  const resolved = resolveUnits(files, { workspaceRoot, pluginSettings: options.settings, env, languages: options.languageTable, disk });
+  cache.set(key, { resolution: { looks: disk.looks, resolved } });
+  return resolved;
 }
 
 function summarise(unit: PromptUnit, workspaceRoot: string, allowShell: boolean): PromptSummary {
