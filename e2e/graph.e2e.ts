@@ -1,4 +1,4 @@
-import { readFileSync, utimesSync } from 'node:fs';
+import { readFileSync, rmSync, utimesSync } from 'node:fs';
 import { E2EWorkspace } from './support/e2e-workspace';
 
 /*
@@ -74,7 +74,13 @@ describe('prompt units as an Nx project graph (real nx)', () => {
     const edges = Object.values(graph.dependencies as Record<string, Array<{ source: string; target: string; type: string }>>)
       .flat()
       .map((d) => `${d.source}->${d.target}:${d.type}`);
-    expect([...new Set(edges)].sort()).toEqual(['api->calc:static', 'cli->format:static', 'main->report:static', 'report->stats:static', 'stats->calc:static']);
+    expect([...new Set(edges)].sort()).toEqual([
+      'api->calc:implicit',
+      'cli->format:implicit',
+      'main->report:implicit',
+      'report->stats:implicit',
+      'stats->calc:implicit',
+    ]);
   });
 
   it('runs the preprocess target and serves the second run from the Nx cache', () => {
@@ -107,6 +113,26 @@ describe('prompt units as an Nx project graph (real nx)', () => {
     expect(ws.nxJson<string[]>('show', 'projects', '--affected', '--base=HEAD', '--json').sort()).toEqual(['api', 'calc', 'main', 'report', 'stats']);
     ws.git('checkout', '--', '.');
     expect(ws.nxJson<string[]>('show', 'projects', '--affected', '--base=HEAD', '--json')).toEqual([]);
+  });
+
+  it('keeps the edges right when units are renamed and the prompts that make the edges are not edited', () => {
+    const edges = () => {
+      ws.nxOk('graph', '--file=graph.json');
+      const graph = JSON.parse(readFileSync(ws.path('graph.json'), 'utf8')).graph;
+      return Object.values(graph.dependencies as Record<string, Array<{ source: string; target: string }>>)
+        .flat()
+        .map((d) => `${d.source}->${d.target}`)
+        .sort();
+    };
+    edges(); // Nx's file map cache now holds the edges of the names before
+    // A second language renames calc (a target of edges) and stats (a source and a target).
+    ws.write({ 'prompts/calc_typescript.prompt': 'Write calc in TypeScript.\n', 'prompts/stats_typescript.prompt': 'Write stats in TypeScript.\n' });
+    try {
+      expect(edges()).toEqual(['api->calc-python', 'cli->format', 'main->report', 'report->stats-python', 'stats-python->calc-python']);
+    } finally {
+      for (const f of ['prompts/calc_typescript.prompt', 'prompts/stats_typescript.prompt']) rmSync(ws.path(f));
+    }
+    expect(edges()).toEqual(['api->calc', 'cli->format', 'main->report', 'report->stats', 'stats->calc']);
   });
 
   it('an edited include is a cache miss for the units that read it, a hit for the rest', () => {

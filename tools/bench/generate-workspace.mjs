@@ -4,7 +4,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-/** plugin: 'nx-pdd' | 'nx-pdd-implicit' (staticEdges: false) | 'trivial' (tools/bench/trivial-plugin.js) | 'none'. */
+/** plugin: 'nx-pdd' | 'nx-pdd-static' (staticEdges: true) | 'trivial' (tools/bench/trivial-plugin.js) | 'none'. */
 export function generateWorkspace(root, units, { plugin = 'nx-pdd' } = {}) {
   const write = (rel, content) => {
     const abs = join(root, rel);
@@ -14,7 +14,7 @@ export function generateWorkspace(root, units, { plugin = 'nx-pdd' } = {}) {
   write('package.json', JSON.stringify({ name: 'bench', private: true }));
   const plugins = {
     'nx-pdd': ['nx-pdd'],
-    'nx-pdd-implicit': [{ plugin: 'nx-pdd', options: { staticEdges: false } }],
+    'nx-pdd-static': [{ plugin: 'nx-pdd', options: { staticEdges: true } }],
     trivial: ['./trivial-plugin.js'],
     none: [],
   }[plugin];

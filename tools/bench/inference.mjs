@@ -42,11 +42,11 @@ function inProcess(cwd) {
 const f = (x) => `${Math.round(x)}`.padStart(5);
 const summary = [];
 console.log(`nx show projects, median of ${runs} runs, ms. "trivial" = a do-nothing plugin inferring the same projects.`);
-console.log('units | mode            |  none | trivial | nx-pdd | implicit | nx-pdd/none | nx-pdd/trivial | implicit/none');
+console.log('units | mode            |  none | trivial | nx-pdd |   static | nx-pdd/none | nx-pdd/trivial |   static/none');
 for (const n of sizes) {
   const base = mkdtempSync(join(tmpdir(), `nx-pdd-bench-${n}-`));
   const ws = {};
-  for (const plugin of ['none', 'trivial', 'nx-pdd', 'nx-pdd-implicit']) {
+  for (const plugin of ['none', 'trivial', 'nx-pdd', 'nx-pdd-static']) {
     ws[plugin] = join(base, plugin);
     generateWorkspace(ws[plugin], n, { plugin });
     symlinkSync(join(repo, 'node_modules'), join(ws[plugin], 'node_modules'));
@@ -60,7 +60,7 @@ for (const n of sizes) {
     const label = mode === 'cold' ? 'cold (reset)' : `warm ${mode}`;
     const x = (a, b) => `${(a / b).toFixed(2)}x`;
     console.log(
-      `${String(n).padStart(5)} | ${label.padEnd(15)} | ${f(r.none)} | ${f(r.trivial)}   | ${f(r['nx-pdd'])}  | ${f(r['nx-pdd-implicit'])}    | ${x(r['nx-pdd'], r.none).padStart(11)} | ${x(r['nx-pdd'], r.trivial).padStart(14)} | ${x(r['nx-pdd-implicit'], r.none).padStart(13)}`,
+      `${String(n).padStart(5)} | ${label.padEnd(15)} | ${f(r.none)} | ${f(r.trivial)}   | ${f(r['nx-pdd'])}  | ${f(r['nx-pdd-static'])}    | ${x(r['nx-pdd'], r.none).padStart(11)} | ${x(r['nx-pdd'], r.trivial).padStart(14)} | ${x(r['nx-pdd-static'], r.none).padStart(13)}`,
     );
   }
   rmSync(join(ws['nx-pdd'], '.nx'), { recursive: true, force: true });
@@ -80,8 +80,8 @@ if (k) {
   for (const mode of Object.keys(MODES)) {
     const r = k.rows[mode];
     console.log(
-      `  warm ${mode.padEnd(10)}: static edges +${pct(r['nx-pdd'], r.none)} over no plugin (${r['nx-pdd'] / r.none < 1.1 ? 'MET' : 'NOT MET'}), ` +
-        `implicit edges +${pct(r['nx-pdd-implicit'], r.none)} (${r['nx-pdd-implicit'] / r.none < 1.1 ? 'MET' : 'NOT MET'}); a do-nothing plugin with the same projects: +${pct(r.trivial, r.none)}`,
+      `  warm ${mode.padEnd(10)}: nx-pdd (implicit edges) +${pct(r['nx-pdd'], r.none)} over no plugin (${r['nx-pdd'] / r.none < 1.1 ? 'MET' : 'NOT MET'}), ` +
+        `static edges +${pct(r['nx-pdd-static'], r.none)} (${r['nx-pdd-static'] / r.none < 1.1 ? 'MET' : 'NOT MET'}); a do-nothing plugin with the same projects: +${pct(r.trivial, r.none)}`,
     );
   }
   console.log(`  nx-pdd's own work (load + createNodes + createDependencies, fresh process): ${Math.round(own)} ms`);

@@ -34,10 +34,14 @@ export interface NxPddPluginOptions extends SettingsOverrides, Partial<Record<Ta
   /** Folders (relative to a unit's PDD root) whose files auto-deps may offer. Default `["examples", "context"]`. */
   autoDepsContextDirs?: string[];
   /**
-   * Edges between units as static dependencies with their source file (default), or as
-   * implicit ones. Nx checks each static edge's source file with a linear search over the
-   * workspace's non-project files: about 0.35 s at 1,000 units and 9 s at 5,000 (tools/bench).
-   * Implicit edges skip that and work the same for `affected` and `dependsOn: ["^…"]`.
+   * Edges between units as implicit dependencies (default), or as static ones with their source
+   * file (the prompt or code that makes the edge, shown by `nx graph`). Nx keeps a static edge
+   * cached on its source file while that file is unchanged: when a unit is renamed or removed
+   * (a second language, a new `.pddrc`) and the prompt that made the edge is not edited, the
+   * cached edge names a project that is gone, and Nx 22 drops the new edge or fails with
+   * "Cannot read properties of undefined (reading 'push')" until the prompt changes or
+   * `.nx/workspace-data` is removed (docs/units-and-graph.md). Implicit edges are computed
+   * afresh each time and work the same for `affected` and `dependsOn: ["^…"]`.
    */
   staticEdges?: boolean;
 }
@@ -149,7 +153,7 @@ export function normalizeOptions(options: NxPddPluginOptions | undefined): Norma
     passEnv: validNames(o.passEnv),
     sandbox: validSandbox(o.sandbox),
     operationTargets: o.operationTargets !== false,
-    staticEdges: o.staticEdges !== false,
+    staticEdges: o.staticEdges === true,
   };
 }
 

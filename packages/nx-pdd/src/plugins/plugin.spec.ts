@@ -836,7 +836,7 @@ describe('nx-pdd plugin', () => {
       };
     };
 
-    it('adds include, declared and import edges with their source files', async () => {
+    it('with staticEdges, adds include, declared and import edges with their source files', async () => {
       ws.write({
         'prompts/app_python.prompt': 'App <include>examples/calc_example.py</include> <pdd-dependency>web_typescript.prompt</pdd-dependency>',
         'prompts/calc_python.prompt': 'Calc',
@@ -860,7 +860,7 @@ describe('nx-pdd plugin', () => {
         'web.ts',
         'ui.ts',
       ];
-      const deps = await createDependencies(undefined, depsContext(p, files));
+      const deps = await createDependencies({ staticEdges: true }, depsContext(p, files));
       // One edge per pair: app -> calc is both included and imported; the include is kept.
       expect(deps).toEqual([
         { source: 'app', target: 'calc', type: 'static', sourceFile: 'prompts/app_python.prompt' },
@@ -869,7 +869,7 @@ describe('nx-pdd plugin', () => {
       ]);
     });
 
-    it('falls back to an implicit edge when another project owns the source file', async () => {
+    it('with staticEdges, falls back to an implicit edge when another project owns the source file', async () => {
       ws.write({
         'prompts/app_python.prompt': '<include>examples/calc_example.py</include>',
         'prompts/calc_python.prompt': 'C',
@@ -877,11 +877,11 @@ describe('nx-pdd plugin', () => {
       });
       const p = await projects();
       const files = ['prompts/app_python.prompt', 'prompts/calc_python.prompt', 'examples/calc_example.py'];
-      const deps = await createDependencies(undefined, depsContext(p, files, { root: ['prompts/app_python.prompt'] }));
+      const deps = await createDependencies({ staticEdges: true }, depsContext(p, files, { root: ['prompts/app_python.prompt'] }));
       expect(deps).toEqual([{ source: 'app', target: 'calc', type: 'implicit' }]);
     });
 
-    it('emits implicit edges when staticEdges is false', async () => {
+    it('emits implicit edges by default and when staticEdges is false', async () => {
       ws.write({
         'prompts/app_python.prompt': '<include>examples/calc_example.py</include>',
         'prompts/calc_python.prompt': 'C',
@@ -890,6 +890,7 @@ describe('nx-pdd plugin', () => {
       const p = await projects();
       const files = ['prompts/app_python.prompt', 'prompts/calc_python.prompt', 'examples/calc_example.py'];
       expect(await createDependencies({ staticEdges: false }, depsContext(p, files))).toEqual([{ source: 'app', target: 'calc', type: 'implicit' }]);
+      expect(await createDependencies(undefined, depsContext(p, files))).toEqual([{ source: 'app', target: 'calc', type: 'implicit' }]);
     });
 
     it('ignores projects that are not units', async () => {

@@ -87,9 +87,9 @@ interface ScannedImports {
 
 /**
  * Edges between units: prompt includes of another unit's prompt/code/example,
- * `<pdd-dependency>` declarations, and code imports. One edge per pair of units: a static
- * dependency whose source file is the prompt or the code file that makes it, or an implicit
- * one with the plugin option `staticEdges: false`.
+ * `<pdd-dependency>` declarations, and code imports. One edge per pair of units: an implicit
+ * dependency, or with the plugin option `staticEdges: true` a static one whose source file is
+ * the prompt or the code file that makes it (see the option for what Nx's cache does to those).
  */
 export const createDependencies: CreateDependencies<NxPddPluginOptions> = async (rawOptions, context) => {
   const nodes: UnitGraphNode[] = [];
