@@ -33,7 +33,7 @@ export type { ImportLanguage, ImportRef } from './import-scan';
 export { ModuleResolver } from './module-resolution';
 export type { TsPathAliases } from './module-resolution';
 export { computeUnitEdges, mostDirectEdges } from './unit-dependencies';
-export type { UnitGraphNode } from './unit-dependencies';
+export type { UnitEdge, UnitGraphNode } from './unit-dependencies';
 export { cutCycles, describeCycle, edgeLine } from './unit-cycles';
 export type { InterfaceSource } from './code-interface';
 

@@ -893,6 +893,30 @@ describe('nx-pdd plugin', () => {
       expect(await createDependencies(undefined, depsContext(p, files))).toEqual([{ source: 'app', target: 'calc', type: 'implicit' }]);
     });
 
+    it('reuses the last edges while the units and the Nx hashes of their prompts and code are the same', async () => {
+      ws.write({ 'prompts/app_python.prompt': 'A', 'prompts/calc_python.prompt': 'C', 'app.py': 'import calc\n', 'calc.py': 'x = 1\n' });
+      const p = await projects();
+      const files = ['prompts/app_python.prompt', 'prompts/calc_python.prompt', 'app.py', 'calc.py'];
+      expect(await createDependencies(undefined, depsContext(p, files))).toEqual([{ source: 'app', target: 'calc', type: 'implicit' }]);
+      // Plant a marker in the cached edges: only a run that reuses them returns it.
+      const cacheFile = join(ws.root, '.nx/workspace-data/nx-pdd-edges.json');
+      const cache = JSON.parse(readFileSync(cacheFile, 'utf8'));
+      const [key] = Object.keys(cache);
+      cache[key].kept[0].target = 'planted';
+      writeFileSync(cacheFile, JSON.stringify(cache));
+      expect(await createDependencies(undefined, depsContext(p, files))).toEqual([{ source: 'app', target: 'planted', type: 'implicit' }]);
+      // app.py no longer imports calc: Nx hashes it anew, and the edges are computed again.
+      ws.write({ 'app.py': 'print(1)\n' });
+      const edited = depsContext(p, files);
+      edited.fileMap.nonProjectFiles.find((f) => f.file === 'app.py')!.hash = 'h-edited';
+      expect(await createDependencies(undefined, edited)).toEqual([]);
+      // A tsconfig that Nx does not track (ignored) is read each time: no cache then.
+      ws.write({ 'app.py': 'import calc\n', 'tsconfig.base.json': '{}' });
+      cache[key].kept[0].target = 'planted';
+      writeFileSync(cacheFile, JSON.stringify(cache));
+      expect(await createDependencies(undefined, depsContext(p, files))).toEqual([{ source: 'app', target: 'calc', type: 'implicit' }]);
+    });
+
     it('ignores projects that are not units', async () => {
       const deps = await createDependencies(undefined, depsContext({ other: { root: 'libs/other' } }, []));
       expect(deps).toEqual([]);

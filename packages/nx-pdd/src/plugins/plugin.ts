@@ -24,14 +24,16 @@ import {
   ModuleResolver,
   scanImports,
   TsPathAliases,
+  UnitEdge,
   UnitGraphNode,
 } from '@nx-pdd/core/graph';
 import { JsonCache } from '../utils/json-cache';
-import { writeUnitCycles } from './unit-cycles-file';
+import { CutEdge, writeUnitCycles } from './unit-cycles-file';
+import { PLUGIN_VERSION } from '../utils/plugin-version';
 import { workspaceDataDirectory } from '../utils/nx-internals';
 import { normalizeOptions, NxPddPluginOptions } from './options';
 import { assignProjectNames } from './project-names';
-import { inferUnits } from './unit-inference';
+import { hashOf, inferUnits } from './unit-inference';
 import { buildUnitProject, UnitProjectMetadata } from './unit-project';
 
 const warned = new Set<string>();
@@ -112,27 +114,62 @@ export const createDependencies: CreateDependencies<NxPddPluginOptions> = async 
   for (const files of Object.values(context.fileMap.projectFileMap)) for (const f of files) fileHashes.set(f.file, f.hash);
   for (const f of context.fileMap.nonProjectFiles) fileHashes.set(f.file, f.hash);
 
-  const imports = scanCodeImports(nodes, fileHashes, context.workspaceRoot);
-  // tsconfig `paths` matter only for bare JS/TS specifiers (`@acme/ui`), not relative ones.
-  const bareJsImports = [...imports.values()].some((s) => s.language === 'javascript' && s.imports.some((i) => !i.specifier.startsWith('.')));
-  const resolver = new ModuleResolver(
-    nodes.map((n) => n.codeFile),
-    bareJsImports ? readTsPathAliases(context.workspaceRoot) : undefined,
-  );
-  // Nx needs one edge per pair of units (the most direct reason). A cycle would make Nx refuse
-  // every `^sync` task graph: the units of each cycle get a fixed order and the edges against
-  // it are left out (recorded, with file and line, for the sync and its summary to report).
-  const { kept, cut } = cutCycles(mostDirectEdges(computeUnitEdges(nodes, imports, resolver)));
-  writeUnitCycles(
-    context.workspaceRoot,
-    cut.map((e) => ({ source: e.source, target: e.target, description: describeCycle([{ ...e, line: edgeLine(context.workspaceRoot, e) }]) })),
-  );
+  const { kept, cut } = unitEdges(nodes, fileHashes, context.workspaceRoot);
+  writeUnitCycles(context.workspaceRoot, cut);
   if (!normalizeOptions(rawOptions).staticEdges) {
     return kept.map((e) => ({ source: e.source, target: e.target, type: DependencyType.implicit }));
   }
   const nonProjectFiles = new Set(context.fileMap.nonProjectFiles.map((f) => f.file));
   return kept.map((e) => toNxDependency(e.source, e.target, e.sourceFile, nonProjectFiles, context));
 };
+
+interface UnitEdges {
+  kept: Array<Pick<UnitEdge, 'source' | 'target' | 'sourceFile'>>;
+  cut: CutEdge[];
+}
+
+/** Bumped when what unitEdges computes changes (the plugin's version is part of the key too). */
+const EDGES_FORMAT = 1;
+
+/**
+ * The edges between units, and those cut to break cycles, reused while all they are computed
+ * from is the same: the units' metadata (paths, files read, declared dependencies) and the Nx
+ * hash of each unit's prompt and code file (imports, and the lines a cut edge names) and of
+ * the tsconfig whose `paths` resolve bare imports. A tsconfig Nx does not track (ignored) is
+ * read each time, so the edges are then computed each time.
+ */
+function unitEdges(nodes: UnitGraphNode[], fileHashes: Map<string, string>, workspaceRoot: string): UnitEdges {
+  const tsconfigs = TSCONFIGS.map((name) => fileHashes.get(name) ?? (existsSync(join(workspaceRoot, name)) ? null : 'none'));
+  const cache = tsconfigs.includes(null) ? null : new JsonCache<UnitEdges>(join(workspaceDataDirectory(workspaceRoot), 'nx-pdd-edges.json'));
+  const key = hashOf([
+    EDGES_FORMAT,
+    PLUGIN_VERSION,
+    nodes,
+    nodes.map((n) => [fileHashes.get(n.promptFile) ?? null, fileHashes.get(n.codeFile) ?? null]),
+    tsconfigs,
+  ]);
+  let edges = cache?.get(key);
+  if (!edges) {
+    const imports = scanCodeImports(nodes, fileHashes, workspaceRoot);
+    // tsconfig `paths` matter only for bare JS/TS specifiers (`@acme/ui`), not relative ones.
+    const bareJsImports = [...imports.values()].some((s) => s.language === 'javascript' && s.imports.some((i) => !i.specifier.startsWith('.')));
+    const resolver = new ModuleResolver(
+      nodes.map((n) => n.codeFile),
+      bareJsImports ? readTsPathAliases(workspaceRoot) : undefined,
+    );
+    // Nx needs one edge per pair of units (the most direct reason). A cycle would make Nx refuse
+    // every `^sync` task graph: the units of each cycle get a fixed order and the edges against
+    // it are left out (recorded, with file and line, for the sync and its summary to report).
+    const { kept, cut } = cutCycles(mostDirectEdges(computeUnitEdges(nodes, imports, resolver)));
+    edges = {
+      kept: kept.map((e) => ({ source: e.source, target: e.target, sourceFile: e.sourceFile })),
+      cut: cut.map((e) => ({ source: e.source, target: e.target, description: describeCycle([{ ...e, line: edgeLine(workspaceRoot, e) }]) })),
+    };
+    cache?.set(key, edges);
+  }
+  cache?.save();
+  return edges;
+}
 
 /** Scan each existing code file's imports, reusing scans of files whose Nx hash is unchanged. */
 function scanCodeImports(nodes: UnitGraphNode[], fileHashes: Map<string, string>, workspaceRoot: string): Map<string, ScannedImports> {
@@ -160,9 +197,12 @@ function scanCodeImports(nodes: UnitGraphNode[], fileHashes: Map<string, string>
   return out;
 }
 
+/** Where bare JS/TS imports are resolved from, first found first. */
+const TSCONFIGS = ['tsconfig.base.json', 'tsconfig.json'];
+
 /** `compilerOptions.paths` of tsconfig.base.json (else tsconfig.json) at the workspace root. */
 function readTsPathAliases(workspaceRoot: string): TsPathAliases | undefined {
-  for (const name of ['tsconfig.base.json', 'tsconfig.json']) {
+  for (const name of TSCONFIGS) {
     const file = join(workspaceRoot, name);
     if (!existsSync(file)) continue;
     let config: { compilerOptions?: { paths?: Record<string, string[]>; baseUrl?: string } };
