@@ -1,6 +1,7 @@
 import { DiskView } from './disk-view';
-import { isMap, isScalar, LineCounter, parseDocument, YAMLMap } from 'yaml';
-import picomatch from 'picomatch';
+import type * as Yaml from 'yaml';
+import type { YAMLMap } from 'yaml';
+import type Picomatch from 'picomatch';
 import { PddError } from './errors';
 import { joinPosix } from './workspace-paths';
 
@@ -66,8 +67,19 @@ const OTHER_KNOWN_DEFAULTS = new Set([
 ]);
 const OUTPUT_KINDS = new Set(['prompt', 'code', 'example', 'test']);
 
+/*
+ * Loaded on first use: graph inference reuses its last resolution of units on most runs and
+ * then parses no .pddrc, and the two are ~350 KB of modules to compile (tools/bench/README.md,
+ * "Loading the plugin").
+ */
+let yamlModule: typeof Yaml | undefined;
+const yaml = () => (yamlModule ??= require('yaml') as typeof Yaml);
+let picomatchModule: typeof Picomatch | undefined;
+const picomatch = (pattern: string, options: Picomatch.PicomatchOptions) => (picomatchModule ??= require('picomatch') as typeof Picomatch)(pattern, options);
+
 /** Parse `.pddrc` text. Malformed YAML or a wrong value type is an error naming the line. */
 export function parsePddrc(text: string, file: string): Pddrc {
+  const { isMap, isScalar, LineCounter, parseDocument } = yaml();
   const root = file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '';
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: false });
