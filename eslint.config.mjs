@@ -34,6 +34,10 @@ export default tseslint.config(
             // Parsed only when inference resolves units anew (core/pddrc.ts).
             '^yaml$',
             '^picomatch$',
+            // Nx's utilities the plugin needs rarely (a tsconfig, the cached graph after a failure):
+            // its values load ~180 modules into every in-process nx command.
+            '^@nx/devkit$',
+            '^nx/src/utils/logger$',
           ],
         },
       ],

@@ -1,14 +1,14 @@
 import { join } from 'node:path';
-import {
+// Types only: @nx/devkit's values load ~180 modules Nx itself has not loaded, about 70 ms of every
+// in-process nx command (tools/bench/README.md, "Loading the plugin"); public-api.spec checks.
+import type {
   CreateDependencies,
   CreateDependenciesContext,
   CreateNodesResultV2,
   CreateNodesV2,
   DependencyType,
-  logger,
   ProjectConfiguration,
   RawProjectGraphDependency,
-  readJsonFile,
 } from '@nx/devkit';
 import { existsSync } from 'node:fs';
 import {
@@ -30,7 +30,7 @@ import {
 import { JsonCache } from '../utils/json-cache';
 import { CutEdge, writeUnitCycles } from './unit-cycles-file';
 import { PLUGIN_VERSION } from '../utils/plugin-version';
-import { workspaceDataDirectory } from '../utils/nx-internals';
+import { nxLogger, workspaceDataDirectory } from '../utils/nx-internals';
 import { normalizeOptions, NxPddPluginOptions } from './options';
 import { assignProjectNames } from './project-names';
 import { hashOf, inferUnits } from './unit-inference';
@@ -40,8 +40,12 @@ const warned = new Set<string>();
 function warnOnce(message: string): void {
   if (warned.has(message)) return;
   warned.add(message);
-  logger.warn(message);
+  nxLogger().warn(message);
 }
+
+/** DependencyType's values, without loading the enum's module. */
+const IMPLICIT = 'implicit' as DependencyType.implicit;
+const STATIC = 'static' as DependencyType.static;
 
 /** One Nx project per PDD prompt unit (`prompts/**\/<basename>_<language>.prompt`). */
 export const createNodesV2: CreateNodesV2<NxPddPluginOptions> = [
@@ -117,7 +121,7 @@ export const createDependencies: CreateDependencies<NxPddPluginOptions> = async 
   const { kept, cut } = unitEdges(nodes, fileHashes, context.workspaceRoot);
   writeUnitCycles(context.workspaceRoot, cut);
   if (!normalizeOptions(rawOptions).staticEdges) {
-    return kept.map((e) => ({ source: e.source, target: e.target, type: DependencyType.implicit }));
+    return kept.map((e) => ({ source: e.source, target: e.target, type: IMPLICIT }));
   }
   const nonProjectFiles = new Set(context.fileMap.nonProjectFiles.map((f) => f.file));
   return kept.map((e) => toNxDependency(e.source, e.target, e.sourceFile, nonProjectFiles, context));
@@ -207,7 +211,8 @@ function readTsPathAliases(workspaceRoot: string): TsPathAliases | undefined {
     if (!existsSync(file)) continue;
     let config: { compilerOptions?: { paths?: Record<string, string[]>; baseUrl?: string } };
     try {
-      config = readJsonFile(file); // tolerates comments and trailing commas, as tsconfig does
+      // Tolerates comments and trailing commas, as tsconfig does. Read only when edges are computed anew.
+      config = (require('@nx/devkit') as typeof import('@nx/devkit')).readJsonFile(file);
     } catch {
       return undefined;
     }
@@ -231,5 +236,5 @@ function toNxDependency(
   context: CreateDependenciesContext,
 ): RawProjectGraphDependency {
   const known = nonProjectFiles.has(sourceFile) || (context.fileMap.projectFileMap[source] ?? []).some((f) => f.file === sourceFile);
-  return known ? { source, target, type: DependencyType.static, sourceFile } : { source, target, type: DependencyType.implicit };
+  return known ? { source, target, type: STATIC, sourceFile } : { source, target, type: IMPLICIT };
 }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { readCachedProjectGraph, type PostTasksExecution, type PreTasksExecution } from '@nx/devkit';
+import type { PostTasksExecution, PreTasksExecution } from '@nx/devkit';
 import { invocationRecordsDir } from '@nx-pdd/core/graph';
 import type { SummaryRow, TaskEnd } from '@nx-pdd/core';
 import { normalizeOptions, NxPddPluginOptions } from './options';
@@ -39,7 +39,7 @@ export const postTasksExecution: PostTasksExecution<NxPddPluginOptions> = (rawOp
   // The graph is needed only to name what a failure stopped (reading it costs ~0.1 s at 1,000 units).
   if (failed.size) {
     try {
-      const graph = readCachedProjectGraph();
+      const graph = (require('@nx/devkit') as typeof import('@nx/devkit')).readCachedProjectGraph();
       deps = graph.dependencies;
       graphNodes = graph.nodes;
     } catch {

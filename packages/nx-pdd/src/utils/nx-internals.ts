@@ -5,6 +5,17 @@ import { join } from 'node:path';
  * plugin keeps working when an Nx version moves it (peer range: Nx 21 to 24).
  */
 
+/** Nx's logger (the one @nx/devkit exports, already loaded by Nx itself), or the console's. */
+export function nxLogger(): { warn(message: string): void } {
+  try {
+    const mod = require('nx/src/utils/logger');
+    if (typeof mod.logger?.warn === 'function') return mod.logger;
+  } catch {
+    // fall through
+  }
+  return { warn: (message) => console.warn(message) };
+}
+
 /** Nx's folder for plugin caches (`.nx/workspace-data` unless the user moved it). */
 export function workspaceDataDirectory(workspaceRoot: string): string {
   try {
