@@ -7,7 +7,8 @@
  * a node_modules link to nx + nx-pdd packed from this repo, then measures:
  *  1. units: the prompt units PDD's own rule lists (pdd_oracle.py --units: the root project and
  *     every sub-project with its own .pddrc) against the projects `nx graph` shows;
- *  2. `nx show projects` and `nx graph --file` exit 0;
+ *  2. `nx show projects` and `nx graph --file` exit 0, and the graph is the same with the caches the
+ *     first command left as without any;
  *  3. `nx run-many -t sync --dryRun` runs every unit, with an LLM endpoint on 127.0.0.1 that
  *     counts requests (there must be none);
  *  4. `nx-pdd status --json`: its time, and for every unit with a fingerprint its first
@@ -18,7 +19,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { preparePluginInstall } from '../../e2e/support/plugin-install';
@@ -99,12 +100,19 @@ async function main(): Promise<void> {
     missing: missing.slice(0, 20),
     extra: [...found].filter((k) => !expectedKeys.includes(k)).slice(0, 20),
   };
+  // The graph above came from the caches `show projects` left; the same graph from none must match.
+  renameSync(join(ws, '.nx'), join(work, 'nx-warm'));
+  const coldFile = join(work, 'graph-cold.json');
+  const cold = nx(['graph', `--file=${coldFile}`]);
+  const sameAsCold = graph.code === 0 && cold.code === 0 && readFileSync(graphFile, 'utf8') === readFileSync(coldFile, 'utf8');
   figures.showProjects = { exit: show.code, seconds: +show.seconds.toFixed(1) };
-  figures.graph = { exit: graph.code, seconds: +graph.seconds.toFixed(1) };
+  figures.graph = { exit: graph.code, seconds: +graph.seconds.toFixed(1), sameWithoutCaches: sameAsCold };
   console.log(
     `units: ${found.size} found / ${expectedKeys.length} expected by PDD's rule${missing.length ? ` (missing: ${missing.slice(0, 5).join(', ')}...)` : ''}`,
   );
-  console.log(`nx show projects: exit ${show.code} (${show.seconds.toFixed(1)} s); nx graph --file: exit ${graph.code} (${graph.seconds.toFixed(1)} s)`);
+  console.log(
+    `nx show projects: exit ${show.code} (${show.seconds.toFixed(1)} s); nx graph --file: exit ${graph.code} (${graph.seconds.toFixed(1)} s), ${sameAsCold ? 'the same' : 'NOT the same'} without nx-pdd's and Nx's caches`,
+  );
 
   // 3: every unit's dry run, with an endpoint that counts LLM requests.
   if (!skipDryRun) {
