@@ -44,6 +44,12 @@ describe('prompt units as an Nx project graph (real nx)', () => {
     utimesSync(ws.path(file), new Date('2001-01-01'), new Date('2001-01-01'));
   };
   afterAll(() => ws?.dispose());
+  /** The edges of `nx graph`, computed now. */
+  const graphEdges = () => {
+    ws.nxOk('graph', '--file=graph.json');
+    const graph = JSON.parse(readFileSync(ws.path('graph.json'), 'utf8')).graph;
+    return Object.values(graph.dependencies as Record<string, Array<{ source: string; target: string; type: string }>>).flat();
+  };
 
   it('nx show projects lists one project per unit', () => {
     expect(ws.nxJson<string[]>('show', 'projects', '--json').sort()).toEqual(['api', 'calc', 'cli', 'format', 'main', 'report', 'stats']);
@@ -69,11 +75,7 @@ describe('prompt units as an Nx project graph (real nx)', () => {
   });
 
   it('nx graph has the include, declared and import edges', () => {
-    ws.nxOk('graph', '--file=graph.json');
-    const graph = JSON.parse(readFileSync(ws.path('graph.json'), 'utf8')).graph;
-    const edges = Object.values(graph.dependencies as Record<string, Array<{ source: string; target: string; type: string }>>)
-      .flat()
-      .map((d) => `${d.source}->${d.target}:${d.type}`);
+    const edges = graphEdges().map((d) => `${d.source}->${d.target}:${d.type}`);
     expect([...new Set(edges)].sort()).toEqual([
       'api->calc:implicit',
       'cli->format:implicit',
@@ -116,14 +118,10 @@ describe('prompt units as an Nx project graph (real nx)', () => {
   });
 
   it('keeps the edges right when units are renamed and the prompts that make the edges are not edited', () => {
-    const edges = () => {
-      ws.nxOk('graph', '--file=graph.json');
-      const graph = JSON.parse(readFileSync(ws.path('graph.json'), 'utf8')).graph;
-      return Object.values(graph.dependencies as Record<string, Array<{ source: string; target: string }>>)
-        .flat()
+    const edges = () =>
+      graphEdges()
         .map((d) => `${d.source}->${d.target}`)
         .sort();
-    };
     edges(); // Nx's file map cache now holds the edges of the names before
     // A second language renames calc (a target of edges) and stats (a source and a target).
     ws.write({ 'prompts/calc_typescript.prompt': 'Write calc in TypeScript.\n', 'prompts/stats_typescript.prompt': 'Write stats in TypeScript.\n' });

@@ -48,11 +48,9 @@ export class ContainedReader {
 
   /** The file's bytes (see `readContainedFile`), null when it does not exist. */
   read(relPath: string, maxBytes = MAX_FILE_BYTES): Buffer | null {
-    const path = join(this.workspaceRoot, relPath);
     try {
-      const realFolder = this.realFolder(dirname(path));
-      if (realFolder === null) return null;
-      const inFolder = join(realFolder, basename(path));
+      const inFolder = this.inRealFolder(relPath);
+      if (inFolder === null) return null;
       let fd: number;
       try {
         fd = openSync(this.inside(inFolder, relPath), OPEN_FLAGS | constants.O_NOFOLLOW);
@@ -77,16 +75,22 @@ export class ContainedReader {
    * link, a pipe, a folder, outside), which `read` then judges.
    */
   stat(relPath: string): { signature: string; changedMs: number } | null {
-    const path = join(this.workspaceRoot, relPath);
     try {
-      const realFolder = this.realFolder(dirname(path));
-      if (realFolder === null) return null;
-      const s = lstatSync(this.inside(join(realFolder, basename(path)), relPath), { throwIfNoEntry: false });
+      const inFolder = this.inRealFolder(relPath);
+      if (inFolder === null) return null;
+      const s = lstatSync(this.inside(inFolder, relPath), { throwIfNoEntry: false });
       if (!s?.isFile()) return null;
       return { signature: `${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}`, changedMs: s.ctimeMs };
     } catch {
       return null;
     }
+  }
+
+  /** The file's path in its folder's real path (the file itself not resolved), null when the folder does not exist. */
+  private inRealFolder(relPath: string): string | null {
+    const path = join(this.workspaceRoot, relPath);
+    const realFolder = this.realFolder(dirname(path));
+    return realFolder === null ? null : join(realFolder, basename(path));
   }
 
   private realFolder(folder: string): string | null {

@@ -36,6 +36,16 @@ describe('nx-pdd plugin', () => {
     walk('');
     return out.sort();
   };
+  /** The inference cache (`nx-pdd-<optionsHash>.json`), parsed, and a way to write it back. */
+  const inferenceCache = () => {
+    const dir = join(ws.root, '.nx/workspace-data');
+    const file = join(
+      dir,
+      readdirSync(dir).find((f) => /^nx-pdd-[0-9a-f]+\.json$/.test(f))!,
+    );
+    const cache = JSON.parse(readFileSync(file, 'utf8'));
+    return { cache, save: () => writeFileSync(file, JSON.stringify(cache)) };
+  };
   const projects = async (options?: NxPddPluginOptions) => {
     const results = await createNodesFn(prompts(), options, context);
     return Object.fromEntries(results.flatMap(([, r]) => Object.values(r.projects ?? {})).map((p) => [p.name!, p as ProjectConfiguration]));
@@ -752,13 +762,11 @@ describe('nx-pdd plugin', () => {
   it('serves a warm run from the cache without preprocessing again', async () => {
     ws.write({ 'prompts/calc_python.prompt': 'v1 <include>a.md</include>', 'a.md': 'A' });
     await projects();
-    const cacheDir = join(ws.root, '.nx/workspace-data');
-    const cacheFile = readdirSync(cacheDir).find((f) => f.startsWith('nx-pdd-') && f !== 'nx-pdd-imports.json')!;
     // Plant a marker in the cached summary: only a run served from the cache returns it.
-    const cache = JSON.parse(readFileSync(join(cacheDir, cacheFile), 'utf8'));
+    const { cache, save } = inferenceCache();
     const key = Object.keys(cache).find((k) => k.startsWith('sum:'))!;
     cache[key].summary.errors = ['served from cache'];
-    writeFileSync(join(cacheDir, cacheFile), JSON.stringify(cache));
+    save();
     expect((await projects()).calc.metadata?.pdd.errors).toEqual(['served from cache']);
     ws.write({ 'a.md': 'A2' });
     expect((await projects()).calc.metadata?.pdd.errors).toBeUndefined();
@@ -801,16 +809,11 @@ describe('nx-pdd plugin', () => {
   it('reuses the last resolution while every look it took answers the same', async () => {
     ws.write({ 'prompts/calc_python.prompt': 'Calc.' });
     expect((await projects()).calc.metadata?.pdd.code).toBe('calc.py');
-    const cacheDir = join(ws.root, '.nx/workspace-data');
-    const cacheFile = join(
-      cacheDir,
-      readdirSync(cacheDir).find((f) => /^nx-pdd-[0-9a-f]+\.json$/.test(f))!,
-    );
     // Plant a marker in the cached resolution: only a run that reuses it returns it.
-    const cache = JSON.parse(readFileSync(cacheFile, 'utf8'));
+    const { cache, save } = inferenceCache();
     const key = Object.keys(cache).find((k) => k.startsWith('resolution:'))!;
     cache[key].resolution.resolved.units[0].paths.code = 'planted.py';
-    writeFileSync(cacheFile, JSON.stringify(cache));
+    save();
     expect((await projects()).calc.metadata?.pdd.code).toBe('planted.py');
     // A .pddrc above the prompt was looked for and not found: one now found changes the answer.
     ws.write({ '.pddrc': 'contexts:\n  default:\n    defaults:\n      generate_output_path: "src/"\n' });
