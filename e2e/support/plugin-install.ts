@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 
 export const REPO_ROOT = resolve(__dirname, '../..');
 
@@ -17,14 +17,19 @@ export function e2eNxVersion(projectGlobals: Record<string, unknown> = globalThi
   return process.env.NX_PDD_E2E_NX ?? JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).devDependencies.nx;
 }
 
-/** Where the global setup leaves the install folder for the tests: one per clone of the repo and Nx version (runs side by side never share one). */
-const stateFile = (nxVersion: string) =>
-  join(tmpdir(), `nx-pdd-e2e-install-${createHash('sha256').update(REPO_ROOT).digest('hex').slice(0, 8)}-${nxVersion}.json`);
+/** What every install folder and state file of this clone of the repo and this Nx version starts with (runs side by side never share one). */
+const installPrefix = (nxVersion: string) =>
+  join(tmpdir(), `nx-pdd-e2e-install-${createHash('sha256').update(REPO_ROOT).digest('hex').slice(0, 8)}-${nxVersion}`);
+
+/** Where the global setup leaves the install folder for the tests. */
+const stateFile = (nxVersion: string) => `${installPrefix(nxVersion)}.json`;
 
 /**
  * Packs @nx-pdd/core and nx-pdd from this repo (as `npm publish` would) and installs the two
  * tarballs with nx and @nx/devkit into one folder that every e2e workspace links as its
- * node_modules. Reused while the tarballs and versions are unchanged.
+ * node_modules. Reused while the tarballs and versions are unchanged; a new one replaces the
+ * folders this clone made before for the same Nx version (each is about 220 MB, and every
+ * change to the packages makes a new one).
  */
 export function preparePluginInstall(nxVersion: string): string {
   for (const pkg of ['core', 'nx-pdd']) {
@@ -33,46 +38,65 @@ export function preparePluginInstall(nxVersion: string): string {
     }
   }
   const packDir = join(tmpdir(), `nx-pdd-e2e-pack-${process.pid}`);
-  const tarballs = packPackages(packDir);
-  const rootPkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
-  // @nx/devkit comes with nx-pdd (its dependency), as in a user's workspace.
-  const versions = {
-    nx: nxVersion,
-    typescript: rootPkg.devDependencies.typescript,
-    // TypeScript units' examples and tests run with tsx, as a user's workspace would have it.
-    tsx: rootPkg.devDependencies.tsx,
-  };
-  const hash = createHash('sha256');
-  tarballs.forEach((t) => hash.update(readFileSync(t)));
-  hash.update(JSON.stringify(versions));
-  const key = hash.digest('hex').slice(0, 16);
-  const installDir = join(tmpdir(), `nx-pdd-e2e-install-${key}`);
-  if (!existsSync(join(installDir, '.ready'))) {
-    rmSync(installDir, { recursive: true, force: true });
-    mkdirSync(installDir, { recursive: true });
-    const deps: Record<string, string> = { ...versions };
-    tarballs.forEach((t) => (deps[t.includes('nx-pdd-core') ? '@nx-pdd/core' : 'nx-pdd'] = `file:${t}`));
-    // better-sqlite3's native part is compiled by its install script (~60 s, no prebuilt binary
-    // can be downloaded here). The e2e install takes the exact version this repo built, skips
-    // the script, and copies the repo's compiled build folder in: same version, same Node.
-    const sqlite = join(REPO_ROOT, 'node_modules', 'better-sqlite3');
-    deps['better-sqlite3'] = JSON.parse(readFileSync(join(sqlite, 'package.json'), 'utf8')).version;
-    writeFileSync(
-      join(installDir, 'package.json'),
-      JSON.stringify({ name: 'nx-pdd-e2e-install', private: true, dependencies: deps, allowScripts: { 'better-sqlite3': false } }, null, 2),
-    );
-    execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], {
-      cwd: installDir,
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
-    cpSync(join(sqlite, 'build'), join(installDir, 'node_modules', 'better-sqlite3', 'build'), { recursive: true });
-    // Keep the tarballs next to the install so the file: specs stay valid for reruns.
-    writeFileSync(join(installDir, '.ready'), new Date().toISOString());
-  } else {
+  try {
+    const tarballs = packPackages(packDir);
+    const rootPkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
+    // @nx/devkit comes with nx-pdd (its dependency), as in a user's workspace.
+    const versions = {
+      nx: nxVersion,
+      typescript: rootPkg.devDependencies.typescript,
+      // TypeScript units' examples and tests run with tsx, as a user's workspace would have it.
+      tsx: rootPkg.devDependencies.tsx,
+    };
+    const hash = createHash('sha256');
+    tarballs.forEach((t) => hash.update(readFileSync(t)));
+    hash.update(JSON.stringify(versions));
+    const installDir = `${installPrefix(nxVersion)}-${hash.digest('hex').slice(0, 16)}`;
+    if (!existsSync(join(installDir, '.ready'))) {
+      rmSync(installDir, { recursive: true, force: true });
+      // The tarballs stay inside the install, so its file: specs hold for reruns.
+      const kept = join(installDir, 'tarballs');
+      mkdirSync(kept, { recursive: true });
+      const deps: Record<string, string> = { ...versions };
+      for (const t of tarballs) {
+        copyFileSync(t, join(kept, basename(t)));
+        deps[t.includes('nx-pdd-core') ? '@nx-pdd/core' : 'nx-pdd'] = `file:${join(kept, basename(t))}`;
+      }
+      // better-sqlite3's native part is compiled by its install script (~60 s, no prebuilt binary
+      // can be downloaded here). The e2e install takes the exact version this repo built, skips
+      // the script, and copies the repo's compiled build folder in: same version, same Node.
+      const sqlite = join(REPO_ROOT, 'node_modules', 'better-sqlite3');
+      deps['better-sqlite3'] = JSON.parse(readFileSync(join(sqlite, 'package.json'), 'utf8')).version;
+      writeFileSync(
+        join(installDir, 'package.json'),
+        JSON.stringify({ name: 'nx-pdd-e2e-install', private: true, dependencies: deps, allowScripts: { 'better-sqlite3': false } }, null, 2),
+      );
+      execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], {
+        cwd: installDir,
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
+      cpSync(join(sqlite, 'build'), join(installDir, 'node_modules', 'better-sqlite3', 'build'), { recursive: true });
+      writeFileSync(join(installDir, '.ready'), new Date().toISOString());
+    }
+    removeOlderInstalls(nxVersion, installDir);
+    writeFileSync(stateFile(nxVersion), JSON.stringify({ installDir }));
+    return installDir;
+  } finally {
     rmSync(packDir, { recursive: true, force: true });
   }
-  writeFileSync(stateFile(nxVersion), JSON.stringify({ installDir }));
-  return installDir;
+}
+
+/**
+ * Removes the install folders of this clone and Nx version but `current`: they were made for
+ * packages since rebuilt. (A second run of the same clone started before this one, on the older
+ * build, would lose its folder: the suite is not meant to run twice at once in one clone.)
+ */
+function removeOlderInstalls(nxVersion: string, current: string): void {
+  const prefix = `${basename(installPrefix(nxVersion))}-`;
+  for (const name of readdirSync(tmpdir())) {
+    const ours = name.startsWith(prefix) && /^[0-9a-f]{16}$/.test(name.slice(prefix.length));
+    if (ours && join(tmpdir(), name) !== current) rmSync(join(tmpdir(), name), { recursive: true, force: true });
+  }
 }
 
 /** `npm pack` of @nx-pdd/core and nx-pdd (as `npm publish` would send them) into `dir`: their paths, core first. */

@@ -1,8 +1,11 @@
 import { startFakeLlm } from './fake-llm';
 
-const ask = (url: string, text: string) =>
-  fetch(`${url}/v1/chat/completions`, { method: 'POST', body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: text }] }) }).then((r) =>
-    r.json(),
+/** The OpenAI chat answer's part these tests read. */
+type ChatAnswer = { choices: { message: { content: string } }[] };
+
+const ask = (url: string, text: string): Promise<ChatAnswer> =>
+  fetch(`${url}/v1/chat/completions`, { method: 'POST', body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: text }] }) }).then(
+    (r) => r.json() as Promise<ChatAnswer>,
   );
 
 describe('fake-llm holds', () => {

@@ -22,7 +22,7 @@ import { createServer } from 'node:http';
 import { mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { preparePluginInstall } from '../../e2e/support/plugin-install';
+import { e2eNxVersion, preparePluginInstall } from '../../e2e/support/plugin-install';
 
 const HERE = __dirname;
 const REPO = resolve(HERE, '../..');
@@ -63,7 +63,8 @@ async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'nx-pdd-real-repo-'));
   const ws = join(work, 'ws');
   execFileSync('git', ['clone', '-q', '--shared', resolve(source), ws]);
-  const install = preparePluginInstall();
+  // The Nx of this repo's devDependencies, as the e2e suite's first project uses.
+  const install = preparePluginInstall(e2eNxVersion());
   symlinkSync(join(install, 'node_modules'), join(ws, 'node_modules'));
   writeFileSync(join(ws, 'nx.json'), JSON.stringify({ plugins: ['nx-pdd'], analytics: false }, null, 2));
   const nxPackage = join(install, 'node_modules/nx');
