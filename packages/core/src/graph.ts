@@ -26,7 +26,7 @@ export { computeUnitEdges, mostDirectEdges } from './unit-dependencies';
 export type { UnitEdge, UnitGraphNode } from './unit-dependencies';
 export { cutCycles, describeCycle, edgeLine } from './unit-cycles';
 export { OPERATIONS, OPERATION_NAMES, camelCase, filesWrittenBy } from './operations/catalogue';
-export type { CamelCase, TargetContext } from './operations/catalogue';
+export type { CamelCase, OperationName, OperationSpec, TargetContext } from './operations/catalogue';
 export { templateDigest } from './operations/templates';
 export type { TemplateName } from './operations/templates';
 export { JS_TEST_RUNNERS } from './run/js-test-runners';

@@ -5,7 +5,9 @@ import {
   joinPosix,
   modelTablePath,
   OPERATION_NAMES,
+  OperationName,
   OPERATIONS,
+  OperationSpec,
   pddLayout,
   PromptUnit,
   TargetContext,
@@ -85,177 +87,242 @@ function unitFileEntries(unit: PromptUnit, files: string[]): { files: string[]; 
   return { files: files.filter((f) => !pristine(f) && !coveredTest(f)), pristineFolder: files.some(pristine) ? generatedDir : null };
 }
 
-export function buildUnitProject(unit: PromptUnit, summary: PromptSummary, name: string, options: NormalizedPluginOptions): ProjectConfiguration {
-  const promptInputs = [unit.promptFile, ...(unit.pddrcFile ? [unit.pddrcFile] : []), ...summary.includes, ...summary.watchFiles].map(ws);
-  // Every byte here is stored and sent once per unit by Nx: empty and default values are left out.
-  const metadata: UnitProjectMetadata = {
-    unit: unit.id,
-    language: unit.language.id,
-    prompt: unit.promptFile,
-    ...(unit.pddRoot ? { pddRoot: unit.pddRoot } : {}),
-    code: unit.paths.code,
-    example: unit.paths.example,
-    test: unit.paths.test,
-    includes: summary.includes,
-    ...(summary.watchFiles.length ? { watch: summary.watchFiles } : {}),
-    ...(summary.declaredDependencies.length ? { declaredDependencies: summary.declaredDependencies } : {}),
-    ...(summary.errors.length ? { errors: summary.errors } : {}),
+/** What an operation's target takes from the catalogue and the options: the same for every unit of one createNodes. */
+interface OperationPlan {
+  op: OperationName;
+  spec: OperationSpec;
+  target: string;
+  executor: string;
+  /** Its template's digest (an option: a changed template re-runs the operation). */
+  template: string | null;
+  /** Its target names to run first, for a unit with an example and one without. */
+  dependsOn: { withExample: string[]; withoutExample: string[] };
+}
+
+interface TargetPlan {
+  operations: OperationPlan[];
+  /** The digests of every model operation's template, joined: the sync target's option. */
+  templates: string;
+}
+
+/**
+ * The unit-independent part of the targets, made once per options object: building a thousand
+ * projects then only joins paths and makes the objects each project must own (Nx may change a
+ * project's objects; strings are shared freely).
+ */
+const plans = new WeakMap<NormalizedPluginOptions, TargetPlan>();
+function targetPlan(options: NormalizedPluginOptions): TargetPlan {
+  let plan = plans.get(options);
+  if (plan) return plan;
+  const names = options.targetNames;
+  const targetsOf = (ops: readonly OperationName[]) => ops.map((d) => names[d]);
+  plan = {
+    operations: (options.operationTargets ? OPERATION_NAMES : []).map((op) => {
+      const spec = OPERATIONS[op];
+      return {
+        op,
+        spec,
+        target: names[op],
+        executor: `nx-pdd:${op}`,
+        template: spec.callsModel ? templateDigest(op as TemplateName) : null,
+        dependsOn: {
+          withExample: targetsOf(spec.target.dependsOn({ hasExample: true })),
+          withoutExample: targetsOf(spec.target.dependsOn({ hasExample: false })),
+        },
+      };
+    }),
+    templates: OPERATION_NAMES.filter((op) => OPERATIONS[op].callsModel)
+      .map((op) => templateDigest(op as TemplateName))
+      .join('.'),
   };
+  plans.set(options, plan);
+  return plan;
+}
+
+/** `[...a, ...b]` without the iteration protocol: this runs a dozen times per unit. */
+function concat<T>(...lists: readonly T[][]): T[] {
+  const out: T[] = [];
+  for (const list of lists) for (const x of list) out.push(x);
+  return out;
+}
+
+export function buildUnitProject(unit: PromptUnit, summary: PromptSummary, name: string, options: NormalizedPluginOptions): ProjectConfiguration {
+  const plan = targetPlan(options);
+  const layout = pddLayout(unit);
+  const noCache = summary.usesShell && options.allowShell;
+  const promptInputs = [ws(unit.promptFile)];
+  if (unit.pddrcFile) promptInputs.push(ws(unit.pddrcFile));
+  for (const f of summary.includes) promptInputs.push(ws(f));
+  for (const f of summary.watchFiles) promptInputs.push(ws(f));
+  // Every byte here is stored and sent once per unit by Nx: empty and default values are left out.
+  const metadata: UnitProjectMetadata = { unit: unit.id, language: unit.language.id, prompt: unit.promptFile } as UnitProjectMetadata;
+  if (unit.pddRoot) metadata.pddRoot = unit.pddRoot;
+  metadata.code = unit.paths.code;
+  metadata.example = unit.paths.example;
+  metadata.test = unit.paths.test;
+  metadata.includes = summary.includes;
+  if (summary.watchFiles.length) metadata.watch = summary.watchFiles;
+  if (summary.declaredDependencies.length) metadata.declaredDependencies = summary.declaredDependencies;
+  if (summary.errors.length) metadata.errors = summary.errors;
+
+  const preprocessOptions: Record<string, unknown> = { prompt: unit.promptFile };
+  if (unit.logicalPromptFile !== unit.promptFile) preprocessOptions.logicalPrompt = unit.logicalPromptFile;
+  if (unit.pddRoot) preprocessOptions.pddRoot = unit.pddRoot;
+  preprocessOptions.output = layout.preprocessed;
+  if (options.allowShell) preprocessOptions.allowShell = true;
+  preprocessOptions.nxPddVersion = PLUGIN_VERSION;
   const preprocess: TargetConfiguration = {
     executor: 'nx-pdd:preprocess',
     // Shell output is not a file Nx can hash: such a prompt is rebuilt every time.
-    cache: !(summary.usesShell && options.allowShell),
+    cache: !noCache,
     inputs: [PROMPT_INPUT],
-    outputs: [ws(pddLayout(unit).preprocessed)],
-    options: {
-      prompt: unit.promptFile,
-      ...(unit.logicalPromptFile !== unit.promptFile ? { logicalPrompt: unit.logicalPromptFile } : {}),
-      ...(unit.pddRoot ? { pddRoot: unit.pddRoot } : {}),
-      output: pddLayout(unit).preprocessed,
-      ...(options.allowShell ? { allowShell: true } : {}),
-      nxPddVersion: PLUGIN_VERSION,
-    },
+    outputs: [ws(layout.preprocessed)],
+    options: preprocessOptions,
     metadata: {
       technologies: ['pdd'],
       description: `Expand ${unit.promptFile} (includes, comments) into the text the LLM sees`,
       help: {
         command: `npx nx run ${name}:${options.targetNames.preprocess} --help`,
-        example: { options: { output: pddLayout(unit).preprocessed } },
+        example: { options: { output: layout.preprocessed } },
       },
     },
   };
   const targets: Record<string, TargetConfiguration> = { [options.targetNames.preprocess]: preprocess };
   const names = options.targetNames;
-  const llmOptions = {
-    prompt: unit.promptFile,
-    ...(unit.pddRoot ? { pddRoot: unit.pddRoot } : {}),
-    strength: unit.settings.strength,
-    temperature: unit.settings.temperature,
-    time: unit.settings.time,
-    ...(unit.settings.model ? { model: unit.settings.model } : {}),
-    ...(options.allowShell ? { allowShell: true } : {}),
-    nxPddVersion: PLUGIN_VERSION,
+  /** The options of a model operation's target and of the sync target: a new object each. */
+  const llmOptions = (): Record<string, unknown> => {
+    const o: Record<string, unknown> = { prompt: unit.promptFile };
+    if (unit.pddRoot) o.pddRoot = unit.pddRoot;
+    o.strength = unit.settings.strength;
+    o.temperature = unit.settings.temperature;
+    o.time = unit.settings.time;
+    if (unit.settings.model) o.model = unit.settings.model;
+    if (options.allowShell) o.allowShell = true;
+    o.nxPddVersion = PLUGIN_VERSION;
+    return o;
   };
   const testGlob = testFilesGlob(unit.paths);
-  const runOptions = { runTimeout: 120 };
+  const runTimeout = 120;
   // Which runner runs JS/TS tests follows the workspace's jest/vitest configuration: part of the hash.
   const isJs = /^(java|type)script(react)?$/.test(unit.language.id);
-  const runnerConfig = isJs ? [...new Set([unit.pddRoot, ''])].flatMap((d) => ['jest.config.*', 'vitest.config.*'].map((f) => ws(joinPosix(d, f)))) : [];
-  const contextDirs = options.autoDepsContextDirs.map((d) => joinPosix(unit.pddRoot, d));
+  const runnerConfig: string[] = [];
+  if (isJs) {
+    for (const d of unit.pddRoot ? [unit.pddRoot, ''] : ['']) for (const f of ['jest.config.*', 'vitest.config.*']) runnerConfig.push(ws(joinPosix(d, f)));
+  }
   const described: TargetContext = {
     prompt: unit.promptFile,
     code: unit.paths.code,
     example: unit.paths.example,
     test: unit.paths.test,
     testGlob,
-    runReport: pddLayout(unit).runReport,
-    contextDirs,
+    runReport: layout.runReport,
+    contextDirs: options.autoDepsContextDirs.map((d) => joinPosix(unit.pddRoot, d)),
   };
-
-  // What each operation writes: its target's outputs, and together the sync's. Never a glob: Nx
-  // walks the folder of each glob output of each dependency task to hash a dependent
-  // (`dependentTasksOutputFiles`), so a `tests/test_<name>*` output made hashing a run-many
-  // quadratic in the test files of a shared tests folder (tools/bench/README.md).
-  const writtenBy = new Map(OPERATION_NAMES.map((op) => [op, filesWrittenBy(unit, op)]));
+  const code = ws(unit.paths.code);
   // The test file and its siblings, which an operation that runs the tests reads.
   const testFiles = testGlob ? [ws(testGlob)] : [];
+  const testRunner = options.testRunners[unit.language.id];
 
   // A target per operation of the catalogue (operationTargets: false keeps only preprocess and
   // sync: much less for Nx to process at thousands of units; sync runs every operation itself).
   // Rule edits-kept: every file an operation writes is also its input, so a hand edit is a cache
   // miss (the executor then keeps the edit) and is never overwritten by a cache restore.
-  for (const op of options.operationTargets ? OPERATION_NAMES : []) {
-    const spec = OPERATIONS[op];
+  // What each operation writes is its target's outputs, and together the sync's. Never a glob: Nx
+  // walks the folder of each glob output of each dependency task to hash a dependent
+  // (`dependentTasksOutputFiles`), so a `tests/test_<name>*` output made hashing a run-many
+  // quadratic in the test files of a shared tests folder (tools/bench/README.md).
+  const written = new Set<string>();
+  for (const op of OPERATION_NAMES) for (const f of filesWrittenBy(unit, op)) written.add(f);
+  written.add(unit.metaFile);
+  for (const { op, spec, target, executor, template, dependsOn: after } of plan.operations) {
     const t = spec.target;
     if (t.needs && !unit.paths[t.needs]) continue;
-    const target = names[op];
-    const writes = writtenBy.get(op)!.map(ws);
-    const dependsOn = t.dependsOn({ hasExample: !!unit.paths.example }).map((d) => names[d]);
+    const writes = filesWrittenBy(unit, op).map(ws);
+    const dependsOn = unit.paths.example ? after.withExample : after.withoutExample;
     const help = { command: `npx nx run ${name}:${target} --help`, example: { options: spec.callsModel ? { strength: 0.5, budget: 1 } : { runTimeout: 60 } } };
-    targets[target] = spec.callsModel
-      ? {
-          executor: `nx-pdd:${op}`,
-          cache: t.cache && !(summary.usesShell && options.allowShell),
-          inputs: [
-            PROMPT_INPUT,
-            LLM_CONFIG_INPUT,
-            ...writes,
-            ...(t.readsCode ? [ws(unit.paths.code)] : []),
-            ...(spec.runs === 'tests' ? [...testFiles, ...runnerConfig] : []),
-            ...(dependsOn.length ? [{ dependentTasksOutputFiles: '**/*', transitive: true }] : []),
-          ],
-          outputs: writes,
-          ...(dependsOn.length ? { dependsOn } : {}),
-          options: {
-            ...llmOptions,
-            template: templateDigest(op as TemplateName),
-            ...(spec.runs ? runOptions : {}),
-            ...(t.takesContextDirs ? { contextDirs: options.autoDepsContextDirs } : {}),
-          },
-          metadata: { technologies: ['pdd'], description: t.description(described), help },
-        }
-      : {
-          // No model: what it reads is the code and the tests, not the prompt.
-          executor: `nx-pdd:${op}`,
-          cache: t.cache,
-          inputs: [ws(unit.paths.code), ...testFiles, ...runnerConfig],
-          outputs: writes,
-          options: {
-            prompt: unit.promptFile,
-            ...(unit.pddRoot ? { pddRoot: unit.pddRoot } : {}),
-            nxPddVersion: PLUGIN_VERSION,
-            ...runOptions,
-            ...(options.testRunners[unit.language.id] ? { testRunner: options.testRunners[unit.language.id] } : {}),
-          },
-          metadata: { technologies: ['pdd'], description: t.description(described), help },
-        };
+    const metadata = { technologies: ['pdd'], description: t.description(described), help };
+    if (spec.callsModel) {
+      const inputs: TargetConfiguration['inputs'] = concat<string | { dependentTasksOutputFiles: string; transitive: boolean }>(
+        [PROMPT_INPUT, LLM_CONFIG_INPUT],
+        writes,
+      );
+      if (t.readsCode) inputs.push(code);
+      if (spec.runs === 'tests') inputs.push(...testFiles, ...runnerConfig);
+      if (dependsOn.length) inputs.push({ dependentTasksOutputFiles: '**/*', transitive: true });
+      const o = llmOptions();
+      o.template = template;
+      if (spec.runs) o.runTimeout = runTimeout;
+      if (t.takesContextDirs) o.contextDirs = options.autoDepsContextDirs;
+      const configuration: TargetConfiguration = { executor, cache: t.cache && !noCache, inputs, outputs: writes };
+      if (dependsOn.length) configuration.dependsOn = [...dependsOn];
+      configuration.options = o;
+      configuration.metadata = metadata;
+      targets[target] = configuration;
+    } else {
+      // No model: what it reads is the code and the tests, not the prompt.
+      const o: Record<string, unknown> = { prompt: unit.promptFile };
+      if (unit.pddRoot) o.pddRoot = unit.pddRoot;
+      o.nxPddVersion = PLUGIN_VERSION;
+      o.runTimeout = runTimeout;
+      if (testRunner) o.testRunner = testRunner;
+      targets[target] = { executor, cache: t.cache, inputs: concat([code], testFiles, runnerConfig), outputs: writes, options: o, metadata };
+    }
   }
 
   // sync: everything the unit is made of is its input (the test siblings too), and every file it
   // may write is also an output (rule edits-kept), with the fingerprint and run report that
   // record the result.
-  const written = [...new Set([...[...writtenBy.values()].flat(), unit.metaFile])];
-  const outputs = unitFileEntries(unit, written);
-  const read = unitFileEntries(unit, testGlob ? [...written, testGlob] : written);
+  const writtenFiles = [...written];
+  const outputs = unitFileEntries(unit, writtenFiles);
+  const read = unitFileEntries(unit, testGlob ? concat(writtenFiles, [testGlob]) : writtenFiles);
   const pristine = outputs.pristineFolder;
+  const syncOutputs = outputs.files.map(ws);
+  if (pristine) syncOutputs.push(ws(pristine));
+  syncOutputs.push(ws(layout.interface));
+  const syncOptions = llmOptions();
+  syncOptions.runTimeout = runTimeout;
+  syncOptions.templates = plan.templates;
+  const artifacts = [unit.paths.code, unit.paths.example, unit.paths.test].filter(Boolean).join(', ');
   targets[names.sync] = {
     executor: 'nx-pdd:sync',
-    cache: !(summary.usesShell && options.allowShell),
+    cache: !noCache,
     // What this unit relies on of its dependencies (their examples and public declarations),
     // not their prompts or implementations: those re-sync it only through a changed interface.
-    inputs: [PROMPT_INPUT, DEPENDENCY_INTERFACES_INPUT, LLM_CONFIG_INPUT, UNIT_FILES_INPUT, ...runnerConfig],
-    outputs: [...outputs.files, ...(pristine ? [pristine] : []), pddLayout(unit).interface].map(ws),
+    inputs: concat<string | typeof DEPENDENCY_INTERFACES_INPUT>([PROMPT_INPUT, DEPENDENCY_INTERFACES_INPUT, LLM_CONFIG_INPUT, UNIT_FILES_INPUT], runnerConfig),
+    outputs: syncOutputs,
     // Dependencies first; flags given to `nx run app:sync --budget=5 ...` apply to them too.
     dependsOn: [{ dependencies: true, target: names.sync, params: 'forward' }],
-    options: {
-      ...llmOptions,
-      ...runOptions,
-      templates: OPERATION_NAMES.filter((op) => OPERATIONS[op].callsModel)
-        .map((op) => templateDigest(op as TemplateName))
-        .join('.'),
-    },
+    options: syncOptions,
     metadata: {
       technologies: ['pdd'],
-      description: `Bring ${unit.id} in sync: ${[unit.paths.code, unit.paths.example, unit.paths.test].filter(Boolean).join(', ')} agree with ${unit.promptFile}, the example runs, the tests pass`,
+      description: `Bring ${unit.id} in sync: ${artifacts} agree with ${unit.promptFile}, the example runs, the tests pass`,
       help: { command: `npx nx run ${name}:${names.sync} --help`, example: { options: { dryRun: true, budget: 5, profile: 'standard' } } },
     },
   };
 
-  const modelTables = [...new Set([modelTablePath(unit.pddRoot), modelTablePath('')])].map(ws);
+  const unitFiles: string[] = [];
+  for (const f of read.files) if (f !== unit.promptFile) unitFiles.push(ws(f));
+  if (pristine) unitFiles.push(ws(`${pristine}/**`));
+  const llmConfig: Array<string | { env: string }> = [ws(modelTablePath(unit.pddRoot))];
+  const rootModelTable = ws(modelTablePath(''));
+  if (llmConfig[0] !== rootModelTable) llmConfig.push(rootModelTable);
+  for (const env of LLM_ENV) llmConfig.push({ env });
+  const tags = ['pdd', `lang:${unit.language.id}`];
+  if (unit.context) tags.push(`pdd-context:${unit.context}`);
   return {
     name,
     root: unitProjectRoot(unit),
     projectType: 'library',
-    tags: ['pdd', `lang:${unit.language.id}`, ...(unit.context ? [`pdd-context:${unit.context}`] : [])],
+    tags,
     namedInputs: {
       [PROMPT_INPUT]: promptInputs,
       // The prompt is in the prompt input already.
-      [UNIT_FILES_INPUT]: [...read.files.filter((f) => f !== unit.promptFile), ...(pristine ? [`${pristine}/**`] : [])].map(ws),
-      [LLM_CONFIG_INPUT]: [...modelTables, ...LLM_ENV.map((env) => ({ env }))],
+      [UNIT_FILES_INPUT]: unitFiles,
+      [LLM_CONFIG_INPUT]: llmConfig,
     },
     targets,
     metadata: {
-      description: `PDD prompt unit ${unit.id}: ${unit.promptFile} -> ${[unit.paths.code, unit.paths.example, unit.paths.test].filter(Boolean).join(', ')}`,
+      description: `PDD prompt unit ${unit.id}: ${unit.promptFile} -> ${artifacts}`,
       technologies: ['pdd'],
       pdd: metadata,
     } as ProjectConfiguration['metadata'],
