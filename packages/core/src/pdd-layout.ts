@@ -80,14 +80,20 @@ function computeLayout(unit: LayoutUnit): PddLayout {
   const generatedDir = pddPath(root, 'generated', flat(unit));
   const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '_');
   const baseName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
+  const pristines = new Map<LayoutArtifact, string>();
   return {
     meta: unit.metaFile,
     runReport: unit.metaFile.replace(/\.json$/, '_run.json'),
     generatedDir,
     pristine(kind) {
-      const working = unit.paths[kind];
-      if (!working) throw new Error(`${unit.id} has no ${kind} file`);
-      return joinPosix(generatedDir, baseName(working));
+      // Asked once per operation and kind when the plugin builds a unit's targets.
+      let path = pristines.get(kind);
+      if (path === undefined) {
+        const working = unit.paths[kind];
+        if (!working) throw new Error(`${unit.id} has no ${kind} file`);
+        pristines.set(kind, (path = joinPosix(generatedDir, baseName(working))));
+      }
+      return path;
     },
     promptBackup: joinPosix(generatedDir, `${baseName(unit.promptFile)}.before-update`),
     interface: pddPath(root, 'interface', `${flat(unit)}.txt`),

@@ -231,13 +231,18 @@ export function buildUnitProject(unit: PromptUnit, summary: PromptSummary, name:
   // walks the folder of each glob output of each dependency task to hash a dependent
   // (`dependentTasksOutputFiles`), so a `tests/test_<name>*` output made hashing a run-many
   // quadratic in the test files of a shared tests folder (tools/bench/README.md).
+  const writtenBy = new Map<OperationName, string[]>();
   const written = new Set<string>();
-  for (const op of OPERATION_NAMES) for (const f of filesWrittenBy(unit, op)) written.add(f);
+  for (const op of OPERATION_NAMES) {
+    const files = filesWrittenBy(unit, op);
+    writtenBy.set(op, files);
+    for (const f of files) written.add(f);
+  }
   written.add(unit.metaFile);
   for (const { op, spec, target, executor, template, dependsOn: after } of plan.operations) {
     const t = spec.target;
     if (t.needs && !unit.paths[t.needs]) continue;
-    const writes = filesWrittenBy(unit, op).map(ws);
+    const writes = writtenBy.get(op)!.map(ws);
     const dependsOn = unit.paths.example ? after.withExample : after.withoutExample;
     const help = { command: `npx nx run ${name}:${target} --help`, example: { options: spec.callsModel ? { strength: 0.5, budget: 1 } : { runTimeout: 60 } } };
     const metadata = { technologies: ['pdd'], description: t.description(described), help };
