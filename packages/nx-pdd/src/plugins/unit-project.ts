@@ -155,12 +155,16 @@ export function buildUnitProject(unit: PromptUnit, summary: PromptSummary, name:
   for (const f of summary.includes) promptInputs.push(ws(f));
   for (const f of summary.watchFiles) promptInputs.push(ws(f));
   // Every byte here is stored and sent once per unit by Nx: empty and default values are left out.
-  const metadata: UnitProjectMetadata = { unit: unit.id, language: unit.language.id, prompt: unit.promptFile } as UnitProjectMetadata;
-  if (unit.pddRoot) metadata.pddRoot = unit.pddRoot;
-  metadata.code = unit.paths.code;
-  metadata.example = unit.paths.example;
-  metadata.test = unit.paths.test;
-  metadata.includes = summary.includes;
+  const metadata: UnitProjectMetadata = {
+    unit: unit.id,
+    language: unit.language.id,
+    prompt: unit.promptFile,
+    ...(unit.pddRoot ? { pddRoot: unit.pddRoot } : {}),
+    code: unit.paths.code,
+    example: unit.paths.example,
+    test: unit.paths.test,
+    includes: summary.includes,
+  };
   if (summary.watchFiles.length) metadata.watch = summary.watchFiles;
   if (summary.declaredDependencies.length) metadata.declaredDependencies = summary.declaredDependencies;
   if (summary.errors.length) metadata.errors = summary.errors;
