@@ -50,6 +50,13 @@ describe("reading on a prompt's behalf", () => {
     expect(reader.read('nowhere/x.txt')).toBeNull();
     expect(reader.read('p/a.txt/x')).toBeNull();
     expect(() => reader.read('p')).toThrow(/^p: is a folder/);
+    // Names that only start with dots are inside; a path that steps out with .. is not.
+    ws.write({ '..notes.md': 'n', 'p/...md': 'm' });
+    expect(reader.read('..notes.md')?.toString()).toBe('n');
+    expect(reader.read('p/...md')?.toString()).toBe('m');
+    expect(reader.stat('..notes.md')).not.toBeNull();
+    expect(() => reader.read('p/../../x')).toThrow(/leads outside the workspace/);
+    expect(reader.read('p/./a.txt')?.toString()).toBe('a');
   });
 
   it('a prompt that is a link to /proc/self/environ is refused before a byte is read', () => {

@@ -10,6 +10,11 @@ export function joinPosix(...parts: string[]): string {
 /** A path with no empty, `.` or `..` segment and no trailing slash: already normal. */
 const NORMAL = /^\/?(?!\.\.?(?:\/|$))[^/]+(?:\/(?!\.\.?(?:\/|$))[^/]+)*$/;
 
+/** A relative posix path with no empty, `.` or `..` segment and no trailing slash. */
+export function isNormalRelative(path: string): boolean {
+  return !path.startsWith('/') && NORMAL.test(path);
+}
+
 /** Resolve `.` and `..` segments of a posix path; a leading `..` that escapes stays. */
 export function normalizePosix(path: string): string {
   // Most paths are normal already (inference calls this for every target's every file).
