@@ -35,6 +35,8 @@ describe('installing nx-pdd from a registry into a new workspace', () => {
         ...process.env,
         ...NX_NON_INTERACTIVE,
         ...(registry ? { npm_config_registry: registry.url, npm_config_better_sqlite3_binary_host: binaryHost } : {}),
+        // Nx's copy of its native module goes with the scratch folder, not into TMPDIR for good.
+        NX_NATIVE_FILE_CACHE_DIRECTORY: scratch.path('nx-native-file-cache'),
         ...env,
       },
     });

@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TempWorkspace } from '../../tools/testing/temp-workspace';
-import { pluginInstallDir } from './plugin-install';
+import { NX_NATIVE_FILE_CACHE, pluginInstallDir } from './plugin-install';
 
 /** How long one nx command may take in the e2e suite: room for a machine at a load of 20 on 2 cores. */
 export const NX_COMMAND_TIMEOUT_MS = 480_000;
@@ -104,6 +104,7 @@ export class E2EWorkspace extends TempWorkspace {
       ...NX_NON_INTERACTIVE,
       NX_NATIVE_COMMAND_RUNNER: 'false',
       NX_CACHE_DIRECTORY: join(this.root, '.nx', 'cache'),
+      NX_NATIVE_FILE_CACHE_DIRECTORY: join(this.installDir, NX_NATIVE_FILE_CACHE),
       ...this.env,
     });
   }

@@ -17,6 +17,12 @@ export function e2eNxVersion(projectGlobals: Record<string, unknown> = globalThi
   return process.env.NX_PDD_E2E_NX ?? JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).devDependencies.nx;
 }
 
+/**
+ * Where Nx keeps its copy of its native module for everything run from an install (it makes one
+ * per workspace root in TMPDIR and never removes it: 23 MB for each e2e workspace).
+ */
+export const NX_NATIVE_FILE_CACHE = '.nx-native-file-cache';
+
 /** What every install folder and state file of this clone of the repo and this Nx version starts with (runs side by side never share one). */
 const installPrefix = (nxVersion: string) =>
   join(tmpdir(), `nx-pdd-e2e-install-${createHash('sha256').update(REPO_ROOT).digest('hex').slice(0, 8)}-${nxVersion}`);
@@ -74,6 +80,8 @@ export function preparePluginInstall(nxVersion: string): string {
       execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], {
         cwd: installDir,
         stdio: ['ignore', 'inherit', 'inherit'],
+        // nx's postinstall loads its native module, which Nx copies into TMPDIR for good otherwise.
+        env: { ...process.env, NX_NATIVE_FILE_CACHE_DIRECTORY: join(installDir, NX_NATIVE_FILE_CACHE) },
       });
       cpSync(join(sqlite, 'build'), join(installDir, 'node_modules', 'better-sqlite3', 'build'), { recursive: true });
       writeFileSync(join(installDir, '.ready'), new Date().toISOString());

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateWorkspace } from './generate-workspace.mjs';
+import { NATIVE_FILE_CACHE } from './nx-runner.mjs';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const nxBin = join(repo, 'node_modules/nx/dist/bin/nx.js');
@@ -31,7 +32,7 @@ try {
       const started = Date.now();
       const r = spawnSync(process.execPath, [nxBin, 'show', 'projects'], {
         cwd: ws,
-        env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', ...env },
+        env: { ...process.env, ...NATIVE_FILE_CACHE, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', ...env },
         encoding: 'utf8',
       });
       if (r.status !== 0) throw new Error(r.stderr);

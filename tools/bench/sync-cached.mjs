@@ -11,7 +11,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileS
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { arg, inferredGraph, median, nxBin, repo } from './nx-runner.mjs';
+import { arg, inferredGraph, median, NATIVE_FILE_CACHE, nxBin, repo } from './nx-runner.mjs';
 
 const require = createRequire(import.meta.url);
 const core = require(join(repo, 'packages/core/dist/index.js'));
@@ -27,7 +27,7 @@ const nx = (...args) => {
   const started = Date.now();
   const r = spawnSync(process.execPath, [nxBin, ...args], {
     cwd: ws,
-    env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true' },
+    env: { ...process.env, ...NATIVE_FILE_CACHE, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true' },
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
   });

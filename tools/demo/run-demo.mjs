@@ -19,7 +19,10 @@ const nxBin = join(nxPkg, JSON.parse(readFileSync(join(nxPkg, 'package.json'), '
 
 const bold = (text) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text);
 const say = (text) => process.stdout.write(`\n${bold(`== ${text}`)}\n`);
-let env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', FORCE_COLOR: '0' };
+// Nx copies its native module to a folder per workspace root in TMPDIR and never removes it:
+// every demo workspace is new, so the demo keeps one copy in the repo's node_modules instead.
+const nativeCache = join(repo, 'node_modules', '.cache', 'nx-native-file-cache');
+let env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', FORCE_COLOR: '0', NX_NATIVE_FILE_CACHE_DIRECTORY: nativeCache };
 function run(cmd, args, { quiet = false, allowFail = false } = {}) {
   const r = spawnSync(cmd, args, { cwd: ws, env, encoding: 'utf8' });
   if (r.status !== 0 && !allowFail) {

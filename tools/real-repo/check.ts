@@ -22,7 +22,7 @@ import { createServer } from 'node:http';
 import { mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { e2eNxVersion, preparePluginInstall } from '../../e2e/support/plugin-install';
+import { e2eNxVersion, NX_NATIVE_FILE_CACHE, preparePluginInstall } from '../../e2e/support/plugin-install';
 
 const HERE = __dirname;
 const REPO = resolve(HERE, '../..');
@@ -70,7 +70,9 @@ async function main(): Promise<void> {
   const nxPackage = join(install, 'node_modules/nx');
   const nxBinField = JSON.parse(readFileSync(join(nxPackage, 'package.json'), 'utf8')).bin;
   const nxBin = join(nxPackage, typeof nxBinField === 'string' ? nxBinField : nxBinField.nx);
-  const nx = (args: string[], env: NodeJS.ProcessEnv = {}) => run(process.execPath, [nxBin, ...args], ws, env);
+  // One copy of Nx's native module per install, not one per checked workspace (Nx never removes them).
+  const nativeCache = { NX_NATIVE_FILE_CACHE_DIRECTORY: join(install, NX_NATIVE_FILE_CACHE) };
+  const nx = (args: string[], env: NodeJS.ProcessEnv = {}) => run(process.execPath, [nxBin, ...args], ws, { ...nativeCache, ...env });
   const figures: Record<string, unknown> = {
     checkout: resolve(source),
     commit: execFileSync('git', ['-C', ws, 'log', '-1', '--format=%H %cI'], { encoding: 'utf8' }).trim(),
