@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import picomatch from 'picomatch';
 import { logger, type CreateDependenciesContext, type CreateNodesContextV2, type FileData, type ProjectConfiguration } from '@nx/devkit';
@@ -44,7 +44,19 @@ describe('nx-pdd plugin', () => {
       readdirSync(dir).find((f) => /^nx-pdd-[0-9a-f]+\.json$/.test(f))!,
     );
     const cache = JSON.parse(readFileSync(file, 'utf8'));
-    return { cache, save: () => writeFileSync(file, JSON.stringify(cache)) };
+    // A planted entry keeps its key, so the configurations built from the real one would be
+    // reused (projects-cache): saving drops them, and the next run builds from the plant.
+    const dropProjects = () =>
+      readdirSync(dir)
+        .filter((f) => f.startsWith('nx-pdd-projects-'))
+        .forEach((f) => rmSync(join(dir, f)));
+    return {
+      cache,
+      save: () => {
+        writeFileSync(file, JSON.stringify(cache));
+        dropProjects();
+      },
+    };
   };
   const projects = async (options?: NxPddPluginOptions) => {
     const results = await createNodesFn(prompts(), options, context);
@@ -757,6 +769,29 @@ describe('nx-pdd plugin', () => {
 
     ws.write({ 'b.md': 'now here' });
     expect((await projects()).calc.metadata?.pdd.includes).toEqual(['a.md', 'b.md', 'c.md']);
+  });
+
+  it('returns from its last configurations what it would build without any cache, and rebuilds what an edit changed', async () => {
+    ws.write({
+      'prompts/calc_python.prompt': 'v1 <include>a.md</include>',
+      'prompts/app_python.prompt': 'app <include>calc.py</include>',
+      'a.md': 'A',
+    });
+    const fresh = async () => {
+      rmSync(join(ws.root, '.nx/workspace-data'), { recursive: true, force: true });
+      return JSON.stringify(await createNodesFn(prompts(), {}, context));
+    };
+    const warm = async () => JSON.stringify(await createNodesFn(prompts(), {}, context));
+    const cold = await fresh();
+    expect(readdirSync(join(ws.root, '.nx/workspace-data')).some((f) => f.startsWith('nx-pdd-projects-'))).toBe(true);
+    expect(await warm()).toBe(cold);
+    ws.write({ 'a.md': 'A <include>b.md</include>', 'b.md': 'B' });
+    const edited = await warm();
+    expect(edited).not.toBe(cold);
+    expect(edited).toBe(await fresh());
+    // Each project still gets a record of its own with no prototype (see projectsAt).
+    const [, result] = (await createNodesFn(prompts(), {}, context))[0];
+    expect(Object.getPrototypeOf(result.projects)).toBeNull();
   });
 
   it('serves a warm run from the cache without preprocessing again', async () => {

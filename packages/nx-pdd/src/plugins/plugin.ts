@@ -34,7 +34,9 @@ import { nxLogger, workspaceDataDirectory } from '../utils/nx-internals';
 import { normalizeOptions, NxPddPluginOptions } from './options';
 import { assignProjectNames } from './project-names';
 import { hashOf, inferUnits } from './unit-inference';
-import { buildUnitProject, UnitProjectMetadata } from './unit-project';
+import { buildUnitProject, templatesDigest, UnitProjectMetadata } from './unit-project';
+import { reuseOrBuildProjects } from './projects-cache';
+import { loadedCodeHash } from '../utils/loaded-code';
 
 const warned = new Set<string>();
 function warnOnce(message: string): void {
@@ -60,12 +62,20 @@ export const createNodesV2: CreateNodesV2<NxPddPluginOptions> = [
       inference.units.map(({ unit }) => ({ promptFile: unit.promptFile, basename: unit.basename, languageId: unit.language.id, pddRoot: unit.pddRoot })),
       options.projectNamePrefix,
     );
-    return inference.units.map(({ unit, summary }) => {
-      const project = buildUnitProject(unit, summary, names.get(unit.promptFile)!, options);
-      return [unit.promptFile, { projects: projectsAt(project.root, project) }] as const;
-    });
+    const projects = reuseOrBuildProjects(
+      join(workspaceDataDirectory(context.workspaceRoot), `nx-pdd-projects-${hashOf(rawOptions ?? {})}.json`),
+      hashOf([PROJECTS_FORMAT, PLUGIN_VERSION, loadedCodeHash(), options, templatesDigest(options)]),
+      inference.units.map(({ unit, summary, key }) => {
+        const name = names.get(unit.promptFile)!;
+        return { key: `${key}:${name}`, build: () => buildUnitProject(unit, summary, name, options) };
+      }),
+    );
+    return inference.units.map(({ unit }, i) => [unit.promptFile, { projects: projectsAt(projects[i].root, projects[i]) }] as const);
   },
 ];
+
+/** Bumped when what a unit's line in the projects file means changes (the plugin's code is part of the key too). */
+const PROJECTS_FORMAT = 1;
 
 /**
  * `{ [root]: project }` built without a hidden-class transition of its own. V8 gives every

@@ -23,6 +23,8 @@ export interface PromptSummary {
 export interface InferredUnit {
   unit: PromptUnit;
   summary: PromptSummary;
+  /** What the unit and its summary are: the unit's content hash and the summary's key. Equal keys, equal unit and summary. */
+  key: string;
 }
 
 export interface InferenceResult extends Omit<ResolvedUnits, 'units'> {
@@ -33,12 +35,12 @@ interface CacheEntry {
   /** Files the last preprocessing of this prompt depended on (prompt, .pddrc, includes, watched). */
   dependsOn?: string[];
   summary?: PromptSummary;
-  /** The last resolution of the workspace's prompt files, with every look it took at the disk. */
-  resolution?: { looks: DiskLook[]; resolved: ResolvedUnits };
+  /** The last resolution of the workspace's prompt files, with every look it took at the disk and each unit's content hash. */
+  resolution?: { looks: DiskLook[]; resolved: ResolvedUnits; unitHashes: string[] };
 }
 
 /** Bumped when the meaning of a cached entry changes (the plugin's version is part of the file name too). */
-const CACHE_FORMAT = 2;
+const CACHE_FORMAT = 3;
 
 /**
  * Resolve units and summarise their prompts. The resolution is reused while the prompt list,
@@ -56,7 +58,7 @@ export function inferUnits(
 ): InferenceResult {
   const dataDir = workspaceDataDirectory(workspaceRoot);
   const cache = new JsonCache<CacheEntry>(join(dataDir, `nx-pdd-${hashOf({ CACHE_FORMAT, PLUGIN_VERSION, allowShell: options.allowShell })}.json`));
-  const resolved = resolveOrReuse(promptFiles, options, workspaceRoot, env, cache);
+  const { resolved, unitHashes } = resolveOrReuse(promptFiles, options, workspaceRoot, env, cache);
   const depKey = (u: PromptUnit) => `deps:${u.promptFile}`;
   // The group hash is hex: nothing after it can make two keys meet.
   const summaryKey = (u: PromptUnit, filesHash: string) => `sum:${filesHash}:${u.pddRoot}`;
@@ -71,7 +73,8 @@ export function inferUnits(
   const hashMemo = new JsonCache<HashMemoEntry>(join(dataDir, `nx-pdd-file-hashes.json`));
   const hasher = new FileGroupHasher(workspaceRoot, hashMemo);
   const before = units.map((u) => hasher.groupHash(groupOf(u, cache.get(depKey(u))?.dependsOn ?? [])));
-  const summaries: Array<PromptSummary | undefined> = units.map((u, i) => cache.get(summaryKey(u, before[i]))?.summary);
+  const summaryKeys = units.map((u, i) => summaryKey(u, before[i]));
+  const summaries: Array<PromptSummary | undefined> = summaryKeys.map((k) => cache.get(k)?.summary);
 
   const misses = units.map((u, i) => (summaries[i] ? -1 : i)).filter((i) => i >= 0);
   for (const i of misses) summaries[i] = summarise(units[i], workspaceRoot, options.allowShell);
@@ -79,12 +82,13 @@ export function inferUnits(
     const groups = misses.map((i) => groupOf(units[i], [...summaries[i]!.includes, ...summaries[i]!.watchFiles]));
     misses.forEach((i, k) => {
       cache.set(depKey(units[i]), { dependsOn: groups[k] });
-      cache.set(summaryKey(units[i], hasher.groupHash(groups[k])), { summary: summaries[i] });
+      summaryKeys[i] = summaryKey(units[i], hasher.groupHash(groups[k]));
+      cache.set(summaryKeys[i], { summary: summaries[i] });
     });
   }
   cache.save();
   hashMemo.save();
-  return { ...resolved, units: units.map((unit, i) => ({ unit, summary: summaries[i]! })) };
+  return { ...resolved, units: units.map((unit, i) => ({ unit, summary: summaries[i]!, key: `${unitHashes[i]}:${summaryKeys[i]}` })) };
 }
 
 /** The last resolution when it still holds (see inferUnits), else a new one, recorded. */
@@ -94,15 +98,16 @@ function resolveOrReuse(
   workspaceRoot: string,
   env: NodeJS.ProcessEnv,
   cache: JsonCache<CacheEntry>,
-): ResolvedUnits {
+): { resolved: ResolvedUnits; unitHashes: string[] } {
   const files = [...promptFiles].sort();
   const key = `resolution:${hashOf([files, options.settings, options.languages, settingsFromEnv(env)])}`;
   const last = cache.get(key)?.resolution;
-  if (last && answersAsRecorded(workspaceRoot, last.looks)) return last.resolved;
+  if (last && Array.isArray(last.unitHashes) && answersAsRecorded(workspaceRoot, last.looks)) return last;
   const disk = new RecordingDiskView(workspaceRoot);
   const resolved = resolveUnits(files, { workspaceRoot, pluginSettings: options.settings, env, languages: options.languageTable, disk });
-  cache.set(key, { resolution: { looks: disk.looks, resolved } });
-  return resolved;
+  const unitHashes = resolved.units.map((u) => hashOf(u));
+  cache.set(key, { resolution: { looks: disk.looks, resolved, unitHashes } });
+  return { resolved, unitHashes };
 }
 
 function summarise(unit: PromptUnit, workspaceRoot: string, allowShell: boolean): PromptSummary {

@@ -139,6 +139,11 @@ function targetPlan(options: NormalizedPluginOptions): TargetPlan {
   return plan;
 }
 
+/** The digests of the operation templates the targets name: a changed template changes the configurations. */
+export function templatesDigest(options: NormalizedPluginOptions): string {
+  return targetPlan(options).templates;
+}
+
 /** `[...a, ...b]` without the iteration protocol: this runs a dozen times per unit. */
 function concat<T>(...lists: readonly T[][]): T[] {
   const out: T[] = [];
