@@ -17,7 +17,12 @@ const require = createRequire(import.meta.url);
 const core = require(join(repo, 'packages/core/dist/index.js'));
 // --workspace=DIR times again a workspace a KEEP=1 run left (its setup passes take most of the time).
 const reuse = arg('workspace');
-const units = reuse ? readdirSync(join(reuse, 'prompts')).length : Number(process.argv[2] ?? 500);
+const positional = process.argv.slice(2).find((a) => !a.startsWith('--'));
+const units = reuse ? readdirSync(join(reuse, 'prompts')).length : Number(arg('units', positional ?? 500));
+if (!Number.isInteger(units) || units < 2) {
+  console.error('usage: node tools/bench/sync-cached.mjs [<units> | --units=<units>] | --workspace=<folder a KEEP=1 run left>');
+  process.exit(2);
+}
 const ws = reuse ?? mkdtempSync(join(tmpdir(), 'nx-pdd-bench-sync-'));
 const write = (file, text) => {
   mkdirSync(dirname(join(ws, file)), { recursive: true });
