@@ -28,6 +28,7 @@ export { cutCycles, describeCycle, edgeLine } from './unit-cycles';
 export { OPERATIONS, OPERATION_NAMES, camelCase, filesWrittenBy } from './operations/catalogue';
 export type { CamelCase, OperationName, OperationSpec, TargetContext } from './operations/catalogue';
 export { templateDigest } from './operations/templates';
+export { writeFileAtomic } from './atomic-write';
 export type { TemplateName } from './operations/templates';
 export { JS_TEST_RUNNERS } from './run/js-test-runners';
 export type { JsTestRunner } from './run/js-test-runners';

@@ -1,6 +1,6 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { ProjectConfiguration } from '@nx/devkit';
+import { writeFileAtomic } from '@nx-pdd/core/graph';
 
 /** A unit whose project configuration may come from the last run. */
 export interface ProjectSource {
@@ -107,10 +107,7 @@ function linesByKey(last: ProjectsFile): Map<string, string> {
 
 function writeProjectsFile(file: string, text: string): void {
   try {
-    mkdirSync(dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, text);
-    renameSync(tmp, file);
+    writeFileAtomic(file, text);
   } catch {
     // A cache that cannot be written costs time, never correctness.
   }

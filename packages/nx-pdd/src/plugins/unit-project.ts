@@ -153,6 +153,7 @@ function concat<T>(...lists: readonly T[][]): T[] {
 
 export function buildUnitProject(unit: PromptUnit, summary: PromptSummary, name: string, options: NormalizedPluginOptions): ProjectConfiguration {
   const plan = targetPlan(options);
+  const names = options.targetNames;
   const layout = pddLayout(unit);
   const noCache = summary.usesShell && options.allowShell;
   const promptInputs = [ws(unit.promptFile)];
@@ -191,13 +192,12 @@ export function buildUnitProject(unit: PromptUnit, summary: PromptSummary, name:
       technologies: ['pdd'],
       description: `Expand ${unit.promptFile} (includes, comments) into the text the LLM sees`,
       help: {
-        command: `npx nx run ${name}:${options.targetNames.preprocess} --help`,
+        command: `npx nx run ${name}:${names.preprocess} --help`,
         example: { options: { output: layout.preprocessed } },
       },
     },
   };
-  const targets: Record<string, TargetConfiguration> = { [options.targetNames.preprocess]: preprocess };
-  const names = options.targetNames;
+  const targets: Record<string, TargetConfiguration> = { [names.preprocess]: preprocess };
   /** The options of a model operation's target and of the sync target: a new object each. */
   const llmOptions = (): Record<string, unknown> => {
     const o: Record<string, unknown> = { prompt: unit.promptFile };

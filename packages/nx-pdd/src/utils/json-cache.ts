@@ -1,5 +1,5 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '@nx-pdd/core/graph';
 
 /**
  * A key-value cache kept in one JSON file. Entries not touched during a session are dropped
@@ -37,10 +37,7 @@ export class JsonCache<T> {
   save(): void {
     if (!this.dirty && Object.keys(this.current).length === Object.keys(this.previous).length) return;
     try {
-      mkdirSync(dirname(this.file), { recursive: true });
-      const tmp = `${this.file}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify(this.current));
-      renameSync(tmp, this.file);
+      writeFileAtomic(this.file, JSON.stringify(this.current));
     } catch {
       // A cache that cannot be written costs time, never correctness.
     }
