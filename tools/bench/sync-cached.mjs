@@ -3,6 +3,7 @@
 // under 50 ms of executor work per unit).
 //   npm run build && node tools/bench/sync-cached.mjs [units=500]
 //   KEEP=1 node tools/bench/sync-cached.mjs 500; node tools/bench/sync-cached.mjs --workspace=<the folder it printed>
+//   node tools/bench/sync-cached.mjs --workspace=<folder> --daemon   # the same three commands with a warm Nx daemon
 // The units are Python units in sync as PDD would leave them (code, example, tests in one
 // shared tests/ folder, a fingerprint whose command is verify), each depending on unit
 // floor(i/2) (a tree, so tasks have order). --skipTests: the tests are not run.
@@ -28,11 +29,16 @@ const write = (file, text) => {
   mkdirSync(dirname(join(ws, file)), { recursive: true });
   writeFileSync(join(ws, file), text);
 };
+// --daemon: Nx's daemon serves the graph, the hashes and which outputs already match (a developer's
+// machine); without it, as in CI.
+const daemon = process.argv.includes('--daemon');
+const nxEnv = { ...process.env, ...NATIVE_FILE_CACHE, NX_DAEMON: daemon ? 'true' : 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true' };
+if (daemon) delete nxEnv.CI; // Nx starts no daemon in CI
 const nx = (...args) => {
   const started = Date.now();
   const r = spawnSync(process.execPath, [nxBin, ...args], {
     cwd: ws,
-    env: { ...process.env, ...NATIVE_FILE_CACHE, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true' },
+    env: nxEnv,
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
   });
@@ -86,6 +92,15 @@ function setUp() {
 try {
   if (reuse) console.log(`${units} units in ${ws} (set up by an earlier run)`);
   else setUp();
+  if (daemon) timeWithDaemon();
+  else timeWithoutDaemon();
+} finally {
+  if (daemon) spawnSync(process.execPath, [nxBin, 'daemon', '--stop'], { cwd: ws, env: nxEnv });
+  if (!process.env.KEEP && !reuse) rmSync(ws, { recursive: true, force: true });
+}
+
+/** As in CI: the three commands interleaved, then one sync of every unit with the cache skipped. */
+function timeWithoutDaemon() {
   // Interleaved, so drift of a shared machine hits all alike.
   const cached = [];
   const noop = [];
@@ -117,6 +132,29 @@ try {
     `  executor work per unit: median ${median(executor)} ms, max ${Math.max(...executor)} ms (target: under 50 ms); of which engine: median ${median(engine).toFixed(0)} ms`,
   );
   console.log(`  wall per task (process start, module load, Nx): ${((cold.ms / units) * 2).toFixed(0)} ms at --parallel=2`);
-} finally {
-  if (!process.env.KEEP && !reuse) rmSync(ws, { recursive: true, force: true });
+}
+
+/**
+ * With a warm daemon: each command three times in a row (sync and cached-noop write the same
+ * files, so interleaving them would make each restore the other's outputs), and how many tasks
+ * Nx restored from the cache against how many it found already matching.
+ */
+function timeWithDaemon() {
+  const commands = { sync, noop: ['run-many', '-t', 'noop', '--parallel=2', '--outputStyle=static'], 'cached-noop': cachedNoop };
+  nx('daemon', '--start');
+  const times = {};
+  for (const [name, args] of Object.entries(commands)) {
+    nx(...args); // warms the daemon's graph and its record of outputs for these tasks
+    for (let i = 0; i < 3; i++) {
+      const r = nx(...args);
+      const restored = (r.out.match(/\[local cache\]/g) ?? []).length;
+      const kept = (r.out.match(/\[existing outputs match the cache, left as is\]/g) ?? []).length;
+      (times[name] ??= []).push(r.ms);
+      if (name !== 'noop') console.log(`  ${name} with the daemon, run ${i + 1}: ${r.ms} ms; outputs restored for ${restored} tasks, kept for ${kept}`);
+    }
+  }
+  for (const [name, t] of Object.entries(times)) console.log(`run-many -t ${name} with the daemon: median ${median(t)} ms (${t.join(', ')})`);
+  console.log(
+    `ratio to noop with the daemon: sync ${(median(times.sync) / median(times.noop)).toFixed(2)}x, cached-noop ${(median(times['cached-noop']) / median(times.noop)).toFixed(2)}x`,
+  );
 }

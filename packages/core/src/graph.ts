@@ -1,8 +1,9 @@
 /*
- * `@nx-pdd/core/graph`: the part of the public API that graph inference uses (units, paths,
- * `.pddrc`, preprocessing, the edges between units, the operation catalogue's targets). The
- * Nx plugin loads it on every nx command, so it loads none of the engine: no LLM layer, no
- * runners, no merge, no state store (tools/bench/README.md, "Loading the plugin").
+ * `@nx-pdd/core/graph`: the part of the public API that the Nx plugin module uses: graph
+ * inference (units, paths, `.pddrc`, preprocessing, the edges between units, the operation
+ * catalogue's targets) and the end-of-run summary of sync tasks. The plugin loads it on every
+ * nx command, so it loads none of the engine: no LLM layer, no runners, no merge, no state
+ * store (tools/bench/README.md, "Loading the plugin").
  * Everything here is also exported by the main entry, `@nx-pdd/core`.
  */
 export { joinPosix } from './workspace-paths';
@@ -29,6 +30,8 @@ export { OPERATIONS, OPERATION_NAMES, camelCase, filesWrittenBy } from './operat
 export type { CamelCase, OperationName, OperationSpec, TargetContext } from './operations/catalogue';
 export { templateDigest } from './operations/templates';
 export { writeFileAtomic } from './atomic-write';
+export { summaryLines, takeRunRecords, writeInvocationReports } from './sync/invocation-report';
+export type { SummaryRow, TaskEnd, UnitRunRecord } from './sync/invocation-report';
 export type { TemplateName } from './operations/templates';
 export { JS_TEST_RUNNERS } from './run/js-test-runners';
 export type { JsTestRunner } from './run/js-test-runners';

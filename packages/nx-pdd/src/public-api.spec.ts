@@ -54,9 +54,13 @@ describe("the plugin and core's public API", () => {
       }
     };
     visit(join(src, 'index.ts'));
+    // The end-of-run summary of sync tasks (postTasksExecution) is the one part of sync/ it loads:
+    // it reads the tasks' records and writes the reports, and formats dollars with the ledger's
+    // formatter (whose module imports only the LLM errors). Nothing else of either folder.
+    const summary = ['sync/invocation-report.ts', 'llm/ledger.ts', 'llm/errors.ts'];
     const engine = [...reached]
       .map((f) => relative(coreSrc, f))
-      .filter((f) => !f.startsWith('..'))
+      .filter((f) => !f.startsWith('..') && !summary.includes(f))
       .filter((f) => f === 'index.ts' || /^(llm|merge|sync|run\/(?!js-test-runners))|-operations\.ts$/.test(f));
     expect(engine).toEqual([]);
     expect([...reached].map((f) => relative(coreSrc, f))).toContain('operations/catalogue.ts');

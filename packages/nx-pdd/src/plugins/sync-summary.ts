@@ -1,13 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PostTasksExecution, PreTasksExecution } from '@nx/devkit';
-import { invocationRecordsDir } from '@nx-pdd/core/graph';
-import type { SummaryRow, TaskEnd } from '@nx-pdd/core';
+import { invocationRecordsDir, summaryLines, takeRunRecords, writeInvocationReports } from '@nx-pdd/core/graph';
+import type { SummaryRow, TaskEnd } from '@nx-pdd/core/graph';
 import { normalizeOptions, NxPddPluginOptions } from './options';
 import { readCutEdges } from './unit-cycles-file';
-
-/** The engine's reports, loaded once tasks ran: the plugin module is loaded by every nx command, most of which run none. */
-const reports = (): Pick<typeof import('@nx-pdd/core'), 'summaryLines' | 'takeRunRecords' | 'writeInvocationReports'> => require('@nx-pdd/core');
 
 /** The id every sync task of one Nx invocation shares: its budget scope and where it leaves its record. */
 export const INVOCATION_ENV = 'NX_PDD_INVOCATION';
@@ -27,10 +24,10 @@ export const postTasksExecution: PostTasksExecution<NxPddPluginOptions> = (rawOp
   const syncTarget = normalizeOptions(rawOptions).targetNames.sync;
   const invocation = process.env[INVOCATION_ENV] ?? context.id;
   const results = Object.values(context.taskResults).filter((r) => r.task.target.target === syncTarget);
-  // Most invocations run no sync (nx build, nx test, ...): they load no engine. Records left by
-  // sync tasks of a target with another name are still removed.
+  // Most invocations run no sync (nx build, nx test, ...). Records left by sync tasks of a
+  // target with another name are still removed. The summary never loads the engine (it took
+  // ~50 ms of every run-many -t sync, even one served from the cache).
   if (!results.length && !existsSync(join(context.workspaceRoot, invocationRecordsDir(invocation)))) return;
-  const { summaryLines, takeRunRecords, writeInvocationReports } = reports();
   const records = takeRunRecords(context.workspaceRoot, invocation);
   if (!results.length) return;
   const failed = new Set(results.filter((r) => r.status === 'failure').map((r) => r.task.target.project));
