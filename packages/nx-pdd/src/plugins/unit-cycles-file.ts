@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '@nx-pdd/core/graph';
 import { workspaceDataDirectory } from '../utils/nx-internals';
 
 /** An edge createDependencies left out of the graph because it closed a cycle. */
@@ -22,8 +23,8 @@ export function writeUnitCycles(workspaceRoot: string, cut: CutEdge[]): void {
   const text = JSON.stringify(cut, null, 2);
   try {
     if (existsSync(path) && readFileSync(path, 'utf8') === text) return;
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, text);
+    // Whole or not at all: an executor or the summary may read it while another graph computation writes it.
+    writeFileAtomic(path, text);
   } catch {
     // a read-only workspace: the cut edges are then not reported
   }
