@@ -6,8 +6,17 @@ import { readCutEdges, writeUnitCycles } from './unit-cycles-file';
 
 describe('the cut-edges file', () => {
   let ws: TempWorkspace;
-  beforeEach(() => (ws = new TempWorkspace()));
-  afterEach(() => ws.dispose());
+  // The record lives in the workspace's own .nx/workspace-data, not one an environment points elsewhere.
+  const moved = ['NX_WORKSPACE_DATA_DIRECTORY', 'NX_PROJECT_GRAPH_CACHE_DIRECTORY'] as const;
+  const saved = moved.map((name) => process.env[name]);
+  beforeEach(() => {
+    for (const name of moved) delete process.env[name];
+    ws = new TempWorkspace();
+  });
+  afterEach(() => {
+    moved.forEach((name, i) => (saved[i] === undefined ? delete process.env[name] : (process.env[name] = saved[i])));
+    ws.dispose();
+  });
 
   const ab = { source: 'a', target: 'b', description: 'a -> b (prompts/a_python.prompt:2 declares the dependency b_python.prompt)' };
   const cd = { source: 'c', target: 'd', description: 'c -> d (c.py:1 imports d.py)' };
