@@ -224,6 +224,7 @@ export async function runSyncCommand(
         log,
         dependencies,
         recordedAt,
+        interrupted: session.lock.tookOver !== null,
       },
       options,
     );

@@ -12,6 +12,7 @@ import { resolveUnits } from '../../units';
 import { RUN_REPORT_CODE_KEY } from '../observe';
 import { OperationImpl, syncUnit } from '../sync-unit';
 import { StateStore } from '../state-store';
+import { acquireUnitLock } from '../unit-lock';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { scriptedLlm } from '../../../../../tools/testing/scripted-llm';
@@ -36,6 +37,9 @@ const test: OperationImpl = async (u) => {
   writeRunReport(root, pddLayout(u).runReport, { timestamp: 't', exit_code: 0, tests_passed: 1, tests_failed: 0, coverage: 100, test_hash: tests, [RUN_REPORT_CODE_KEY]: code, nx_pdd_coverage_measured: true });
   return { costUsd: 0, model: null, lines: [] };
 };
+// As the sync executor does: the unit's lock first. A killed run leaves it, and the next run
+// sweeps the temporary files only because it takes the lock over.
+const lock = acquireUnitLock(root, unit);
 const store = StateStore.open(join(root, '.pdd/state.db'));
 syncUnit(
   unit,
@@ -44,6 +48,7 @@ syncUnit(
     store,
     runId: 'fault',
     version: 'nx-pdd-test',
+    interrupted: lock.tookOver !== null,
     log: () => undefined,
     operations: {
       generate: viaCore('generate'),
@@ -57,5 +62,6 @@ syncUnit(
   { skipVerify: false, skipTests: false, targetCoverage: 90, autoDeps: false, mergeAvailable: true, resolve: null, maxAttempts: 3, maxSteps: 20 },
 ).then((out) => {
   store.close();
+  lock.release();
   process.stdout.write(JSON.stringify({ ok: out.ok, state: out.state, writes: atomicWriteCount() }));
 });
