@@ -115,6 +115,23 @@ function record(
   writeFingerprint(env.workspaceRoot, unit.metaFile, { ...fp, [EXTRAS_KEY]: merged });
 }
 
+/** What a killed writer left: its temporary files beside the unit's files and records. */
+function sweepUnitTemporaries(workspaceRoot: string, unit: PromptUnit): void {
+  const layout = pddLayout(unit);
+  const files = [
+    unit.metaFile,
+    unit.paths.code,
+    unit.paths.example,
+    unit.paths.test,
+    unit.promptFile,
+    layout.pristine('code'),
+    layout.journal,
+    layout.interface,
+  ];
+  const dirs = [...files.filter((f): f is string => !!f).map(dirnamePosix), INTERFACE_MEMO_DIR];
+  sweepStaleTemporaries(dirs.map((d) => join(workspaceRoot, d)));
+}
+
 /**
  * Sync one unit: recover an interrupted run, then observe -> decide -> run -> record until the
  * unit is in sync or a limit stops it. Every operation runs in a journaled transaction that
@@ -135,19 +152,7 @@ export async function syncUnit(unit: PromptUnit, env: SyncEnvironment, initialOp
     return { unit: unit.id, ok, state, reason, steps, costUsd, warnings, ...(limit ? { limit } : {}) };
   };
 
-  // What a killed writer left: its temporary files beside the unit's files and records.
-  const files = [
-    unit.metaFile,
-    unit.paths.code,
-    unit.paths.example,
-    unit.paths.test,
-    unit.promptFile,
-    pddLayout(unit).pristine('code'),
-    pddLayout(unit).journal,
-    pddLayout(unit).interface,
-  ];
-  const dirs = [...files.filter((f): f is string => !!f).map(dirnamePosix), INTERFACE_MEMO_DIR];
-  if (env.interrupted ?? true) sweepStaleTemporaries(dirs.map((d) => join(env.workspaceRoot, d)));
+  if (env.interrupted ?? true) sweepUnitTemporaries(env.workspaceRoot, unit);
   const recovery = recoverJournal(env.workspaceRoot, pddLayout(unit).journal, unit);
   if (recovery) {
     const line = `recovered: "${recovery.operation}" (pid ${recovery.pid}, ${recovery.started}) did not finish; rolled back ${recovery.restored.join(', ')}`;
